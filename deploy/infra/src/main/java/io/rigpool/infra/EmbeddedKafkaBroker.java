@@ -1,0 +1,119 @@
+package io.rigpool.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * Apache Kafka's own broker in KRaft mode (broker and controller in one node), started in this JVM. The storage is
+ * formatted once; stopping and starting again keeps the port and the data, like a real broker restart.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private final int defaultPartitions;
+    private KafkaRaftServer server;
+
+    public EmbeddedKafkaBroker(Path dataDir, int port, int defaultPartitions) {
+        this.dataDir = dataDir;
+        this.port = port == 0 ? FreePorts.find() : port;
+        this.controllerPort = FreePorts.find();
+        this.defaultPartitions = defaultPartitions;
+    }
+
+    public synchronized EmbeddedKafkaBroker start() {
+        if (server != null) {
+            return this;
+        }
+        KafkaConfig config = new KafkaConfig(properties(), false);
+        try {
+            if (!Files.exists(dataDir.resolve("meta.properties"))) {
+                Files.createDirectories(dataDir);
+                format(config);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not format Kafka storage in " + dataDir, e);
+        }
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    public synchronized boolean running() {
+        return server != null;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void format(KafkaConfig config) throws Exception {
+        new Formatter()
+                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(config.nodeId())
+                .setDirectories(List.of(dataDir.toString()))
+                .setMetadataLogDirectory(Optional.of(dataDir.toString()))
+                .setControllerListenerName("CONTROLLER")
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .run();
+    }
+
+    private Properties properties() {
+        Properties p = new Properties();
+        p.put("node.id", "1");
+        p.put("process.roles", "broker,controller");
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("log.dirs", dataDir.toString());
+        p.put("metadata.log.dir", dataDir.toString());
+        p.put("num.partitions", String.valueOf(defaultPartitions));
+        p.put("auto.create.topics.enable", "true");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        return p;
+    }
+}

@@ -1,0 +1,58 @@
+package io.rigpool.infra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * Starts the infrastructure the way this machine allows. {@code rigpool.infra} (system property) or
+ * {@code RIGPOOL_INFRA} (environment) chooses: {@code containers}, {@code embedded}, or {@code auto} (the default:
+ * containers when a Docker engine answers, embedded otherwise).
+ */
+public final class InfrastructureFactory {
+
+    public static final String MODE_PROPERTY = "rigpool.infra";
+
+    private InfrastructureFactory() {
+    }
+
+    /** Options for the embedded path; ports 0 mean "pick free ones". */
+    public record Options(Path dataDir, int postgresPort, int kafkaPort, int defaultPartitions) {
+
+        public static Options temporary() {
+            try {
+                return new Options(Files.createTempDirectory("rigpool-infra"), 0, 0, 8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static Infrastructure start(Options options) {
+        String mode = System.getProperty(MODE_PROPERTY, System.getenv().getOrDefault("RIGPOOL_INFRA", "auto"))
+                .toLowerCase(Locale.ROOT);
+        boolean containers = switch (mode) {
+            case "containers" -> true;
+            case "embedded" -> false;
+            case "auto" -> dockerAvailable();
+            default -> throw new IllegalArgumentException(MODE_PROPERTY + " must be auto, containers or embedded, not "
+                    + mode);
+        };
+        if (containers) {
+            return new ContainerInfrastructure().start();
+        }
+        return new EmbeddedInfrastructure(options.dataDir(), options.postgresPort(), options.kafkaPort(),
+                options.defaultPartitions()).start();
+    }
+
+    static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+}
