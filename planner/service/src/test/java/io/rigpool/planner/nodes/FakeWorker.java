@@ -1,0 +1,97 @@
+package io.rigpool.planner.nodes;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import io.rigpool.proto.v1.Gpu;
+import io.rigpool.proto.v1.Heartbeat;
+import io.rigpool.proto.v1.LocalModel;
+import io.rigpool.proto.v1.PlannerGrpc;
+import io.rigpool.proto.v1.PlannerMessage;
+import io.rigpool.proto.v1.WorkerHello;
+import io.rigpool.proto.v1.WorkerMessage;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's side of the real gRPC stream, driven by the test: says hello, sends heartbeats, records what the
+ * planner answers. Not a mock: it talks to the running planner over the network like a worker does.
+ */
+final class FakeWorker implements AutoCloseable {
+
+    static final long GIB = 1024L * 1024 * 1024;
+
+    final List<PlannerMessage> received = new CopyOnWriteArrayList<>();
+    volatile Throwable error;
+    volatile boolean completed;
+    private final ManagedChannel channel;
+    private final StreamObserver<WorkerMessage> requests;
+
+    FakeWorker(int port) {
+        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        requests = PlannerGrpc.newStub(channel).connect(new StreamObserver<>() {
+            @Override
+            public void onNext(PlannerMessage value) {
+                received.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error = t;
+            }
+
+            @Override
+            public void onCompleted() {
+                completed = true;
+            }
+        });
+    }
+
+    static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, LocalModel... models) {
+        WorkerHello.Builder hello = WorkerHello.newBuilder().setNodeId(nodeId).setHostname(nodeId + ".lan")
+                .setClusterToken(token).setCpuThreads(8).setRamTotalBytes(32 * GIB).setRamFreeBytes(20 * GIB)
+                .setGpuOffloadSupported(gpuFreeBytes > 0).addAllModels(List.of(models));
+        if (gpuFreeBytes > 0) {
+            hello.addGpus(Gpu.newBuilder().setIndex(0).setName("NVIDIA GeForce RTX 3060").setTotalBytes(12 * GIB)
+                    .setFreeBytes(gpuFreeBytes));
+        }
+        return hello;
+    }
+
+    static LocalModel model(String id, long sizeBytes, int blocks) {
+        return LocalModel.newBuilder().setModelId(id).setFileName(id + ".gguf").setSizeBytes(sizeBytes)
+                .setArchitecture("llama").setBlockCount(blocks).setContextLength(8192).build();
+    }
+
+    FakeWorker send(WorkerHello.Builder hello) {
+        requests.onNext(WorkerMessage.newBuilder().setHello(hello).build());
+        return this;
+    }
+
+    void heartbeat(Heartbeat heartbeat) {
+        requests.onNext(WorkerMessage.newBuilder().setHeartbeat(heartbeat).build());
+    }
+
+    /** The assignments of the latest AssignmentSet received, or null when none came yet. */
+    PlannerMessage latestAssignments() {
+        PlannerMessage latest = null;
+        for (PlannerMessage m : received) {
+            if (m.hasAssignments()) {
+                latest = m;
+            }
+        }
+        return latest;
+    }
+
+    long assignmentSetsReceived() {
+        return received.stream().filter(PlannerMessage::hasAssignments).count();
+    }
+
+    /** Ends the stream the way a crashed worker's connection ends: abruptly, without a goodbye. */
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
