@@ -126,7 +126,21 @@ public final class GgufWriter {
         }
     }
 
-    private void writeTo(Path path) throws IOException {
+    /** Bytes the file will have once written: header, padding and every tensor's data (holes included). */
+    public long fileSize() {
+        ByteSink header = header();
+        return pad(header.size()) + dataBytes();
+    }
+
+    private long dataBytes() {
+        long offset = 0;
+        for (Tensor t : tensors) {
+            offset = pad(offset + t.byteSize());
+        }
+        return offset;
+    }
+
+    private ByteSink header() {
         ByteSink header = new ByteSink();
         header.u32(GgufReader.MAGIC);
         header.u32(3);
@@ -138,9 +152,7 @@ public final class GgufWriter {
             writeValue(header, e.getValue().type(), e.getValue().elementType(), e.getValue().value());
         }
         long offset = 0;
-        long[] offsets = new long[tensors.size()];
-        for (int i = 0; i < tensors.size(); i++) {
-            Tensor t = tensors.get(i);
+        for (Tensor t : tensors) {
             header.string(t.name());
             header.u32(t.dims().length);
             for (long d : t.dims()) {
@@ -148,8 +160,18 @@ public final class GgufWriter {
             }
             header.u32(t.type().id());
             header.u64(offset);
-            offsets[i] = offset;
             offset = pad(offset + t.byteSize());
+        }
+        return header;
+    }
+
+    private void writeTo(Path path) throws IOException {
+        ByteSink header = header();
+        long[] offsets = new long[tensors.size()];
+        long offset = 0;
+        for (int i = 0; i < tensors.size(); i++) {
+            offsets[i] = offset;
+            offset = pad(offset + tensors.get(i).byteSize());
         }
         long dataStart = pad(header.size());
         try (FileChannel out = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -1,0 +1,214 @@
+package io.rigpool.local;
+
+import io.rigpool.infra.FreePorts;
+import io.rigpool.infra.Infrastructure;
+import io.rigpool.infra.InfrastructureFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The whole of rigpool on one machine: PostgreSQL and Kafka (embedded real servers, or containers where Docker
+ * runs), then planner, gateway and worker(s) as separate processes, wired together. {@code main} is the local
+ * start command; the end-to-end tests start the very same stack.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xss512k");
+
+    private final StackOptions options;
+    private final List<ServiceProcess> workers = new ArrayList<>();
+    private Infrastructure infrastructure;
+    private ServiceProcess planner;
+    private ServiceProcess gateway;
+
+    public LocalStack(StackOptions options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        StackOptions options = StackOptions.parse(args);
+        LocalStack stack = new LocalStack(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nstopping rigpool ...");
+            stack.close();
+            stopped.countDown();
+        }, "local-stack-stop"));
+        try {
+            stack.start();
+        } catch (RuntimeException e) {
+            System.err.println("rigpool did not start: " + e.getMessage());
+            System.exit(1);
+        }
+        List<String> models = stack.awaitModels(Duration.ofMinutes(3));
+        stack.printWelcome(models);
+        stopped.await();
+    }
+
+    public LocalStack start() {
+        long began = System.nanoTime();
+        System.out.println("starting PostgreSQL and Kafka (" + options.dataDir() + ") ...");
+        infrastructure = InfrastructureFactory.start(new InfrastructureFactory.Options(options.dataDir().resolve("infra"),
+                options.postgresPort(), options.kafkaPort(), 8));
+        Map<String, String> shared = new LinkedHashMap<>();
+        shared.put("kafka.bootstrap.servers", infrastructure.kafkaBootstrapServers());
+        shared.put("rigpool.cluster-token", options.clusterToken());
+        Map<String, String> database = new LinkedHashMap<>(shared);
+        database.put("quarkus.datasource.jdbc.url", infrastructure.jdbcUrl());
+        database.put("quarkus.datasource.username", infrastructure.databaseUser());
+        database.put("quarkus.datasource.password", infrastructure.databasePassword());
+
+        System.out.println("starting planner and gateway ...");
+        Map<String, String> plannerProps = new LinkedHashMap<>(database);
+        plannerProps.put("quarkus.http.port", String.valueOf(options.plannerPort()));
+        planner = service("planner", "planner/service", plannerProps, options.plannerPort()).start();
+        Map<String, String> gatewayProps = new LinkedHashMap<>(database);
+        gatewayProps.put("quarkus.http.port", String.valueOf(options.gatewayPort()));
+        gateway = service("gateway", "gateway", gatewayProps, options.gatewayPort()).start();
+        planner.awaitReady(Duration.ofMinutes(2));
+        gateway.awaitReady(Duration.ofMinutes(2));
+
+        for (int i = 1; i <= options.workers(); i++) {
+            startWorker(i);
+        }
+        for (ServiceProcess worker : workers) {
+            worker.awaitReady(Duration.ofMinutes(2));
+        }
+        System.out.printf("services up in %.1f s%n", (System.nanoTime() - began) / 1e9);
+        return this;
+    }
+
+    private void startWorker(int index) {
+        int port = index == 1 ? options.workerPort() : FreePorts.find();
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("kafka.bootstrap.servers", infrastructure.kafkaBootstrapServers());
+        props.put("rigpool.cluster-token", options.clusterToken());
+        props.put("quarkus.http.port", String.valueOf(port));
+        props.put("quarkus.grpc.clients.planner.host", "127.0.0.1");
+        props.put("quarkus.grpc.clients.planner.port", String.valueOf(options.plannerPort()));
+        props.put("rigpool.worker.node-id", "worker-" + index);
+        props.put("rigpool.worker.runner.jar", options.home().resolve("worker/runner/target/rigpool-runner.jar")
+                .toString());
+        if (options.modelDir() != null) {
+            props.put("rigpool.worker.model-dir", options.modelDir().toString());
+        }
+        workers.add(service("worker-" + index, "worker/agent", props, port).start());
+    }
+
+    private ServiceProcess service(String name, String module, Map<String, String> props, int port) {
+        Path jar = options.home().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        return new ServiceProcess(name, jar, props, SERVICE_JVM, options.dataDir().resolve("logs/" + name + ".log"),
+                port);
+    }
+
+    /** Waits until the gateway lists at least one model, which means a worker reported it to the planner. */
+    public List<String> awaitModels(Duration timeout) {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        URI uri = URI.create(gatewayUrl() + "/v1/models");
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                List<String> ids = ModelIds.of(r.body());
+                if (r.statusCode() == 200 && !ids.isEmpty()) {
+                    return ids;
+                }
+            } catch (java.io.IOException e) {
+                // gateway busy or restarting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            for (ServiceProcess p : all()) {
+                if (!p.alive()) {
+                    throw new IllegalStateException(p.name() + " died; last lines of " + p.log() + ":\n" + p.tail(40));
+                }
+            }
+            ServiceProcess.pause(250);
+        }
+        throw new IllegalStateException("no model became available within " + timeout + "; worker log:\n"
+                + (workers.isEmpty() ? "" : workers.get(0).tail(40)));
+    }
+
+    private void printWelcome(List<String> models) {
+        String model = models.get(0);
+        System.out.println();
+        System.out.println("rigpool is up.");
+        System.out.println("  gateway  " + gatewayUrl() + "   (POST /v1/jobs, GET /v1/jobs/{id}, GET /v1/models)");
+        System.out.println("  planner  " + plannerUrl() + "/api/nodes");
+        System.out.println("  models   " + String.join(", ", models));
+        System.out.println("  logs     " + options.dataDir().resolve("logs"));
+        System.out.println();
+        System.out.println("Try:");
+        System.out.println("  curl -s -X POST " + gatewayUrl() + "/v1/jobs -H 'Content-Type: application/json' \\");
+        System.out.println("    -d '{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "\"Hello!\"}],\"max_tokens\":32}'");
+        System.out.println("  curl -s " + gatewayUrl() + "/v1/jobs/<id from the answer above>");
+        System.out.println();
+        System.out.println("Ctrl-C stops everything.");
+    }
+
+    public String gatewayUrl() {
+        return "http://localhost:" + options.gatewayPort();
+    }
+
+    public String plannerUrl() {
+        return "http://localhost:" + options.plannerPort();
+    }
+
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    public ServiceProcess planner() {
+        return planner;
+    }
+
+    public ServiceProcess gateway() {
+        return gateway;
+    }
+
+    public List<ServiceProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    private List<ServiceProcess> all() {
+        List<ServiceProcess> all = new ArrayList<>(workers);
+        if (gateway != null) {
+            all.add(gateway);
+        }
+        if (planner != null) {
+            all.add(planner);
+        }
+        return all;
+    }
+
+    /** Stops workers first (they hand back their jobs), then gateway and planner, then the servers. */
+    @Override
+    public synchronized void close() {
+        for (ServiceProcess p : all()) {
+            try {
+                p.stop(Duration.ofSeconds(20));
+            } catch (RuntimeException e) {
+                System.err.println("could not stop " + p.name() + ": " + e.getMessage());
+            }
+        }
+        if (infrastructure != null) {
+            infrastructure.close();
+            infrastructure = null;
+        }
+        if (options.deleteDataOnClose()) {
+            StackOptions.deleteRecursively(options.dataDir());
+        }
+    }
+}

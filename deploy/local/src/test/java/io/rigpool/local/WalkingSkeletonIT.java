@@ -1,0 +1,123 @@
+package io.rigpool.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path with real parts: planner, gateway and a worker as separate processes (their packaged apps), real
+ * PostgreSQL and Kafka, a real runner process with llama.cpp on the generated demo model.
+ */
+class WalkingSkeletonIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path dataDir;
+
+    private static LocalStack stack;
+    private static String model;
+
+    @BeforeAll
+    static void startStack() {
+        stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
+        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void twentyJobsSubmittedOverHttpAllSucceedAndAreStoredOnce() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = post("/v1/jobs", """
+                    {"model": "%s", "messages": [{"role": "user", "content": "Tell me about job %d"}],
+                     "max_tokens": 12, "temperature": 0, "seed": %d}""".formatted(model, i, i));
+            assertEquals(202, r.statusCode(), r.body());
+            ids.add(JSON.readTree(r.body()).get("id").asText());
+        }
+
+        Map<String, JsonNode> done = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (done.size() < ids.size() && System.nanoTime() < deadline) {
+            for (String id : ids) {
+                if (!done.containsKey(id)) {
+                    JsonNode job = JSON.readTree(get("/v1/jobs/" + id).body());
+                    String status = job.get("status").asText();
+                    assertFalse(status.equals("failed"), "job failed: " + job);
+                    if (status.equals("succeeded")) {
+                        done.put(id, job);
+                    }
+                }
+            }
+            if (done.size() < ids.size()) {
+                ServiceProcess.pause(250);
+            }
+        }
+        assertEquals(ids.size(), done.size(), "jobs still unfinished; worker log:\n" + stack.workers().get(0).tail(30));
+        for (JsonNode job : done.values()) {
+            assertFalse(job.at("/result/text").asText().isBlank(), "empty text: " + job);
+            assertTrue(job.at("/usage/completion_tokens").asInt() > 0, job.toString());
+            assertTrue(job.at("/usage/prompt_tokens").asInt() > 0, job.toString());
+        }
+
+        var infra = stack.infrastructure();
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.databaseUser(),
+                infra.databasePassword()); PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded' AND finished_at IS NOT NULL)"
+                                + " FROM gateway.jobs WHERE id = ANY (?::uuid[])")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                assertEquals(20, rs.getInt(1), "one row per job");
+                assertEquals(20, rs.getInt(2), "every row finished once, as succeeded");
+            }
+        }
+    }
+
+    @Test
+    void unknownModelIsRefusedWithAJsonErrorNamingIt() throws Exception {
+        HttpResponse<String> r = post("/v1/jobs", """
+                {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4}""");
+        assertEquals(404, r.statusCode(), r.body());
+        assertTrue(JSON.readTree(r.body()).at("/error/message").asText().contains("no-such-model"), r.body());
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,63 @@
+package io.rigpool.gateway.jobs;
+
+import io.rigpool.proto.v1.JobUpdate;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** What a worker's {@link JobUpdate} says happened to a job, in the terms the jobs table stores. */
+public sealed interface JobProgress {
+
+    UUID jobId();
+
+    /** A runner took the job. */
+    record Started(UUID jobId, Instant at, String nodeId) implements JobProgress {
+    }
+
+    /** The job reached a final state; the first one stored wins. */
+    record Finished(UUID jobId, JobStatus status, Instant at, String text, String finishReason, Integer promptTokens,
+            Integer completionTokens, String nodeId, String error, JobTimings timings) implements JobProgress {
+
+        public Finished {
+            if (!status.terminal()) {
+                throw new IllegalArgumentException("not a final state: " + status);
+            }
+        }
+    }
+
+    /**
+     * Reads an update; empty when it cannot apply to any job (no state, or a job id that is not a UUID, which this
+     * gateway never hands out). {@code receivedAt} stands in for a missing {@code at_ms}.
+     */
+    static Optional<JobProgress> of(JobUpdate update, Instant receivedAt) {
+        UUID jobId;
+        try {
+            jobId = UUID.fromString(update.getJobId());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        Instant at = update.getAtMs() > 0 ? Instant.ofEpochMilli(update.getAtMs()) : receivedAt;
+        String nodeId = emptyToNull(update.getNodeId());
+        return switch (update.getState()) {
+            case JOB_STATE_RUNNING -> Optional.of(new Started(jobId, at, nodeId));
+            case JOB_STATE_SUCCEEDED -> Optional.of(finished(jobId, JobStatus.SUCCEEDED, at, nodeId, update));
+            case JOB_STATE_FAILED -> Optional.of(finished(jobId, JobStatus.FAILED, at, nodeId, update));
+            case JOB_STATE_CANCELLED -> Optional.of(finished(jobId, JobStatus.CANCELLED, at, nodeId, update));
+            default -> Optional.empty();
+        };
+    }
+
+    private static Finished finished(UUID jobId, JobStatus status, Instant at, String nodeId, JobUpdate update) {
+        // A succeeded job may rightly have produced no text; for the others an empty text means none.
+        String text = status == JobStatus.SUCCEEDED ? update.getText() : emptyToNull(update.getText());
+        Integer promptTokens = update.hasUsage() ? update.getUsage().getPromptTokens() : null;
+        Integer completionTokens = update.hasUsage() ? update.getUsage().getCompletionTokens() : null;
+        JobTimings timings = update.hasTimings() ? JobTimings.of(update.getTimings()) : null;
+        return new Finished(jobId, status, at, text, emptyToNull(update.getFinishReason()), promptTokens,
+                completionTokens, nodeId, emptyToNull(update.getError()), timings);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

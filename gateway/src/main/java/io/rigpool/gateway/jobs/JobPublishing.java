@@ -1,0 +1,115 @@
+package io.rigpool.gateway.jobs;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.rigpool.gateway.GatewayConfig;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+/**
+ * Gets committed jobs onto Kafka: publishes each new job, records Kafka's acknowledgements, and sweeps up the jobs
+ * whose publish was lost.
+ *
+ * <p>Why a plain Kafka producer rather than a SmallRye {@code Emitter}: every model has its own topic, known only
+ * per job, and the gateway needs each record's acknowledgement to set {@code published_at}; the producer's send
+ * callback gives exactly that. An emitter adds a channel, its own buffer with an overflow policy, and a per-message
+ * topic override through metadata, all in the way of the one thing needed here.
+ */
+@ApplicationScoped
+public class JobPublishing {
+
+    private static final Logger LOG = Logger.getLogger(JobPublishing.class);
+    private static final int MAX_QUEUED_SENDS = 10_000;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    @Inject
+    JobRepository repository;
+
+    @Inject
+    GatewayConfig config;
+
+    private PublishedMarker marker;
+    private JobPublisher publisher;
+    private ScheduledExecutorService sweeper;
+
+    @PostConstruct
+    void createPublisher() {
+        marker = new PublishedMarker(jobIds -> repository.markPublished(jobIds, Instant.now()));
+        publisher = new JobPublisher(new KafkaProducer<>(producerConfig()), marker::acknowledged, MAX_QUEUED_SENDS);
+    }
+
+    void startSweeper(@Observes StartupEvent event) {
+        sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "unpublished-job-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long periodMs = config.sweeper().period().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweep, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops in the order that loses nothing: no new sweeps, then pending sends, then their acknowledgements. */
+    void stop(@Observes ShutdownEvent event) {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+        publisher.close(CLOSE_TIMEOUT);
+        marker.close(CLOSE_TIMEOUT);
+    }
+
+    /** Publishes a job whose row is committed. */
+    public void publish(JobEntity job) {
+        publisher.publish(JobRequests.of(job));
+    }
+
+    void sweep() {
+        try {
+            Instant cutoff = Instant.now().minus(config.sweeper().minAge());
+            List<JobEntity> unpublished = repository.unpublishedBefore(cutoff, config.sweeper().batchSize());
+            int queued = 0;
+            for (JobEntity job : unpublished) {
+                if (publisher.publish(JobRequests.of(job))) {
+                    queued++;
+                }
+            }
+            if (queued > 0) {
+                LOG.infof("publishing %d jobs again whose publish was not acknowledged", queued);
+            }
+        } catch (RuntimeException e) {
+            // A failed sweep (database away) must not end the schedule; the next one tries again.
+            LOG.warnf("sweep for unpublished jobs failed (%s)", e.toString());
+        }
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> producer = new HashMap<>(kafkaConfig);
+        producer.put(ProducerConfig.CLIENT_ID_CONFIG, "rigpool-gateway-jobs");
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A job waits for a worker anyway; a millisecond of batching costs nothing next to that.
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        return producer;
+    }
+}

@@ -1,0 +1,151 @@
+package io.rigpool.runner;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.Pair;
+import io.rigpool.proto.v1.ChatMessage;
+import io.rigpool.proto.v1.RunnerLoadReport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one model this process holds. It is loaded once and never closed: java-llama.cpp's close() does not give the
+ * memory back, so a model is unloaded by ending the process.
+ */
+final class LoadedModel {
+
+    /** Logged by java-llama.cpp when a load succeeded, after every buffer line. */
+    private static final String LOADED_MARK = "loadModel: model loaded";
+    /** Logged last when a load failed. */
+    private static final String FAILED_MARK = "load_model: failed to load model";
+    private static final Duration LOG_FLUSH_WAIT = Duration.ofSeconds(2);
+
+    private final LlamaModel model;
+    private final RunnerOptions options;
+    private final RunnerLoadReport report;
+
+    private LoadedModel(LlamaModel model, RunnerOptions options, RunnerLoadReport report) {
+        this.model = model;
+        this.options = options;
+        this.report = report;
+    }
+
+    static LoadedModel load(RunnerOptions options) throws ModelLoadException {
+        Path path = options.model();
+        var unreadable = LoadFailureReason.unreadable(path);
+        if (unreadable.isPresent()) {
+            throw new ModelLoadException(unreadable.get());
+        }
+        long start = System.nanoTime();
+        LlamaModel model;
+        try {
+            model = new LlamaModel(options.modelParameters());
+        } catch (RuntimeException e) {
+            // java-llama.cpp throws its (package-private) LlamaException, a RuntimeException.
+            List<String> lines = logLines(options, FAILED_MARK);
+            throw new ModelLoadException(LoadFailureReason.describe(path, LlamaLogParser.parse(lines)));
+        }
+        long loadMs = (System.nanoTime() - start) / 1_000_000;
+        LlamaLoadLog log = LlamaLogParser.parse(logLines(options, LOADED_MARK));
+        return new LoadedModel(model, options, report(options, log, loadMs));
+    }
+
+    RunnerLoadReport report() {
+        return report;
+    }
+
+    RunnerOptions options() {
+        return options;
+    }
+
+    /**
+     * The prompt as the model's chat template renders it. java-llama.cpp 4.2.0 takes the system prompt apart from
+     * the turns and accepts only user and assistant turns, so system messages are joined into one system prompt.
+     */
+    String render(List<ChatMessage> messages) {
+        List<String> system = new ArrayList<>();
+        List<Pair<String, String>> turns = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            String role = m.getRole().toLowerCase(Locale.ROOT);
+            switch (role) {
+                case "system" -> system.add(m.getContent());
+                case "user", "assistant" -> turns.add(new Pair<>(role, m.getContent()));
+                default -> throw new InvalidRequestException("messages: role '" + m.getRole()
+                        + "' is not supported (system, user, assistant)");
+            }
+        }
+        if (turns.isEmpty()) {
+            throw new InvalidRequestException("messages: at least one user or assistant message is needed");
+        }
+        String systemPrompt = system.isEmpty() ? null : String.join("\n", system);
+        return model.applyTemplate(new InferenceParameters("").setMessages(systemPrompt, turns));
+    }
+
+    int countTokens(String text) {
+        return model.encode(text).length;
+    }
+
+    LlamaIterator start(InferenceParameters parameters) {
+        return model.generate(parameters).iterator();
+    }
+
+    private static RunnerLoadReport report(RunnerOptions options, LlamaLoadLog log, long loadMs) {
+        RunnerLoadReport.Builder report = RunnerLoadReport.newBuilder()
+                .setModelPath(options.model().toAbsolutePath().toString())
+                .setNGpuLayersRequested(options.gpuLayers())
+                .setLayersOffloaded(log.layersOffloaded())
+                .setLayersTotal(log.layersTotal())
+                .addAllBuffers(log.buffers())
+                .setLoadMs(loadMs)
+                .setGpuBackendPresent(log.gpuBackendPresent())
+                .setNCtx(options.ctxSize())
+                .setParallelSlots(options.parallel())
+                .setLlamaCppBuild(log.build())
+                .addAllWarnings(log.warnings());
+        if (options.gpuLayers() > 0 && !log.gpuBackendPresent()) {
+            report.addWarnings(options.gpuLayers() + " layers were assigned to the GPU, but the llama.cpp library in"
+                    + " use has no usable GPU backend: every layer runs on the CPU");
+        } else if (options.gpuLayers() > 0 && log.layersOffloaded() < Math.min(options.gpuLayers(), log.layersTotal())) {
+            report.addWarnings("asked for " + options.gpuLayers() + " GPU layers, llama.cpp offloaded "
+                    + log.layersOffloaded() + "/" + log.layersTotal());
+        }
+        return report.build();
+    }
+
+    /**
+     * llama.cpp writes its log from a background thread, so the last lines of a load may reach the file a moment
+     * after the load returned: read until the line that ends a load is there, or a short deadline passes.
+     */
+    private static List<String> logLines(RunnerOptions options, String lastLineMark) {
+        long deadline = System.nanoTime() + LOG_FLUSH_WAIT.toNanos();
+        while (true) {
+            List<String> lines = readLog(options.logFile());
+            boolean complete = lines.stream().anyMatch(line -> line.contains(lastLineMark));
+            if (complete || System.nanoTime() > deadline) {
+                return lines;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return lines;
+            }
+        }
+    }
+
+    private static List<String> readLog(Path logFile) {
+        try {
+            // Decoding replaces malformed bytes: llama.cpp logs token pieces, which may be partial UTF-8.
+            return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}

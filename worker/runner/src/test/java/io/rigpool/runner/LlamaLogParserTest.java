@@ -1,0 +1,136 @@
+package io.rigpool.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rigpool.proto.v1.BufferKind;
+import io.rigpool.proto.v1.DeviceBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CPU logs and the load failure are real logs of java-llama.cpp 4.2.0 (llama.cpp b4916) on this project's
+ * generated models; the CUDA log is made of the lines a b4916 CUDA build prints for a partly offloaded model.
+ */
+class LlamaLogParserTest {
+
+    private static final long MIB = 1024 * 1024;
+
+    @Test
+    void readsEveryBufferOfARealCpuLoad() throws IOException {
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-b4916-tiny-q8_0.log"));
+
+        assertEquals(List.of(
+                buffer("CPU_Mapped", BufferKind.BUFFER_KIND_MODEL, Math.round(2.63 * MIB)),
+                buffer("CPU", BufferKind.BUFFER_KIND_OUTPUT, 0),
+                buffer("CPU", BufferKind.BUFFER_KIND_KV, 4 * MIB),
+                buffer("CPU", BufferKind.BUFFER_KIND_COMPUTE, Math.round(22.01 * MIB))), log.buffers());
+        assertEquals("4916 (c6af2161)", log.build());
+        assertEquals(0, log.layersOffloaded());
+        assertEquals(0, log.layersTotal());
+        assertFalse(log.gpuBackendPresent(), "a CPU-only library lists no GPU device");
+        assertEquals(List.of(), log.errors(), "a clean load has no error lines");
+        assertEquals(Optional.empty(), log.loadError());
+    }
+
+    @Test
+    void keepsTheRepackedModelBufferApartFromTheMappedOne() throws IOException {
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-b4916-q4_0-repacked.log"));
+
+        long repacked = Math.round(0.74 * MIB);
+        assertEquals(repacked, log.bytes(BufferKind.BUFFER_KIND_MODEL, "CPU_AARCH64"));
+        assertEquals(repacked, log.bytes(BufferKind.BUFFER_KIND_MODEL, "CPU_Mapped"));
+        assertEquals(2 * repacked, log.bytes(BufferKind.BUFFER_KIND_MODEL, "CPU"));
+        assertEquals(1 * MIB, log.bytes(BufferKind.BUFFER_KIND_KV, "CPU"));
+    }
+
+    @Test
+    void readsOffloadedLayersAndDeviceBuffersOfACudaBuild() throws IOException {
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cuda-b4916-format.log"));
+
+        assertEquals(20, log.layersOffloaded());
+        assertEquals(33, log.layersTotal());
+        assertEquals(List.of("CUDA0"), log.gpuDevices());
+        assertTrue(log.gpuBackendPresent());
+        assertEquals(LlamaLogParser.mibToBytes("2680.41"), log.bytes(BufferKind.BUFFER_KIND_MODEL, "CUDA0"));
+        assertEquals(LlamaLogParser.mibToBytes("2004.89"), log.bytes(BufferKind.BUFFER_KIND_MODEL, "CPU"));
+        assertEquals(320 * MIB, log.bytes(BufferKind.BUFFER_KIND_KV, "CUDA0"));
+        assertEquals(192 * MIB, log.bytes(BufferKind.BUFFER_KIND_KV, "CPU"));
+        assertEquals(LlamaLogParser.mibToBytes("669.48"), log.bytes(BufferKind.BUFFER_KIND_COMPUTE, "CUDA0"));
+        assertEquals(LlamaLogParser.mibToBytes("16.01"), log.bytes(BufferKind.BUFFER_KIND_COMPUTE, "CUDA_Host"));
+        assertEquals(LlamaLogParser.mibToBytes("0.49"), log.bytes(BufferKind.BUFFER_KIND_OUTPUT, "CUDA_Host"));
+        assertEquals(7, log.buffers().size(), "the KV self size summary is not a buffer of its own");
+        assertEquals(List.of(), log.errors(), "metadata that says 'error' is not an error");
+    }
+
+    @Test
+    void theNoUsableGpuWarningMeansNoGpuBackendEvenWhenADeviceWasListed() throws IOException {
+        List<String> lines = new ArrayList<>(resource("cuda-b4916-format.log"));
+        lines.add(0, "warning: no usable GPU found, --gpu-layers option will be ignored");
+        lines.add(1, "warning: one possible reason is that llama.cpp was compiled without GPU support");
+
+        LlamaLoadLog log = LlamaLogParser.parse(lines);
+
+        assertFalse(log.gpuBackendPresent());
+        assertEquals(List.of("warning: no usable GPU found, --gpu-layers option will be ignored",
+                "warning: one possible reason is that llama.cpp was compiled without GPU support"), log.warnings());
+    }
+
+    @Test
+    void namesTheRealReasonOfAFailedLoad() throws IOException {
+        LlamaLoadLog log = LlamaLogParser.parse(resource("load-failure-truncated.log"));
+
+        assertEquals(Optional.of("tensor 'token_embd.weight' data is not within the file bounds, model is corrupted"
+                + " or incomplete"), log.loadError());
+        assertTrue(log.errors().size() >= 2, "the generic follow-up lines are kept as well: " + log.errors());
+        assertEquals(List.of(), log.buffers());
+    }
+
+    @Test
+    void fallsBackToTheFirstErrorLineWhenNoLoadErrorWasLogged() {
+        LlamaLoadLog log = LlamaLogParser.parse(List.of(
+                "ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer of size 17179869184",
+                "llama_init_from_model: failed to initialize the context: failed to allocate buffer for kv cache"));
+
+        assertEquals(Optional.of("ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer of size"
+                + " 17179869184"), log.loadError());
+    }
+
+    @Test
+    void readsTheOlderLogFormatToo() {
+        LlamaLoadLog log = LlamaLogParser.parse(List.of(
+                "llm_load_tensors: ggml ctx size =    0.37 MiB",
+                "llm_load_tensors: offloaded 41/41 layers to GPU",
+                "llm_load_tensors:        CPU buffer size =  1640.62 MiB",
+                "llama_kv_cache_init:      CUDA0 KV buffer size =  1536.00 MiB"));
+
+        assertEquals(List.of(
+                buffer("CPU", BufferKind.BUFFER_KIND_MODEL, LlamaLogParser.mibToBytes("1640.62")),
+                buffer("CUDA0", BufferKind.BUFFER_KIND_KV, 1536 * MIB)), log.buffers());
+        assertEquals(41, log.layersOffloaded());
+    }
+
+    @Test
+    void convertsTwoDecimalMibToTheNearestByte() {
+        assertEquals(37_119_590L, LlamaLogParser.mibToBytes("35.40"), "35.40 MiB = 37119590.4 bytes");
+        assertEquals(2_757_755L, LlamaLogParser.mibToBytes("2.63"), "2.63 MiB = 2757754.88 bytes");
+        assertEquals(0L, LlamaLogParser.mibToBytes("0.00"));
+        assertEquals(4_617_393_930L, LlamaLogParser.mibToBytes("4403.49"), "beyond int range");
+    }
+
+    private static DeviceBuffer buffer(String device, BufferKind kind, long bytes) {
+        return DeviceBuffer.newBuilder().setDevice(device).setKind(kind).setBytes(bytes).build();
+    }
+
+    private static List<String> resource(String name) throws IOException {
+        try (InputStream in = LlamaLogParserTest.class.getResourceAsStream("/llama-logs/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.rigpool.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.kherud.llama.args.CacheType;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class RunnerOptionsTest {
+
+    @Test
+    void readsTheWholeContract() {
+        RunnerOptions o = RunnerOptions.parse("--model", "/m/a.gguf", "--ctx-size", "8192", "--gpu-layers", "33",
+                "--parallel", "4", "--threads", "6", "--batch-size", "1024", "--ubatch-size", "256", "--flash-attn",
+                "--cache-type-k", "q8_0", "--cache-type-v", "f16", "--no-mmap", "--log-file", "/r/llama.log",
+                "--port-file", "/r/port");
+
+        assertEquals(new RunnerOptions(Path.of("/m/a.gguf"), 8192, 33, 4, 6, OptionalInt.of(1024),
+                OptionalInt.of(256), true, Optional.of(CacheType.Q8_0), Optional.of(CacheType.F16), true,
+                Path.of("/r/llama.log"), Path.of("/r/port")), o);
+        assertEquals(2048, o.slotContext());
+    }
+
+    @Test
+    void namesTheOptionThatIsWrong() {
+        assertMessage("--model is required", "--ctx-size", "512", "--log-file", "l", "--port-file", "p");
+        assertMessage("--ctx-size must be a whole number, not 'lots'", "--model", "m", "--ctx-size", "lots");
+        assertMessage("--gpu-layers must be at least 0, not -1", "--model", "m", "--gpu-layers", "-1");
+        assertMessage("--threads needs a value", "--model", "m", "--threads", "--no-mmap");
+        assertMessage("unknown option '--turbo'", "--model", "m", "--turbo");
+        assertMessage("--ctx-size 2 leaves no context for each of --parallel 4 slots", "--model", "m", "--ctx-size",
+                "2", "--parallel", "4", "--log-file", "l", "--port-file", "p");
+        RunnerOptions.UsageException e = assertThrows(RunnerOptions.UsageException.class,
+                () -> RunnerOptions.parse("--model", "m", "--cache-type-k", "q3"));
+        assertTrue(e.getMessage().startsWith("--cache-type-k must be one of [f32, f16"), e.getMessage());
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        RunnerOptions.UsageException e = assertThrows(RunnerOptions.UsageException.class,
+                () -> RunnerOptions.parse(args));
+        assertEquals(expected, e.getMessage());
+    }
+}
