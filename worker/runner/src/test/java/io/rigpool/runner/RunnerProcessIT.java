@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -62,19 +63,20 @@ class RunnerProcessIT {
     }
 
     @Test
-    void generatesTextAndCountsTokensAsLlamaCppDoes() throws Exception {
-        int timingsBefore = count(runner.llamaLog(), "total time =");
+    void generatesTextAndCountsTokensAsLlamaCppDoes(@TempDir Path dir) throws Exception {
+        // A runner of its own, so that the only request in its llama.cpp log is this one.
+        try (LaunchedRunner own = LaunchedRunner.start(model, dir.resolve("r"), "--ctx-size", "512")) {
+            Result result = generate(own, request("count-1", 12, List.of()));
 
-        Result result = generate(request("count-1", 12, List.of()));
-
-        assertFalse(result.text.isBlank(), "the tiny model always picks a word");
-        assertEquals("length", result.finished.getFinishReason());
-        assertEquals(12, result.finished.getCompletionTokens());
-        List<String> log = awaitLog(lines -> count(lines, "total time =") > timingsBefore);
-        assertEquals(last(log, PROMPT_TOKENS), result.finished.getPromptTokens(), "prompt tokens as llama.cpp saw");
-        assertEquals(last(log, EVAL_TOKENS), result.finished.getCompletionTokens(), "tokens as llama.cpp decoded");
-        assertTrue(result.finished.getPromptEvalMs() > 0);
-        assertTrue(result.finished.getDecodeMs() > 0);
+            assertFalse(result.text.isBlank(), "the tiny model always picks a word");
+            assertEquals("length", result.finished.getFinishReason());
+            assertEquals(12, result.finished.getCompletionTokens());
+            List<String> log = awaitLog(own, lines -> count(lines, "total time =") == 1);
+            assertEquals(last(log, PROMPT_TOKENS), result.finished.getPromptTokens(), "prompt tokens as llama.cpp saw");
+            assertEquals(last(log, EVAL_TOKENS), result.finished.getCompletionTokens(), "tokens llama.cpp decoded");
+            assertTrue(result.finished.getPromptEvalMs() > 0);
+            assertTrue(result.finished.getDecodeMs() > 0);
+        }
     }
 
     @Test
@@ -230,9 +232,13 @@ class RunnerProcessIT {
     }
 
     private static Result generate(GenerateRequest request) throws Exception {
+        return generate(runner, request);
+    }
+
+    private static Result generate(LaunchedRunner target, GenerateRequest request) throws Exception {
         StringBuilder text = new StringBuilder();
         Finished finished = null;
-        Iterator<GenerateEvent> events = runner.blocking().withDeadlineAfter(DEADLINE.toSeconds(), TimeUnit.SECONDS)
+        Iterator<GenerateEvent> events = target.blocking().withDeadlineAfter(DEADLINE.toSeconds(), TimeUnit.SECONDS)
                 .generate(request);
         while (events.hasNext()) {
             GenerateEvent event = events.next();
@@ -265,10 +271,11 @@ class RunnerProcessIT {
         throw new AssertionError("no stop string candidate in '" + text + "'");
     }
 
-    private static List<String> awaitLog(java.util.function.Predicate<List<String>> condition) throws Exception {
+    private static List<String> awaitLog(LaunchedRunner target, Predicate<List<String>> condition)
+            throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (true) {
-            List<String> lines = runner.llamaLog();
+            List<String> lines = target.llamaLog();
             if (condition.test(lines)) {
                 return lines;
             }

@@ -1,0 +1,22 @@
+# The worker with its runner. On NVIDIA hosts build it on a CUDA base and give it a CUDA build of libjllama
+# (see worker/README.md):
+#   docker build -f deploy/docker/worker.Dockerfile \
+#     --build-arg BASE=nvidia/cuda:12.6.3-runtime-ubuntu24.04 --build-arg LLAMA_LIB_DIR=native/cuda -t rigpool-worker-cuda .
+# Without build args it is a CPU-only worker on a plain JRE.
+ARG BASE=eclipse-temurin:21-jre
+FROM ${BASE}
+# CUDA base images have no Java; install one when the base lacks it.
+RUN if ! command -v java >/dev/null 2>&1; then \
+      apt-get update && apt-get install -y --no-install-recommends openjdk-21-jre-headless && rm -rf /var/lib/apt/lists/*; \
+    fi
+ARG LLAMA_LIB_DIR=
+WORKDIR /app
+COPY worker/agent/target/quarkus-app/ /app/worker/
+COPY worker/runner/target/rigpool-runner.jar /app/runner/
+COPY worker/runner/target/lib/ /app/runner/lib/
+COPY ${LLAMA_LIB_DIR:-deploy/docker}/ /app/native/
+ENV RIGPOOL_WORKER_RUNNER_JAR=/app/runner/rigpool-runner.jar \
+    RIGPOOL_WORKER_MODEL_DIR=/models \
+    JAVA_OPTS="-XX:MaxRAMPercentage=25 -XX:+UseSerialGC"
+VOLUME /models
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/worker/quarkus-run.jar"]

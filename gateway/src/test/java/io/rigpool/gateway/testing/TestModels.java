@@ -1,0 +1,35 @@
+package io.rigpool.gateway.testing;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.rigpool.common.topics.Topics;
+import io.rigpool.proto.v1.ModelCatalogEntry;
+import java.util.List;
+
+/** Plays the planner: puts a model in the catalogue topic and waits until the gateway lists it. */
+public final class TestModels {
+
+    private TestModels() {
+    }
+
+    public static void serve(String modelId) {
+        ModelCatalogEntry entry = ModelCatalogEntry.newBuilder()
+                .setModelId(modelId)
+                .setArchitecture("llama")
+                .setContextLength(2048)
+                .setReplicasReady(1)
+                .setUpdatedAtMs(System.currentTimeMillis())
+                .build();
+        TestKafka.send(Topics.MODELS, modelId, entry.toByteArray());
+        await("gateway lists " + modelId).atMost(TestKafka.DEADLINE).until(() -> listed().contains(modelId));
+    }
+
+    public static void withdraw(String modelId) {
+        TestKafka.send(Topics.MODELS, modelId, null);
+    }
+
+    public static List<String> listed() {
+        return given().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
+    }
+}
