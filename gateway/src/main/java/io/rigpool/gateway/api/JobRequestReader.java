@@ -5,6 +5,7 @@ import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.JobSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -26,7 +27,8 @@ public final class JobRequestReader {
 
     public JobRequestReader(int maxTokensLimit, int defaultMaxTokens, double defaultTemperature, double defaultTopP) {
         this.maxTokensLimit = maxTokensLimit;
-        this.defaultMaxTokens = defaultMaxTokens;
+        // A default above the limit would refuse every request that leaves max_tokens out.
+        this.defaultMaxTokens = Math.min(defaultMaxTokens, maxTokensLimit);
         this.defaultTemperature = defaultTemperature;
         this.defaultTopP = defaultTopP;
     }
@@ -176,7 +178,7 @@ public final class JobRequestReader {
             case ARRAY -> "an array";
             case OBJECT -> "an object";
             case NULL -> "null";
-            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            default -> "a " + node.getNodeType().name().toLowerCase(Locale.ROOT);
         };
     }
 }

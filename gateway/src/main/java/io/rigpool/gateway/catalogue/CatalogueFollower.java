@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -119,7 +120,7 @@ public final class CatalogueFollower implements AutoCloseable {
         Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
         adminConfig.put("client.id", "rigpool-gateway-catalogue-admin");
         try (Admin admin = Admin.create(adminConfig)) {
-            NewTopic compacted = new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
+            NewTopic compacted = new NewTopic(topic, Optional.empty(), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(compacted)).all().get(10, TimeUnit.SECONDS);
             LOG.infof("created the compacted topic %s", topic);

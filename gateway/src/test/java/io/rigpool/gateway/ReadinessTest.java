@@ -1,0 +1,29 @@
+package io.rigpool.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.gateway.testing.TestKafka;
+import io.rigpool.infra.RigpoolInfrastructureResource;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+class ReadinessTest {
+
+    @Test
+    void readinessChecksDatabaseKafkaAndTheCatalogue() {
+        await("ready").atMost(TestKafka.DEADLINE)
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
+        given().get("/q/health/ready")
+                .then()
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("model catalogue"))
+                .body("checks.name", hasItem("Kafka connection health check"))
+                .body("checks.name", hasItem("Database connections health check"));
+    }
+}

@@ -1,0 +1,107 @@
+package io.rigpool.gateway.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rigpool.gateway.jobs.ChatMessage;
+import io.rigpool.gateway.jobs.JobSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class JobRequestReaderTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final JobRequestReader READER = new JobRequestReader(4096, 256, 1.0, 1.0);
+
+    @Test
+    void aFullRequestIsReadAsSent() throws Exception {
+        JobSpec spec = READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "system", "content": "Be brief."},
+                                            {"role": "user", "content": ""}],
+                 "max_tokens": 4096, "temperature": 0, "top_p": 0.5, "seed": -3, "stop": ["a", "b"],
+                 "stream": false, "user": "ignored"}"""));
+
+        assertEquals(new JobSpec("m", List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "")),
+                4096, 0.0, 0.5, -3L, List.of("a", "b")), spec);
+    }
+
+    @Test
+    void leftOutAndNullOptionsTakeTheDefaults() throws Exception {
+        JobSpec spec = READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}],
+                 "temperature": null, "seed": null, "stop": null}"""));
+
+        assertEquals(256, spec.maxTokens());
+        assertEquals(1.0, spec.temperature());
+        assertEquals(1.0, spec.topP());
+        assertNull(spec.seed());
+        assertEquals(List.of(), spec.stop());
+    }
+
+    @Test
+    void aSingleStopStringIsOneSequence() throws Exception {
+        JobSpec spec = READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "stop": "###"}"""));
+
+        assertEquals(List.of("###"), spec.stop());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            {}                                                                     | model
+            {"model": "", "messages": [{"role": "user", "content": "x"}]}          | model
+            {"model": ["m"], "messages": [{"role": "user", "content": "x"}]}       | model
+            {"model": "m"}                                                         | messages
+            {"model": "m", "messages": {}}                                         | messages
+            {"model": "m", "messages": []}                                         | messages
+            {"model": "m", "messages": ["hi"]}                                     | messages[0]
+            {"model": "m", "messages": [{"content": "x"}]}                         | messages[0].role
+            {"model": "m", "messages": [{"role": "USER", "content": "x"}]}         | messages[0].role
+            {"model": "m", "messages": [{"role": "user"}]}                         | messages[0].content
+            {"model": "m", "messages": [{"role": "user", "content": null}]}        | messages[0].content
+            {"model": "m", "messages": [{"role": "user", "content": ["x"]}]}       | messages[0].content
+            {"model": "m", "messages": [{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}]} | messages[1].role
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 0}        | max_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": -1}       | max_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 4097}     | max_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 1.5}      | max_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": "8"}      | max_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 99999999999} | max_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": -0.1}    | temperature
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": 2.01}    | temperature
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "temperature": "hot"}   | temperature
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_p": 0}             | top_p
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_p": 1.1}           | top_p
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "seed": 1.5}            | seed
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "seed": 99999999999999999999} | seed
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": 3}              | stop
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": ["a", 3]}       | stop[1]
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": [""]}           | stop[0]
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": ["a","b","c","d","e"]} | stop
+            """)
+    void theFirstWrongFieldIsNamed(String body, String field) throws Exception {
+        JsonNode tree = JSON.readTree(body);
+
+        ApiException refused = assertThrows(ApiException.class, () -> READER.read(tree));
+
+        assertEquals(400, refused.status());
+        assertEquals(ApiException.INVALID_REQUEST, refused.type());
+        assertEquals(field, refused.field());
+        assertTrue(refused.getMessage().startsWith(field.replaceAll("\\[.*", "")), refused.getMessage());
+    }
+
+    @Test
+    void aBodyThatIsNotAnObjectIsRefusedAsAWhole() throws Exception {
+        for (String body : List.of("[]", "\"hi\"", "42", "null")) {
+            ApiException refused = assertThrows(ApiException.class, () -> READER.read(JSON.readTree(body)));
+            assertNull(refused.field(), body);
+        }
+        assertNull(assertThrows(ApiException.class, () -> READER.read(null)).field());
+    }
+}

@@ -1,0 +1,48 @@
+package io.rigpool.gateway.jobs;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class PublishedMarkerTest {
+
+    @Test
+    void everyAcknowledgedJobIsMarkedByTheTimeItCloses() {
+        Set<UUID> marked = ConcurrentHashMap.newKeySet();
+        PublishedMarker marker = new PublishedMarker(marked::addAll);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+
+        ids.forEach(marker::acknowledged);
+        marker.close(Duration.ofSeconds(30));
+
+        assertEquals(Set.copyOf(ids), marked);
+    }
+
+    @Test
+    void aFailedWriteDoesNotStopLaterOnes() {
+        Set<UUID> marked = ConcurrentHashMap.newKeySet();
+        AtomicBoolean failNext = new AtomicBoolean(true);
+        PublishedMarker marker = new PublishedMarker(batch -> {
+            if (failNext.getAndSet(false)) {
+                throw new IllegalStateException("database away");
+            }
+            marked.addAll(batch);
+        });
+        UUID lost = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+
+        marker.acknowledged(lost);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !failNext.get());
+        marker.acknowledged(later);
+        marker.close(Duration.ofSeconds(30));
+
+        assertEquals(Set.of(later), marked);
+    }
+}

@@ -1,0 +1,47 @@
+package io.rigpool.gateway.jobs;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.common.topics.Topics;
+import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.TestKafka;
+import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.proto.v1.JobRequest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+class UnpublishedJobSweeperTest {
+
+    static final String MODEL = "gateway-sweeper-model";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void aJobLeftUnpublishedIsPublishedBySweeper() throws Exception {
+        JobRows rows = new JobRows(dataSource);
+        UUID id = UUID.randomUUID();
+        Instant createdAt = Instant.parse("2026-01-01T10:00:00Z");
+        rows.insertUnpublished(id, MODEL, "left behind", createdAt);
+
+        JobRequest request = JobRequest.parseFrom(TestKafka.awaitRecord(Topics.jobs(MODEL), id.toString()).value());
+        assertEquals(id.toString(), request.getJobId());
+        assertEquals("left behind", request.getMessages(0).getContent());
+        assertEquals(32, request.getMaxTokens());
+        assertEquals(7, request.getSeed());
+        assertEquals("END", request.getStop(0));
+        assertEquals(createdAt.toEpochMilli(), request.getSubmittedAtMs());
+
+        await("published_at of " + id).atMost(TestKafka.DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> rows.find(id).get("published_at") != null);
+    }
+}
