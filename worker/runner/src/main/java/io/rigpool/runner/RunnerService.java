@@ -1,6 +1,7 @@
 package io.rigpool.runner;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.rigpool.proto.v1.CancelReply;
@@ -68,11 +69,15 @@ final class RunnerService extends RunnerGrpc.RunnerImplBase {
     }
 
     private static void send(ServerCallStreamObserver<GenerateEvent> call, Generation generation, GenerateEvent e) {
-        if (call.isCancelled()) {
-            generation.cancel();
-            return;
+        try {
+            if (!call.isCancelled()) {
+                call.onNext(e);
+                return;
+            }
+        } catch (StatusRuntimeException cancelledMeanwhile) {
+            // The caller left between the check and the send; same as above.
         }
-        call.onNext(e);
+        generation.cancel();
     }
 
     private static void fail(ServerCallStreamObserver<GenerateEvent> call, Status status) {

@@ -24,7 +24,7 @@ class LlamaLogParserTest {
 
     @Test
     void readsEveryBufferOfARealCpuLoad() throws IOException {
-        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-b4916-tiny-q8_0.log"));
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-b4916-tiny-q8_0.txt"));
 
         assertEquals(List.of(
                 buffer("CPU_Mapped", BufferKind.BUFFER_KIND_MODEL, Math.round(2.63 * MIB)),
@@ -41,7 +41,7 @@ class LlamaLogParserTest {
 
     @Test
     void keepsTheRepackedModelBufferApartFromTheMappedOne() throws IOException {
-        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-b4916-q4_0-repacked.log"));
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-b4916-q4_0-repacked.txt"));
 
         long repacked = Math.round(0.74 * MIB);
         assertEquals(repacked, log.bytes(BufferKind.BUFFER_KIND_MODEL, "CPU_AARCH64"));
@@ -52,7 +52,7 @@ class LlamaLogParserTest {
 
     @Test
     void readsOffloadedLayersAndDeviceBuffersOfACudaBuild() throws IOException {
-        LlamaLoadLog log = LlamaLogParser.parse(resource("cuda-b4916-format.log"));
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cuda-b4916-format.txt"));
 
         assertEquals(20, log.layersOffloaded());
         assertEquals(33, log.layersTotal());
@@ -71,7 +71,7 @@ class LlamaLogParserTest {
 
     @Test
     void theNoUsableGpuWarningMeansNoGpuBackendEvenWhenADeviceWasListed() throws IOException {
-        List<String> lines = new ArrayList<>(resource("cuda-b4916-format.log"));
+        List<String> lines = new ArrayList<>(resource("cuda-b4916-format.txt"));
         lines.add(0, "warning: no usable GPU found, --gpu-layers option will be ignored");
         lines.add(1, "warning: one possible reason is that llama.cpp was compiled without GPU support");
 
@@ -84,7 +84,7 @@ class LlamaLogParserTest {
 
     @Test
     void namesTheRealReasonOfAFailedLoad() throws IOException {
-        LlamaLoadLog log = LlamaLogParser.parse(resource("load-failure-truncated.log"));
+        LlamaLoadLog log = LlamaLogParser.parse(resource("load-failure-truncated.txt"));
 
         assertEquals(Optional.of("tensor 'token_embd.weight' data is not within the file bounds, model is corrupted"
                 + " or incomplete"), log.loadError());

@@ -17,7 +17,6 @@ import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateEvent;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerLoadReport;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

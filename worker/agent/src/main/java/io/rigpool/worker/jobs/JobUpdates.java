@@ -1,0 +1,64 @@
+package io.rigpool.worker.jobs;
+
+import io.rigpool.proto.v1.Finished;
+import io.rigpool.proto.v1.JobRequest;
+import io.rigpool.proto.v1.JobState;
+import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.proto.v1.Timings;
+import io.rigpool.proto.v1.Usage;
+
+/** The JobUpdate messages a worker publishes for a job, made in one place. */
+public final class JobUpdates {
+
+    private JobUpdates() {
+    }
+
+    public static JobUpdate running(JobRequest job, String nodeId, long nowMs) {
+        return base(job.getJobId(), job.getModel(), nodeId, nowMs).setState(JobState.JOB_STATE_RUNNING).build();
+    }
+
+    /**
+     * The end of a job the runner completed: SUCCEEDED, or CANCELLED when it was stopped early.
+     *
+     * @param startedAtMs when the job left the queue and reached the runner
+     */
+    public static JobUpdate finished(JobRequest job, String nodeId, String text, Finished finished, long startedAtMs,
+            long nowMs) {
+        boolean cancelled = "cancelled".equals(finished.getFinishReason());
+        return base(job.getJobId(), job.getModel(), nodeId, nowMs)
+                .setState(cancelled ? JobState.JOB_STATE_CANCELLED : JobState.JOB_STATE_SUCCEEDED)
+                .setText(text)
+                .setFinishReason(finished.getFinishReason())
+                .setUsage(Usage.newBuilder()
+                        .setPromptTokens(finished.getPromptTokens())
+                        .setCompletionTokens(finished.getCompletionTokens()))
+                .setTimings(timings(job, finished, startedAtMs))
+                .build();
+    }
+
+    public static JobUpdate failed(String jobId, String model, String nodeId, String error, long nowMs) {
+        return base(jobId, model, nodeId, nowMs).setState(JobState.JOB_STATE_FAILED).setError(error).build();
+    }
+
+    /**
+     * Decode speed counts the tokens after the first: the first token comes out of the prompt evaluation, whose
+     * time is reported apart.
+     */
+    static Timings timings(JobRequest job, Finished finished, long startedAtMs) {
+        Timings.Builder t = Timings.newBuilder()
+                .setPromptEvalMs(finished.getPromptEvalMs())
+                .setDecodeMs(finished.getDecodeMs());
+        if (job.getSubmittedAtMs() > 0) {
+            t.setQueueWaitMs(Math.max(0, startedAtMs - job.getSubmittedAtMs()));
+        }
+        int decoded = finished.getCompletionTokens() - 1;
+        if (decoded > 0 && finished.getDecodeMs() > 0) {
+            t.setDecodeTps(decoded * 1000.0 / finished.getDecodeMs());
+        }
+        return t.build();
+    }
+
+    private static JobUpdate.Builder base(String jobId, String model, String nodeId, long nowMs) {
+        return JobUpdate.newBuilder().setJobId(jobId).setModel(model).setNodeId(nodeId).setAtMs(nowMs);
+    }
+}

@@ -1,0 +1,95 @@
+package io.rigpool.worker.runner;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.rigpool.proto.v1.DescribeRequest;
+import io.rigpool.proto.v1.RunnerGrpc;
+import io.rigpool.proto.v1.RunnerLoadReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts runner processes and waits until each has loaded its model: the runner announces its port in a file once
+ * the model is in memory, or writes the reason it could not load next to it and exits.
+ */
+public final class RunnerLauncher {
+
+    private static final Logger LOG = Logger.getLogger(RunnerLauncher.class);
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration DESCRIBE_DEADLINE = Duration.ofSeconds(30);
+    private static final int OUTPUT_LINES_IN_ERRORS = 15;
+
+    private final RunnerCommand command;
+    private final Path workDir;
+    private final Duration startTimeout;
+
+    public RunnerLauncher(RunnerCommand command, Path workDir, Duration startTimeout) {
+        this.command = command;
+        this.workDir = workDir;
+        this.startTimeout = startTimeout;
+    }
+
+    /**
+     * Starts a runner for the spec and returns once its model is loaded.
+     *
+     * @throws RunnerStartException with the runner's own reason when it could not load the model
+     */
+    public RunnerProcess start(RunnerSpec spec) throws RunnerStartException, InterruptedException {
+        RunnerFiles files;
+        Process process;
+        try {
+            files = RunnerFiles.create(workDir, spec.modelId());
+            // Standard input stays a pipe: the runner ends itself when this worker dies and the pipe closes.
+            process = new ProcessBuilder(command.build(spec, files))
+                    .redirectErrorStream(true)
+                    .redirectOutput(files.output().toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new RunnerStartException("could not start a runner process for " + spec.modelId() + ": " + e);
+        }
+        LOG.infof("started runner for %s (pid %d, %d GPU layers, context %d, %d slots)", spec.modelId(),
+                process.pid(), spec.gpuLayers(), spec.ctxSize(), spec.slots());
+        try {
+            int port = awaitPort(spec, process, files);
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+                    InsecureChannelCredentials.create()).build();
+            RunnerLoadReport report = RunnerGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(DESCRIBE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                    .describe(DescribeRequest.getDefaultInstance());
+            return new RunnerProcess(spec, process, files, channel, report);
+        } catch (RunnerStartException | InterruptedException | RuntimeException e) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            files.delete();
+            throw e;
+        }
+    }
+
+    private int awaitPort(RunnerSpec spec, Process process, RunnerFiles files)
+            throws RunnerStartException, InterruptedException {
+        long deadline = System.nanoTime() + startTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            var port = files.read(files.portFile());
+            if (port.isPresent()) {
+                try {
+                    return Integer.parseInt(port.get());
+                } catch (NumberFormatException e) {
+                    throw new RunnerStartException("runner for " + spec.modelId() + " announced port '" + port.get()
+                            + "'");
+                }
+            }
+            if (process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                String reason = files.read(files.errorFile()).orElseGet(() -> "runner exited with code "
+                        + process.exitValue() + "; its last output:\n"
+                        + String.join("\n", files.tail(OUTPUT_LINES_IN_ERRORS)));
+                throw new RunnerStartException(reason);
+            }
+        }
+        throw new RunnerStartException("runner for " + spec.modelId() + " did not load its model within "
+                + startTimeout + "; its last output:\n" + String.join("\n", files.tail(OUTPUT_LINES_IN_ERRORS)));
+    }
+}

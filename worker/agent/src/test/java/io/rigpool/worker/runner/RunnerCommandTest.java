@@ -1,0 +1,39 @@
+package io.rigpool.worker.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.rigpool.proto.v1.Assignment;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RunnerCommandTest {
+
+    @Test
+    void followsTheRunnersCommandLineContract() {
+        RunnerCommand command = new RunnerCommand("/jdk/bin/java", List.of("-Xmx256m"), Path.of("/w/runner.jar"),
+                Optional.of(Path.of("/cuda-lib")), 6);
+        RunnerSpec spec = RunnerSpec.of(Assignment.newBuilder().setModelId("m").setNGpuLayers(20).setNCtx(8192)
+                .setParallelSlots(4).build(), Path.of("/models/m.gguf"));
+
+        List<String> line = command.build(spec, new RunnerFiles(Path.of("/tmp/r1")));
+
+        assertEquals(List.of("/jdk/bin/java", "-Xmx256m", "-Dde.kherud.llama.tmpdir=/tmp/r1/native",
+                "-Dde.kherud.llama.lib.path=/cuda-lib", "-Drigpool.exit-with-parent=true", "-jar", "/w/runner.jar",
+                "--model", "/models/m.gguf", "--ctx-size", "8192", "--gpu-layers", "20", "--parallel", "4",
+                "--threads", "6", "--log-file", "/tmp/r1/llama.log", "--port-file", "/tmp/r1/port"), line);
+    }
+
+    @Test
+    void anAssignmentWithoutSlotsGetsOneAndAnImpossibleOneIsRefused() {
+        Assignment noSlots = Assignment.newBuilder().setModelId("m").setNCtx(2048).build();
+        assertEquals(1, RunnerSpec.of(noSlots, Path.of("m.gguf")).slots());
+
+        Assignment noContext = Assignment.newBuilder().setModelId("m").setParallelSlots(2).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunnerSpec.of(noContext, Path.of("m.gguf")));
+        assertEquals("n_ctx 0 cannot hold 2 slots", e.getMessage());
+    }
+}
