@@ -11,14 +11,22 @@ import java.io.InputStream;
  */
 public final class ParentProcessWatch {
 
-    /** Set to true on a child's command line to make it exit when its standard input closes. */
-    public static final String PROPERTY = "rigpool.exit-with-parent";
+    /**
+     * Set to true on a child's command line to make it exit when its standard input closes. Deliberately outside
+     * the {@code rigpool.} configuration namespace, which the services validate strictly.
+     */
+    public static final String PROPERTY = "io.rigpool.exit-with-parent";
 
     private ParentProcessWatch() {
     }
 
+    /** The JVM option a parent puts on a child's command line. */
+    public static String jvmFlag() {
+        return "-D" + PROPERTY + "=true";
+    }
+
     public static boolean requested() {
-        return Boolean.getBoolean(PROPERTY) || "true".equalsIgnoreCase(System.getenv("RIGPOOL_EXIT_WITH_PARENT"));
+        return Boolean.getBoolean(PROPERTY);
     }
 
     /** Starts the watch if it was requested; returns whether it did. */

@@ -49,6 +49,12 @@ public final class InfrastructureFactory {
     }
 
     static boolean dockerAvailable() {
+        // Without a socket or DOCKER_HOST there is nothing to ask; asking anyway logs a page of errors.
+        if (System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of("/var/run/docker.sock"))
+                && !Files.exists(Path.of(System.getProperty("user.home"), ".docker/run/docker.sock"))
+                && !Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))) {
+            return false;
+        }
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {

@@ -1,5 +1,6 @@
 package io.rigpool.local;
 
+import io.rigpool.common.lifecycle.ParentProcessWatch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -41,7 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);
-        cmd.add("-Drigpool.exit-with-parent=true");
+        cmd.add(ParentProcessWatch.jvmFlag());
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(appJar.toString());

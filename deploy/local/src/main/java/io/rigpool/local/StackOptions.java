@@ -26,7 +26,7 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
               --fresh        start with empty PostgreSQL and Kafka""";
 
     public static StackOptions forTest(Path dataDir, int workers) {
-        return new StackOptions(home(), dataDir, null, FreePorts.find(), FreePorts.find(), FreePorts.find(),
+        return new StackOptions(checkoutDir(), dataDir, null, FreePorts.find(), FreePorts.find(), FreePorts.find(),
                 FreePorts.find(), FreePorts.find(), workers, "test-cluster-token", false);
     }
 
@@ -36,7 +36,7 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
     }
 
     static StackOptions parse(String[] args) {
-        Path home = home();
+        Path home = checkoutDir();
         Path data = home.resolve(".rigpool-local");
         Path models = null;
         int gateway = 8080;
@@ -76,7 +76,7 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
     }
 
     /** The checkout: -Drigpool.home, else the working directory. */
-    static Path home() {
+    static Path checkoutDir() {
         return Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
     }
 

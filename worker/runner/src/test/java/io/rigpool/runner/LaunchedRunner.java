@@ -1,5 +1,6 @@
 package io.rigpool.runner;
 
+import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.rigpool.proto.v1.RunnerGrpc;
@@ -36,7 +37,7 @@ final class LaunchedRunner implements AutoCloseable {
         Files.createDirectories(dir.resolve("native"));
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
-                "-Dde.kherud.llama.tmpdir=" + dir.resolve("native"), "-Drigpool.exit-with-parent=true",
+                "-Dde.kherud.llama.tmpdir=" + dir.resolve("native"), ParentProcessWatch.jvmFlag(),
                 "-jar", jar.toString(), "--model", model.toString(), "--log-file", dir.resolve("llama.log").toString(),
                 "--port-file", dir.resolve("port").toString()));
         command.addAll(List.of(extraArgs));

@@ -1,5 +1,6 @@
 package io.rigpool.worker.runner;
 
+import io.rigpool.common.lifecycle.ParentProcessWatch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ public record RunnerCommand(String java, List<String> jvmOptions, Path jar, Opti
         command.addAll(jvmOptions);
         command.add("-Dde.kherud.llama.tmpdir=" + files.nativeDir());
         nativeLibraryPath.ifPresent(dir -> command.add("-Dde.kherud.llama.lib.path=" + dir));
-        command.add("-Drigpool.exit-with-parent=true");
+        command.add(ParentProcessWatch.jvmFlag());
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(

@@ -1,5 +1,6 @@
 package io.rigpool.worker.runner;
 
+import io.rigpool.common.lifecycle.ParentProcessWatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,7 +22,7 @@ class RunnerCommandTest {
         List<String> line = command.build(spec, new RunnerFiles(Path.of("/tmp/r1")));
 
         assertEquals(List.of("/jdk/bin/java", "-Xmx256m", "-Dde.kherud.llama.tmpdir=/tmp/r1/native",
-                "-Dde.kherud.llama.lib.path=/cuda-lib", "-Drigpool.exit-with-parent=true", "-jar", "/w/runner.jar",
+                "-Dde.kherud.llama.lib.path=/cuda-lib", ParentProcessWatch.jvmFlag(), "-jar", "/w/runner.jar",
                 "--model", "/models/m.gguf", "--ctx-size", "8192", "--gpu-layers", "20", "--parallel", "4",
                 "--threads", "6", "--log-file", "/tmp/r1/llama.log", "--port-file", "/tmp/r1/port"), line);
     }
