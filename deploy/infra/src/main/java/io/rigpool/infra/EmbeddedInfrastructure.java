@@ -16,23 +16,26 @@ public final class EmbeddedInfrastructure implements Infrastructure {
     /** Starts both servers side by side: each takes seconds, and they do not depend on each other. */
     public EmbeddedInfrastructure start() {
         Thread pg = new Thread(postgres::start, "embedded-postgres-start");
-        RuntimeException[] failure = new RuntimeException[1];
-        pg.setUncaughtExceptionHandler((t, e) -> failure[0] = e instanceof RuntimeException r ? r
-                : new IllegalStateException(e));
+        Throwable[] pgFailure = new Throwable[1];
+        pg.setUncaughtExceptionHandler((t, e) -> pgFailure[0] = e);
         pg.start();
+        Throwable failure = null;
         try {
             kafka.start();
-        } finally {
-            try {
-                pg.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting PostgreSQL", e);
-            }
+        } catch (RuntimeException | LinkageError e) {
+            failure = e;
         }
-        if (failure[0] != null) {
-            kafka.stop();
-            throw failure[0];
+        try {
+            pg.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = failure != null ? failure : e;
+        }
+        failure = failure != null ? failure : pgFailure[0];
+        if (failure != null) {
+            // Never leave one server running when the pair failed: the caller has nothing to close.
+            close();
+            throw new IllegalStateException("could not start the embedded servers: " + failure, failure);
         }
         return this;
     }

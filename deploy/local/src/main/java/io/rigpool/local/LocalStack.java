@@ -45,12 +45,11 @@ public final class LocalStack implements AutoCloseable {
         }, "local-stack-stop"));
         try {
             stack.start();
-        } catch (RuntimeException e) {
-            System.err.println("rigpool did not start: " + e.getMessage());
+            stack.printWelcome(stack.awaitModels(Duration.ofMinutes(3)));
+        } catch (RuntimeException | LinkageError e) {
+            System.err.println("rigpool did not start: " + e);
             System.exit(1);
         }
-        List<String> models = stack.awaitModels(Duration.ofMinutes(3));
-        stack.printWelcome(models);
         stopped.await();
     }
 
