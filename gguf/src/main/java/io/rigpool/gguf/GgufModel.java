@@ -53,12 +53,22 @@ public final class GgufModel {
                 tensors.add(new TensorInfo(t.name(), t.dims(), t.type(), t.offset(), t.byteSize(), i));
             }
         }
+        Optional<Long> shards = files.get(0).integer("split.count");
+        if (shards.isPresent() && shards.get() != name.count()) {
+            throw new GgufFormatException(files.get(0).path(), "metadata 'split.count'", 0,
+                    "says " + shards.get() + " shards but the file name says " + name.count());
+        }
         Optional<Long> declared = files.get(0).integer("split.tensors.count");
         if (declared.isPresent() && declared.get() != tensors.size()) {
             throw new GgufFormatException(files.get(0).path(), "metadata 'split.tensors.count'", 0,
                     "declares " + declared.get() + " tensors but the shards hold " + tensors.size());
         }
         return new GgufModel(Collections.unmodifiableList(files), Collections.unmodifiableList(tensors));
+    }
+
+    /** A single-file model from a header already read (for callers that read from memory). */
+    static GgufModel of(GgufFile file) {
+        return new GgufModel(List.of(file), file.tensors());
     }
 
     /** True for any file a model directory scan should open on its own: a plain file or the first shard. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -34,16 +35,18 @@ public final class GgufReader {
     /** ggml's GGML_MAX_DIMS. */
     public static final int MAX_DIMS = 4;
     static final int MAX_STRING_BYTES = 16 << 20;
+    /** ggml's GGML_MAX_NAME: llama.cpp refuses tensor names of this many bytes or more. */
+    public static final int MAX_TENSOR_NAME_BYTES = 64;
     private static final int MAX_ARRAY_NESTING = 3;
 
     private final Path path;
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final long fileSize;
     private final ByteBuffer window = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private long windowStart;
     private long position;
 
-    private GgufReader(Path path, FileChannel channel) throws IOException {
+    private GgufReader(Path path, SeekableByteChannel channel) throws IOException {
         this.path = path;
         this.channel = channel;
         this.fileSize = channel.size();
@@ -54,6 +57,14 @@ public final class GgufReader {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             return new GgufReader(path, channel).readFile();
         }
+    }
+
+    /**
+     * Reads from an open channel (left open), e.g. bytes in memory; {@code path} only names the file in errors and
+     * in the result. The channel's size is taken as the file size.
+     */
+    public static GgufFile read(Path path, SeekableByteChannel channel) throws IOException {
+        return new GgufReader(path, channel).readFile();
     }
 
     private GgufFile readFile() throws IOException {
@@ -112,7 +123,12 @@ public final class GgufReader {
     }
 
     private TensorInfo tensorInfo(long index, int alignment, long expectedOffset) throws IOException {
+        long nameAt = position;
         String name = string("tensor[" + index + "].name");
+        if (position - nameAt - 8 >= MAX_TENSOR_NAME_BYTES) {
+            throw corrupt("tensor[" + index + "].name", nameAt, "name of " + (position - nameAt - 8)
+                    + " bytes; ggml allows fewer than " + MAX_TENSOR_NAME_BYTES);
+        }
         String field = "tensor '" + name + "'";
         long dimsAt = position;
         long nDims = uint32(field + " n_dims");
@@ -145,6 +161,10 @@ public final class GgufReader {
             byteSize = Math.multiplyExact(type.rowBytes(dims[0]), dims[0] == 0 ? 0 : elements / dims[0]);
         } catch (ArithmeticException e) {
             throw corrupt(field + " dims", dimsAt, "byte size overflows int64");
+        }
+        if (byteSize > fileSize) {
+            throw corrupt(field + " dims", dimsAt, byteSize + " bytes of data cannot fit in a file of " + fileSize
+                    + " bytes");
         }
         long offsetAt = position;
         long offset = int64(field + " offset");
@@ -198,6 +218,11 @@ public final class GgufReader {
         GgufValueType elementType = valueType(field + " element type");
         long count = count(field + " count", elementType.minimumSize());
         boolean keep = count <= MAX_KEPT_ARRAY;
+        if (!keep && elementType.fixedSize() > 0) {
+            // count was checked against the bytes left, so count * size cannot overflow
+            skip(field + "[0.." + count + "]", count * elementType.fixedSize());
+            return new GgufArray(elementType, count, null);
+        }
         List<Object> values = keep ? new ArrayList<>((int) count) : null;
         for (long i = 0; i < count; i++) {
             String elementField = field + "[" + i + "]";

@@ -31,22 +31,35 @@ public final class RealModelShape {
     private final Hyperparameters hyperparameters;
     private final TokenizerShape tokenizer;
     private final boolean tiedEmbedding;
+    private final GgmlType uniformWeightType;
     private final List<QuantizedTensor> tensors;
 
     RealModelShape(String name, Architecture architecture, QuantizationMix mix, Hyperparameters hyperparameters,
             TokenizerShape tokenizer, boolean tiedEmbedding) {
+        this(name, architecture, mix, hyperparameters, tokenizer, tiedEmbedding, null);
+    }
+
+    private RealModelShape(String name, Architecture architecture, QuantizationMix mix,
+            Hyperparameters hyperparameters, TokenizerShape tokenizer, boolean tiedEmbedding,
+            GgmlType uniformWeightType) {
         this.name = name;
         this.architecture = architecture;
         this.mix = mix;
         this.hyperparameters = hyperparameters;
         this.tokenizer = tokenizer;
         this.tiedEmbedding = tiedEmbedding;
+        this.uniformWeightType = uniformWeightType;
         List<TensorShape> shapes = architecture.tensors(hyperparameters, tokenizer.size(), tiedEmbedding);
         Map<String, GgmlType> types = mix.assign(shapes, hyperparameters.blockCount());
         Map<String, TensorShape> byName = new java.util.HashMap<>();
         shapes.forEach(s -> byName.put(s.name(), s));
         List<QuantizedTensor> quantized = new ArrayList<>();
-        types.forEach((tensor, type) -> quantized.add(new QuantizedTensor(tensor, type, byName.get(tensor).dims())));
+        types.forEach((tensor, type) -> {
+            long[] dims = byName.get(tensor).dims();
+            boolean replace = uniformWeightType != null && byName.get(tensor).quantizable()
+                    && dims[0] % uniformWeightType.blockSize() == 0;
+            quantized.add(new QuantizedTensor(tensor, replace ? uniformWeightType : type, dims));
+        });
         this.tensors = Collections.unmodifiableList(quantized);
     }
 
@@ -60,7 +73,18 @@ public final class RealModelShape {
         Hyperparameters cut = new Hyperparameters(layers, h.embedding(), h.feedForward(), h.heads(), h.kvHeads(),
                 h.keyLength(), h.valueLength(), h.contextLength(), h.ropeDimension(), h.ropeFrequencyBase(),
                 h.normEpsilon(), h.ropeFrequencyTable(), h.slidingWindow());
-        return new RealModelShape(name + "-" + layers + "L", architecture, mix, cut, tokenizer, tiedEmbedding);
+        return new RealModelShape(name + "-" + layers + "L", architecture, mix, cut, tokenizer, tiedEmbedding,
+                uniformWeightType);
+    }
+
+    /**
+     * The same model with every weight matrix stored as {@code type} (named {@code <name>-<type>}): on a CPU the
+     * KV, compute and output buffers do not depend on the weight types, so a 1.5-bit variant lets a test check
+     * them against llama.cpp at a fraction of the memory a load costs.
+     */
+    public RealModelShape withUniformWeightType(GgmlType type) {
+        return new RealModelShape(name + "-" + type, architecture, mix, hyperparameters, tokenizer, tiedEmbedding,
+                type);
     }
 
     /** The file stem, e.g. {@code Llama-3.1-8B-Instruct-Q4_K_M}. */

@@ -85,6 +85,22 @@ public final class GgufWriter {
         return put(key, new Entry(GgufValueType.ARRAY, GgufValueType.INT32, boxed));
     }
 
+    /** Any scalar value type: numbers as {@link Number}, BOOL as Boolean, STRING as String. */
+    public GgufWriter putScalar(String key, GgufValueType type, Object value) {
+        if (type == GgufValueType.ARRAY) {
+            throw new IllegalArgumentException("use putArray for arrays");
+        }
+        return put(key, new Entry(type, null, value));
+    }
+
+    /** A flat array of any scalar element type (elements as for {@link #putScalar}). */
+    public GgufWriter putArray(String key, GgufValueType elementType, List<?> values) {
+        if (elementType == GgufValueType.ARRAY) {
+            throw new IllegalArgumentException("nested arrays are not written");
+        }
+        return put(key, new Entry(GgufValueType.ARRAY, elementType, List.copyOf(values)));
+    }
+
     private GgufWriter put(String key, Entry entry) {
         metadata.put(key, entry);
         return this;

@@ -1,0 +1,170 @@
+package io.rigpool.bench.estimate;
+
+import io.rigpool.gguf.GgufModel;
+import io.rigpool.gguf.shapes.RealModelShape;
+import io.rigpool.gguf.shapes.RealModelShapes;
+import io.rigpool.planner.estimate.Buffer;
+import io.rigpool.planner.estimate.BufferKind;
+import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.planner.estimate.Device;
+import io.rigpool.planner.estimate.LoadParameters;
+import io.rigpool.planner.estimate.MemoryEstimate;
+import io.rigpool.planner.estimate.MemoryEstimator;
+import io.rigpool.planner.estimate.ModelGeometry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Checks the memory estimator against llama.cpp itself: writes every real-model shape of the catalogue as a GGUF
+ * file with a sparse data region, loads it CPU-only (n_gpu_layers 0) at several contexts and slot counts, one load
+ * at a time in its own process, and compares the buffers llama.cpp logged with the estimate. Loads that would not
+ * fit in this machine's free RAM (every mapped page becomes resident) are skipped and recorded as such.
+ *
+ * <p>Run with {@code bench/run estimator [--models name,name] [--contexts 2048,8192] [--runner JAR] [--probe]};
+ * it uses the packaged runner when worker/runner/target/rigpool-runner.jar exists (or {@code --runner}), else
+ * (or with {@code --probe}) java-llama.cpp in a child JVM. Writes {@code bench/results/estimator.json}.
+ */
+public final class EstimatorAccuracyBenchmark {
+
+    private static final long GIB = 1L << 30;
+    /** The loading JVM, llama.cpp's own allocations and slack for everything else running here. */
+    private static final long PROCESS_OVERHEAD = 768L << 20;
+    private static final long SAFETY_MARGIN = GIB;
+
+    private record Load(int nCtx, int nParallel) {
+    }
+
+    private EstimatorAccuracyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("rigpool.home", "."));
+        List<String> modelFilter = listArg(args, "--models");
+        List<Load> loads = loads(listArg(args, "--contexts"));
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        List<String> runnerArg = listArg(args, "--runner");
+        Path runnerJar = runnerArg.isEmpty() ? home.resolve("worker/runner/target/rigpool-runner.jar")
+                : Path.of(runnerArg.get(0));
+        boolean useProbe = List.of(args).contains("--probe") || !Files.isRegularFile(runnerJar);
+        LoadMeasurer measurer = useProbe ? new ProbeMeasurer(threads) : new RunnerMeasurer(runnerJar, threads);
+        System.out.println("measuring with: " + measurer.name());
+
+        MemoryEstimator estimator = new MemoryEstimator();
+        AccuracyReport report = new AccuracyReport();
+        Path work = Files.createTempDirectory("rigpool-estimator-bench");
+        long started = System.nanoTime();
+        AccuracyReport.printHeader(System.out);
+        try {
+            for (RealModelShape shape : RealModelShapes.all()) {
+                if (!modelFilter.isEmpty() && modelFilter.stream().noneMatch(
+                        f -> shape.name().toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)))) {
+                    continue;
+                }
+                measureShape(shape, loads, estimator, measurer, report, work);
+            }
+        } finally {
+            deleteTree(work);
+        }
+        report.printSummary(System.out);
+        System.out.printf(Locale.ROOT, "benchmark took %.1f min%n", (System.nanoTime() - started) / 60e9);
+        Path results = home.resolve("bench/results/estimator.json");
+        report.write(results, measurer.name());
+        System.out.println("wrote " + results);
+        System.exit(report.allWithinTarget() ? 0 : 1);
+    }
+
+    private static void measureShape(RealModelShape shape, List<Load> loads, MemoryEstimator estimator,
+            LoadMeasurer measurer, AccuracyReport report, Path work) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(shape.name()));
+        Path file = shape.write(dir);
+        try {
+            ModelGeometry model = ModelGeometry.of(GgufModel.open(file));
+            for (Load load : loads) {
+                LoadParameters p = LoadParameters.defaults(load.nCtx()).withParallelSlots(load.nParallel());
+                MemoryEstimate estimate = estimator.estimate(model, p);
+                long needed = shape.tensorBytes() + estimate.cpu().kvCache() + estimate.cpu().compute()
+                        + estimate.cpu().output() + PROCESS_OVERHEAD;
+                long available = availableMemory();
+                if (needed > available - SAFETY_MARGIN) {
+                    report.skip(new AccuracyReport.Skipped(shape.name(), load.nCtx(), load.nParallel(),
+                            "needs about " + ByteSizes.format(needed) + " of RAM (weights become resident), "
+                                    + ByteSizes.format(available) + " available"));
+                    continue;
+                }
+                Path loadDir = Files.createDirectories(dir.resolve("ctx" + load.nCtx() + "-p" + load.nParallel()));
+                MeasuredLoad measured;
+                try {
+                    measured = measurer.measure(file, p, loadDir);
+                } catch (Exception e) {
+                    report.skip(new AccuracyReport.Skipped(shape.name(), load.nCtx(), load.nParallel(),
+                            "load failed: " + e.getMessage()));
+                    System.out.println("load failed: " + e.getMessage());
+                    continue;
+                }
+                report.build(measured.llamaCppBuild());
+                for (BufferKind kind : BufferKind.values()) {
+                    long measuredBytes = measured.buffers().stream()
+                            .filter(b -> b.device() == Device.CPU && b.kind() == kind).mapToLong(Buffer::bytes).sum();
+                    AccuracyRow row = new AccuracyRow(shape.name(), load.nCtx(), load.nParallel(), kind,
+                            estimate.bufferBytes(Device.CPU, kind), measuredBytes);
+                    report.add(row);
+                    AccuracyReport.print(System.out, row);
+                }
+                System.out.printf(Locale.ROOT, "  (loaded in %.1f s)%n", measured.loadSeconds());
+            }
+        } finally {
+            // Deleting the file also drops its pages from the page cache before the next model.
+            deleteTree(dir);
+        }
+    }
+
+    private static List<Load> loads(List<String> contexts) {
+        List<Load> loads = new ArrayList<>();
+        if (contexts.isEmpty()) {
+            loads.add(new Load(2048, 1));
+            loads.add(new Load(4096, 1));
+            loads.add(new Load(8192, 1));
+            loads.add(new Load(8192, 4));
+            loads.add(new Load(32768, 1));
+            return loads;
+        }
+        contexts.forEach(c -> loads.add(new Load(Integer.parseInt(c), 1)));
+        return loads;
+    }
+
+    private static List<String> listArg(String[] args, String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return List.of(args[i + 1].split(","));
+            }
+        }
+        return List.of();
+    }
+
+    /** MemAvailable from /proc/meminfo: free memory plus what the kernel can reclaim (page cache). */
+    static long availableMemory() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemAvailable:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

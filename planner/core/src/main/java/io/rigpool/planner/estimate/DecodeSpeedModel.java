@@ -1,0 +1,40 @@
+package io.rigpool.planner.estimate;
+
+/**
+ * Token generation is memory-bound: each generated token reads every weight it uses and the sequence's KV cache
+ * once. So the time per token is the bytes each device reads divided by that device's memory bandwidth, summed:
+ * {@code t = gpuBytes / gpuBandwidth + cpuBytes / cpuBandwidth}. Compute and PCIe transfers are ignored; the model
+ * ranks offload choices and predicts speed-ups, not absolute speed to the percent.
+ */
+public final class DecodeSpeedModel {
+
+    /** Bytes read per generated token on each device. */
+    public record TokenReads(long gpuBytes, long cpuBytes) {
+    }
+
+    private DecodeSpeedModel() {
+    }
+
+    /**
+     * The input embedding contributes one row per token (nothing, at this scale) unless it doubles as the output
+     * head on the CPU. The KV cache read is one slot's share of the cache, full (the slow end of a conversation).
+     */
+    public static TokenReads reads(MemoryEstimate e, ModelGeometry model) {
+        boolean tied = !model.hasTensor("output.weight");
+        long slots = e.parameters().parallelSlots();
+        long cpuWeights = e.cpu().weights();
+        if (!(tied && !e.outputOnGpu())) {
+            cpuWeights -= e.inputWeights();
+        }
+        return new TokenReads(e.gpu().weights() + e.gpu().kvCache() / slots,
+                Math.max(0, cpuWeights) + e.cpu().kvCache() / slots);
+    }
+
+    /** Seconds per generated token; bandwidths in bytes per second. */
+    public static double secondsPerToken(MemoryEstimate e, ModelGeometry model, double gpuBandwidth,
+            double cpuBandwidth) {
+        TokenReads r = reads(e, model);
+        double gpu = r.gpuBytes() == 0 ? 0 : r.gpuBytes() / gpuBandwidth;
+        return gpu + r.cpuBytes() / cpuBandwidth;
+    }
+}

@@ -1,0 +1,73 @@
+package io.rigpool.planner.estimate.graph;
+
+import io.rigpool.planner.estimate.ModelGeometry;
+
+/**
+ * Compute-buffer sizes from a replay of llama.cpp's worst-case graph and its allocator (see
+ * {@link TransformerGraph} and {@link GraphAllocator}).
+ */
+public final class ComputeGraphs {
+
+    private ComputeGraphs() {
+    }
+
+    /**
+     * Bytes of the compute buffer when every op runs on one backend with the given alignment. llama.cpp b4916
+     * reserves the prompt graph, then the one-token graph, then the prompt graph again, and keeps the largest
+     * buffer; its one-token graph still carries the prompt's output count (n_outputs is not reset in between), so
+     * its last layer gathers rows for all of them and its logits are as wide as the prompt's.
+     */
+    public static long singleBackendBytes(ModelGeometry model, GraphParameters parameters, long alignment) {
+        if (!replayable(model)) {
+            return approximateBytes(model, parameters);
+        }
+        long prompt = TransformerGraph.computeBufferBytes(model, parameters, alignment);
+        GraphParameters oneToken = new GraphParameters(parameters.kvSize(), 1, parameters.outputs(),
+                parameters.flashAttention(), parameters.typeK(), parameters.typeV());
+        return Math.max(prompt, TransformerGraph.computeBufferBytes(model, oneToken, alignment));
+    }
+
+    /** Whether the replay for this model is llama.cpp's own graph rather than an approximation. */
+    public static boolean exactFor(ModelGeometry model) {
+        return TransformerGraph.knows(model.architecture()) && replayable(model);
+    }
+
+    /**
+     * Whether the llama-style graph can be built from this model's tensors (a mixture-of-experts model or an
+     * unusual layout has other tensors, and gets {@link #approximateBytes} instead).
+     */
+    static boolean replayable(ModelGeometry model) {
+        for (int il = 0; il < model.layers(); il++) {
+            String b = "blk." + il + ".";
+            boolean attention = model.hasTensor(b + "attn_qkv.weight") || (model.hasTensor(b + "attn_q.weight")
+                    && model.hasTensor(b + "attn_k.weight") && model.hasTensor(b + "attn_v.weight"));
+            if (!attention || !model.hasTensor(b + "attn_output.weight") || !model.hasTensor(b + "ffn_up.weight")
+                    || !model.hasTensor(b + "ffn_down.weight")) {
+                return false;
+            }
+        }
+        return model.hasTensor("token_embd.weight");
+    }
+
+    /**
+     * For graphs the replay cannot build: the largest of the three stages that set the peak in every replayed
+     * architecture (attention scores, feed-forward activations, logits), each with the residual stream and the mask
+     * live beside it.
+     */
+    static long approximateBytes(ModelGeometry m, GraphParameters p) {
+        long t = p.tokens();
+        long maxHeads = 1;
+        long maxFeedForward = 1;
+        for (int il = 0; il < m.layers(); il++) {
+            maxHeads = Math.max(maxHeads, m.heads(il));
+            maxFeedForward = Math.max(maxFeedForward, m.feedForward(il));
+        }
+        long residual = 2 * m.embedding() * t * 4;
+        long mask = p.kvSize() * ((t + 63) / 64 * 64) * 4;
+        long attention = p.flashAttention() ? maxHeads * m.valueLength() * t * 4
+                : p.kvSize() * t * maxHeads * 4 + maxHeads * m.keyLength() * t * 4;
+        long feedForward = 3 * maxFeedForward * t * 4;
+        long logits = m.vocabulary() * t * 4;
+        return mask + residual + Math.max(attention, Math.max(feedForward, logits));
+    }
+}

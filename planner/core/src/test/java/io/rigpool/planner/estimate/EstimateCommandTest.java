@@ -1,0 +1,46 @@
+package io.rigpool.planner.estimate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class EstimateCommandTest {
+
+    @Test
+    void answersTheWhatIfForACatalogueShape() {
+        String[] out = new String[2];
+        int status = run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--card", "RTX 4060", "--ctx", "4096");
+        assertEquals(0, status, out[1]);
+        assertTrue(out[0].contains("full offload     19."), out[0]);
+        assertTrue(out[0].contains("holds part of it"), out[0]);
+        assertTrue(out[0].contains("RTX 4090 24GB"), out[0]);
+        assertTrue(out[0].matches("(?s).*n_gpu_layers     \\d+ of 47 \\(\\d+% of the layers\\).*"), out[0]);
+    }
+
+    @Test
+    void badArgumentsNameTheFlagAndExitWith2() {
+        String[] out = new String[2];
+        assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--vram", "lots"));
+        assertTrue(out[1].contains("not a size: 'lots'"), out[1]);
+        assertEquals(2, run(out, "--shape", "no-such-model", "--vram", "8GiB"));
+        assertTrue(out[1].contains("--shape"), out[1]);
+        assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M"));
+        assertTrue(out[1].contains("--vram or --card is required"), out[1]);
+        assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--vram", "8GiB", "--cache-type-v", "q8_0"));
+        assertTrue(out[1].contains("cacheTypeV"), out[1]);
+    }
+
+    private static int run(String[] out, String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int status = EstimateCommand.run(args, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        out[0] = stdout.toString(StandardCharsets.UTF_8);
+        out[1] = stderr.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+}
