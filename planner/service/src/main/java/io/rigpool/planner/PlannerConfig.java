@@ -1,9 +1,12 @@
 package io.rigpool.planner;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Settings of the planner service. */
 @ConfigMapping(prefix = "rigpool")
@@ -25,12 +28,134 @@ public interface PlannerConfig {
         @WithDefault("15s")
         Duration nodeLostAfter();
 
-        /** llama.cpp context (--ctx-size) given to a runner, capped by the model's trained context. */
-        @WithDefault("4096")
-        int defaultContext();
+        /**
+         * Bearer token of the admin API ({@code Authorization: Bearer <key>}), compared in constant time. Without
+         * it the admin endpoints answer 503: set {@code RIGPOOL_PLANNER_ADMIN_KEY} in every deployment.
+         */
+        Optional<String> adminKey();
 
-        /** Parallel slots per runner. */
+        /**
+         * Whether the read-only endpoints ({@code GET /api/nodes}, {@code /api/plan}, {@code /api/models},
+         * {@code /api/estimate}) need the admin key too. Off by default: they hold no secrets and the gateway
+         * and tooling read them.
+         */
+        @WithDefault("false")
+        boolean protectReads();
+
+        /** What runners get and which shapes the optimiser may choose. */
+        Runners runners();
+
+        /** How much of each PC rigpool leaves alone. */
+        Reserve reserve();
+
+        /** How demand is read from Kafka. */
+        Demand demand();
+
+        /** When and how plans change. */
+        Replanning replanning();
+    }
+
+    interface Runners {
+
+        /** Tokens of context each parallel slot gets (n_ctx = slots × this, capped by the trained context). */
+        @WithDefault("4096")
+        int contextPerSlot();
+
+        /** Parallel slot counts the optimiser chooses from for each runner. */
+        @WithDefault("1,2,4")
+        List<Integer> slotOptions();
+
+        /** GPU memory bandwidth assumed for a card the card table does not know, GB/s. */
+        @WithDefault("300")
+        double defaultGpuBandwidthGbps();
+
+        /** Host memory bandwidth assumed when a worker measured none, GB/s. */
+        @WithDefault("40")
+        double defaultCpuBandwidthGbps();
+
+        /** Per-runner GPU memory outside llama.cpp's buffers (CUDA context, cuBLAS). */
+        @WithDefault("384M")
+        MemorySize gpuRuntime();
+    }
+
+    interface Reserve {
+
+        /** VRAM kept free on every PC unless an admin set another reserve for it (the owner's may be larger). */
+        @WithDefault("512M")
+        MemorySize vram();
+
+        /** RAM kept free on every PC, beyond what the owner's programs use already. */
+        @WithDefault("2G")
+        MemorySize ram();
+    }
+
+    interface Demand {
+
+        /** How often consumer lag and arrival rates are read. */
+        @WithDefault("10s")
+        Duration interval();
+
+        /** Decode tokens a job is expected to generate, to turn jobs per second into tokens per second. */
+        @WithDefault("256")
+        int tokensPerJob();
+
+        /** A backlog should be worked off within this time: lag / this is demand on top of the arrivals. */
+        @WithDefault("60s")
+        Duration backlogDrain();
+
+        /** Weight of the newest reading in the arrival rate's moving average (0..1). */
+        @WithDefault("0.5")
+        double smoothing();
+
+        /** A model's demand changing by more than this share re-plans at once (else the periodic round). */
+        @WithDefault("0.25")
+        double changeThreshold();
+    }
+
+    interface Replanning {
+
+        /** A whole-fleet round (any node may change, with the thresholds below) at least this often. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /** Free-VRAM changes smaller than this are noise. */
+        @WithDefault("512M")
+        MemorySize vramTolerance();
+
+        /** A rise in free VRAM must hold this long before plans use it (a fall counts at once). */
+        @WithDefault("60s")
+        Duration riseDwell();
+
+        /** A runner stays at least this long unless it no longer fits. */
+        @WithDefault("2m")
+        Duration minDwell();
+
+        /** A voluntary change must gain this many tokens per second after its load cost ... */
         @WithDefault("1")
-        int defaultSlots();
+        double minGainTps();
+
+        /** ... and this share of the plan's value. */
+        @WithDefault("0.02")
+        double minGainFraction();
+
+        /** The time a plan is expected to stand, over which a load's lost serving time is counted. */
+        @WithDefault("10m")
+        Duration reloadHorizon();
+
+        /** How fast a PC reads a model file while loading, bytes per second. */
+        @WithDefault("1G")
+        MemorySize loadBytesPerSecond();
+
+        /** The part of a load that does not depend on the file (runner start, CUDA context). */
+        @WithDefault("5s")
+        Duration loadFixed();
+
+        /** A runner whose jobs keep it busy is unloaded anyway after draining this long. */
+        @WithDefault("60s")
+        Duration drainTimeout();
+
+        /** A model that failed to load on a node is not planned there again for this long. */
+        @WithDefault("5m")
+        Duration failureBackoff();
     }
 }

@@ -90,6 +90,49 @@ public final class ModelGeometry {
                 valueLength, slidingWindow, trainedContext, weights);
     }
 
+    /**
+     * A geometry from plain fields, for a model whose GGUF header was read elsewhere (a worker sends these fields in
+     * its hello, since the planner cannot read files on the PCs). Per-layer arrays must have one entry per layer.
+     *
+     * @throws IllegalArgumentException naming the first field that is missing or out of range
+     */
+    public static ModelGeometry of(String name, String architecture, int layers, long embedding, long vocabulary,
+            int[] heads, int[] kvHeads, int[] feedForward, long keyLength, long valueLength, int slidingWindow,
+            int trainedContext, List<Weight> weights) {
+        check(name != null && !name.isBlank(), "name", "must not be blank");
+        check(architecture != null && !architecture.isBlank(), "architecture", "must not be blank");
+        check(layers >= 0, "layers", "must be >= 0, got " + layers);
+        check(embedding > 0, "embedding", "must be positive, got " + embedding);
+        check(vocabulary >= 0, "vocabulary", "must be >= 0, got " + vocabulary);
+        check(heads != null && heads.length == layers, "heads", "needs one entry per layer (" + layers + ")");
+        check(kvHeads != null && kvHeads.length == layers, "kv_heads", "needs one entry per layer (" + layers + ")");
+        check(feedForward != null && feedForward.length == layers, "feed_forward",
+                "needs one entry per layer (" + layers + ")");
+        check(Arrays.stream(heads).allMatch(h -> h >= 0) && Arrays.stream(kvHeads).allMatch(h -> h >= 0),
+                "heads", "must be >= 0");
+        check(keyLength > 0, "key_length", "must be positive, got " + keyLength);
+        check(valueLength > 0, "value_length", "must be positive, got " + valueLength);
+        check(slidingWindow >= 0, "sliding_window", "must be >= 0, got " + slidingWindow);
+        check(trainedContext > 0, "trained_context", "must be positive, got " + trainedContext);
+        check(weights != null, "tensors", "must be given");
+        for (Weight w : weights) {
+            check(w != null && w.name() != null && w.type() != null && w.dims() != null, "tensors",
+                    "every tensor needs a name, a type and dims");
+            check(w.bytes() >= 0, "tensors", w.name() + ": bytes must be >= 0");
+            check(w.layer() >= -1 && w.layer() < layers, "tensors", w.name() + ": layer " + w.layer()
+                    + " outside 0.." + (layers - 1));
+            check(w.dims().length > 0, "tensors", w.name() + ": needs at least one dimension");
+        }
+        return new ModelGeometry(name, architecture, layers, embedding, vocabulary, heads.clone(), kvHeads.clone(),
+                feedForward.clone(), keyLength, valueLength, slidingWindow, trainedContext, weights);
+    }
+
+    private static void check(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException(field + ": " + problem);
+        }
+    }
+
     private static long required(GgufModel model, String suffix) throws GgufFormatException {
         Optional<Long> value = model.archInteger(suffix);
         if (value.isEmpty() || value.get() <= 0) {

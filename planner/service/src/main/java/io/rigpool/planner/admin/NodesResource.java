@@ -1,26 +1,78 @@
 package io.rigpool.planner.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.planner.nodes.AdminActions;
 import io.rigpool.planner.nodes.FleetCoordinator;
 import io.rigpool.planner.nodes.FleetSnapshot;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Admin view of the fleet: nodes, their GPUs and VRAM, models and current assignments. */
+/**
+ * The fleet's nodes: their GPUs and VRAM, models and assignments (read), and the admin's levers on a node: drain
+ * and undrain, and its VRAM reserve.
+ */
 @Path("/api/nodes")
 @Produces(MediaType.APPLICATION_JSON)
 public class NodesResource {
 
     private final FleetCoordinator fleet;
+    private final AdminActions admin;
 
-    NodesResource(FleetCoordinator fleet) {
+    NodesResource(FleetCoordinator fleet, AdminActions admin) {
         this.fleet = fleet;
+        this.admin = admin;
     }
 
     @GET
     public List<FleetSnapshot.NodeView> nodes() {
         return fleet.snapshot().nodes();
+    }
+
+    /** The node finishes its running jobs, takes no new ones, and gets no runners until undrained. */
+    @POST
+    @Path("{node}/drain")
+    public Map<String, Object> drain(@PathParam("node") String node) {
+        admin.drain(node, true);
+        return Map.of("node_id", node, "drained", true);
+    }
+
+    @DELETE
+    @Path("{node}/drain")
+    public Map<String, Object> undrain(@PathParam("node") String node) {
+        admin.drain(node, false);
+        return Map.of("node_id", node, "drained", false);
+    }
+
+    /** Body: {@code {"reserve": "2GiB"}} or {@code {"reserve_bytes": 2147483648}}. */
+    @PUT
+    @Path("{node}/reserve")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> reserve(@PathParam("node") String node, JsonNode body) {
+        long bytes = RequestFields.reserve(body);
+        admin.setReserve(node, bytes);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("node_id", node);
+        answer.put("reserve_bytes", bytes);
+        answer.put("reserve", ByteSizes.format(bytes));
+        return answer;
+    }
+
+    /** Back to the configured default reserve. */
+    @DELETE
+    @Path("{node}/reserve")
+    public Map<String, Object> defaultReserve(@PathParam("node") String node) {
+        admin.setReserve(node, null);
+        return Map.of("node_id", node, "reserve", "default");
     }
 }

@@ -4,13 +4,26 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.planner.PlannerConfig;
 import io.rigpool.planner.catalogue.ModelCataloguePublisher;
+import io.rigpool.planner.demand.DemandTracker;
+import io.rigpool.planner.estimate.EstimatorSettings;
+import io.rigpool.planner.models.MeasuredBuffersStore;
+import io.rigpool.planner.models.Measurements;
+import io.rigpool.planner.models.ModelCatalog;
+import io.rigpool.planner.placement.BudgetHysteresis;
+import io.rigpool.planner.placement.ChangeScope;
+import io.rigpool.planner.placement.DemandAwareOptimiser;
+import io.rigpool.planner.placement.Instance;
+import io.rigpool.planner.placement.Placement;
+import io.rigpool.planner.placement.PlacementProblem;
+import io.rigpool.planner.placement.PlannedInstance;
+import io.rigpool.planner.plan.AdminRuleStore;
+import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.proto.v1.Assignment;
-import io.rigpool.proto.v1.AssignmentSet;
-import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.Heartbeat;
+import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.LocalModel;
-import io.rigpool.proto.v1.ModelCatalogEntry;
 import io.rigpool.proto.v1.PlannerMessage;
+import io.rigpool.proto.v1.RunnerEvent;
 import io.rigpool.proto.v1.Welcome;
 import io.rigpool.proto.v1.WorkerHello;
 import jakarta.annotation.Priority;
@@ -20,27 +33,34 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The planner's single point of change: every event (hello, heartbeat, disconnect, the clock) is handled on one
- * thread, in order, so the registry and the plan need no locks and each decision sees a consistent fleet. Readers
- * get an immutable snapshot published after each change.
+ * The planner's single point of change: every event (hello, heartbeat, runner event, disconnect, demand, admin
+ * action, the clock) is handled on one thread, in order, so the registry and the plan need no locks and each
+ * decision sees a consistent fleet. Readers get an immutable snapshot published after each change. An event on
+ * one node re-plans that node only (the others may just gain runners); demand shifts and a periodic round may
+ * improve any node, within the optimiser's thresholds.
  */
 @ApplicationScoped
 public class FleetCoordinator {
 
     private static final Logger LOG = Logger.getLogger(FleetCoordinator.class);
 
-    private final PlannerConfig config;
+    private final PlannerConfig.Planner config;
     private final NodeStore store;
+    private final AdminRuleStore ruleStore;
+    private final MeasuredBuffersStore measuredStore;
     private final ModelCataloguePublisher catalogue;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Node> nodes = new TreeMap<>();
@@ -49,13 +69,41 @@ public class FleetCoordinator {
         t.setDaemon(true);
         return t;
     });
+    private final Measurements measurements = new Measurements();
+    private final ModelCatalog catalog;
+    private final NodeBudgets budgets;
+    private final PlanningRound round;
+    private final Rollouts rollouts;
+    private final DemandTracker demandTracker;
+    private final DemandAwareOptimiser optimiser = new DemandAwareOptimiser();
+    private final RunnerFeedback feedback;
+    private final Map<String, Instant> failures = new HashMap<>();
+    private final List<Runnable> outbox = new ArrayList<>();
+    private AdminRules rules = new AdminRules();
+    private Map<String, DemandTracker.Demand> demand = Map.of();
+    private Placement placement = new Placement(List.of(), Map.of(), 0, 0, 0, List.of());
+    private String lastTrigger = "none yet";
+    private Instant lastPlannedAt;
+    private Instant lastFleetRound = Instant.EPOCH;
     private long planVersion;
     private volatile FleetSnapshot snapshot = FleetSnapshot.EMPTY;
 
-    FleetCoordinator(PlannerConfig config, NodeStore store, ModelCataloguePublisher catalogue) {
-        this.config = config;
+    FleetCoordinator(PlannerConfig config, NodeStore store, AdminRuleStore ruleStore,
+            MeasuredBuffersStore measuredStore, ModelCataloguePublisher catalogue) {
+        this.config = config.planner();
         this.store = store;
+        this.ruleStore = ruleStore;
+        this.measuredStore = measuredStore;
         this.catalogue = catalogue;
+        this.catalog = new ModelCatalog(EstimatorSettings.defaults().withGpuRuntimeBytes(
+                this.config.runners().gpuRuntime().asLongValue()), measurements);
+        this.budgets = new NodeBudgets(this.config, catalog);
+        this.round = new PlanningRound(this.config, catalog, budgets);
+        this.rollouts = new Rollouts(this.config.replanning().drainTimeout());
+        this.feedback = new RunnerFeedback(measurements, measuredStore, clock,
+                this.config.replanning().failureBackoff());
+        PlannerConfig.Demand d = this.config.demand();
+        this.demandTracker = new DemandTracker(d.tokensPerJob(), d.backlogDrain(), d.smoothing());
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
@@ -63,8 +111,10 @@ public class FleetCoordinator {
             try {
                 store.markAllLost();
                 planVersion = store.lastPlanVersion();
+                rules = ruleStore.load();
+                measuredStore.all().forEach(measurements::record);
             } catch (SQLException e) {
-                LOG.warnf("could not read the plan history: %s", e.getMessage());
+                LOG.warnf("could not read the planner's state: %s", e.getMessage());
             }
         });
         loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
@@ -78,10 +128,24 @@ public class FleetCoordinator {
         return snapshot;
     }
 
+    /** Runs an action on the fleet loop (admin changes); the future fails with the action's exception. */
+    <T> CompletableFuture<T> submit(Callable<T> action) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(action.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     /** A worker said hello (a new node, or a known one reconnecting). */
     public void connected(WorkerHello hello, NodeSession session) {
         loop.execute(() -> {
-            Node node = nodes.computeIfAbsent(hello.getNodeId(), Node::new);
+            Node node = nodes.computeIfAbsent(hello.getNodeId(), id -> new Node(id, vramHysteresis(),
+                    ramHysteresis()));
             if (node.session != null && node.session != session) {
                 node.session.close();
             }
@@ -93,15 +157,16 @@ public class FleetCoordinator {
             node.lastSeen = clock.instant();
             if (wasLost) {
                 node.assignments = List.of();
+                node.target = List.of();
             }
-            persist(() -> store.saveNode(node));
+            observeBudgets(node);
+            Persist.quietly(() -> store.saveNode(node));
             session.send(PlannerMessage.newBuilder().setWelcome(Welcome.newBuilder().setNodeId(node.nodeId)
-                    .setHeartbeatIntervalMs((int) config.planner().heartbeatInterval().toMillis())).build());
+                    .setHeartbeatIntervalMs((int) config.heartbeatInterval().toMillis())).build());
             LOG.infof("node %s connected: %d GPU(s), %d model(s)", node.nodeId, hello.getGpusCount(),
                     hello.getModelsCount());
-            if (!replan("node " + node.nodeId + " connected").contains(node.nodeId)) {
-                session.send(assignmentMessage(node));
-            }
+            node.resend = true;
+            replan("node " + node.nodeId + " connected", ChangeScope.only(Set.of(node.nodeId)));
         });
     }
 
@@ -111,9 +176,45 @@ public class FleetCoordinator {
             if (node == null || node.session != session) {
                 return;
             }
+            boolean wasPaused = node.paused();
             node.lastHeartbeat = heartbeat;
             node.lastSeen = clock.instant();
+            boolean measured = false;
+            for (LoadedModel l : heartbeat.getLoadedList()) {
+                measured |= feedback.report(node.nodeId, l.getModelId(), l.getLoadReport());
+            }
+            boolean failed = feedback.failures(node, failures);
+            boolean budgetChanged = observeBudgets(node);
+            if (failed || budgetChanged || measured || wasPaused != node.paused()) {
+                String why = failed ? "a load failed" : budgetChanged ? "its free memory changed"
+                        : measured ? "a runner measured its buffers" : node.paused() ? "its owner paused serving"
+                        : "its owner resumed serving";
+                replan("node " + nodeId + ": " + why, ChangeScope.only(Set.of(nodeId)));
+            } else if (!node.drainingSince.isEmpty()) {
+                send(node, false);
+            }
             publishSnapshot();
+        });
+    }
+
+    /** A runner loaded (its report measures the buffers) or crashed (not planned there again for a while). */
+    public void runnerEvent(String nodeId, RunnerEvent event, NodeSession session) {
+        loop.execute(() -> {
+            Node node = nodes.get(nodeId);
+            if (node == null || node.session != session) {
+                return;
+            }
+            if (event.hasLoaded()) {
+                if (feedback.report(nodeId, event.getModelId(), event.getLoaded())) {
+                    observeBudgets(node);
+                    replan("node " + nodeId + ": a runner measured its buffers", ChangeScope.only(Set.of(nodeId)));
+                }
+            } else if (event.hasCrashed()) {
+                failures.put(PlacementProblem.pairKey(nodeId, event.getModelId()),
+                        clock.instant().plus(config.replanning().failureBackoff()));
+                replan("node " + nodeId + ": runner of " + event.getModelId() + " crashed ("
+                        + event.getCrashed().getReason() + ")", ChangeScope.only(Set.of(nodeId)));
+            }
         });
     }
 
@@ -126,9 +227,23 @@ public class FleetCoordinator {
             }
             node.session = null;
             node.state = NodeState.DISCONNECTED;
-            persist(() -> store.saveState(nodeId, node.state, node.lastSeen));
+            Persist.quietly(() -> store.saveState(nodeId, node.state, node.lastSeen));
             LOG.infof("node %s disconnected", nodeId);
             publishSnapshot();
+        });
+    }
+
+    /** New offsets of the job topics; a clear shift in demand re-plans the whole fleet. */
+    public void demandObserved(List<DemandTracker.Reading> readings) {
+        loop.execute(() -> {
+            Map<String, DemandTracker.Demand> before = demand;
+            demand = demandTracker.update(readings);
+            if (DemandShift.significant(before, demand, config.demand().changeThreshold(),
+                    config.replanning().minGainTps())) {
+                replan("demand changed", ChangeScope.everywhere());
+            } else {
+                publishSnapshot();
+            }
         });
     }
 
@@ -137,114 +252,154 @@ public class FleetCoordinator {
             Instant now = clock.instant();
             List<String> lost = new ArrayList<>();
             for (Node node : nodes.values()) {
-                if (node.live() && node.lastSeen.plus(config.planner().nodeLostAfter()).isBefore(now)) {
+                if (node.live() && node.lastSeen.plus(config.nodeLostAfter()).isBefore(now)) {
                     node.state = NodeState.LOST;
                     node.assignments = List.of();
+                    node.target = List.of();
                     if (node.session != null) {
                         node.session.close();
                         node.session = null;
                     }
                     lost.add(node.nodeId);
-                    persist(() -> store.saveState(node.nodeId, NodeState.LOST, node.lastSeen));
+                    Persist.quietly(() -> store.saveState(node.nodeId, NodeState.LOST, node.lastSeen));
                 }
             }
+            failures.values().removeIf(until -> until.isBefore(now));
             if (!lost.isEmpty()) {
                 LOG.infof("node(s) lost: %s", lost);
-                replan("lost " + String.join(", ", lost));
+                replan("lost " + String.join(", ", lost), ChangeScope.only(Set.of()));
+            } else if (lastFleetRound.plus(config.replanning().interval()).isBefore(now)) {
+                replan("periodic round", ChangeScope.everywhere());
+            } else {
+                nodes.values().stream().filter(n -> n.session != null && !n.drainingSince.isEmpty())
+                        .forEach(n -> send(n, false));
+                publishSnapshot();
             }
-            catalogue.publish(catalogueEntries());
+            catalogue.publish(CatalogueEntries.of(nodes.values(), clock.millis()));
         } catch (RuntimeException e) {
             LOG.error("fleet tick failed", e);
         }
     }
 
-    /** Plans again and sends each node whose assignments changed its new set; returns those nodes. */
-    private List<String> replan(String trigger) {
-        List<FirstFitOffloadRule.Capacity> capacities = new ArrayList<>();
-        Map<String, List<Assignment>> current = new LinkedHashMap<>();
-        for (Node node : nodes.values()) {
-            if (!node.live()) {
-                continue;
-            }
-            long free = node.gpus().stream().mapToLong(Gpu::getFreeBytes).sum()
-                    - node.hello.getOwnerReserveBytes();
-            boolean gpu = node.hello.getGpuOffloadSupported() && node.hello.getGpusCount() > 0;
-            capacities.add(new FirstFitOffloadRule.Capacity(node.nodeId, free, gpu, node.hello.getModelsList()));
-            current.put(node.nodeId, node.assignments);
+    /** Plans again and tells each live node its assignments where they changed. */
+    private void replan(String trigger, ChangeScope scope) {
+        Instant now = clock.instant();
+        if (scope.all()) {
+            lastFleetRound = now;
         }
-        Map<String, List<Assignment>> plan = new FirstFitOffloadRule(config.planner().defaultContext(),
-                config.planner().defaultSlots()).place(capacities, current);
-        List<String> changed = plan.entrySet().stream()
-                .filter(e -> !e.getValue().equals(nodes.get(e.getKey()).assignments)).map(Map.Entry::getKey).toList();
-        if (!changed.isEmpty()) {
-            planVersion++;
-            long version = planVersion;
-            for (String nodeId : changed) {
-                Node node = nodes.get(nodeId);
-                node.assignments = List.copyOf(plan.get(nodeId));
-                if (node.session != null) {
-                    node.session.send(assignmentMessage(node));
-                }
-            }
-            persist(() -> store.savePlan(version, trigger, plan));
-            LOG.infof("plan %d (%s): %s", version, trigger, describe(plan));
-        }
-        catalogue.publish(catalogueEntries());
-        publishSnapshot();
-        return changed;
-    }
-
-    private PlannerMessage assignmentMessage(Node node) {
-        return PlannerMessage.newBuilder().setAssignments(AssignmentSet.newBuilder().setPlanVersion(planVersion)
-                .addAllAssignments(node.assignments)).build();
-    }
-
-    private Map<String, ModelCatalogEntry> catalogueEntries() {
-        Map<String, ModelCatalogEntry.Builder> entries = new TreeMap<>();
-        for (Node node : nodes.values()) {
-            if (!node.live()) {
-                continue;
-            }
-            for (LocalModel m : node.hello.getModelsList()) {
-                ModelCatalogEntry.Builder e = entries.computeIfAbsent(m.getModelId(), id -> ModelCatalogEntry
-                        .newBuilder().setModelId(id).setArchitecture(m.getArchitecture())
-                        .setContextLength(m.getContextLength()).setSizeBytes(m.getSizeBytes()));
-                e.setNodesHolding(e.getNodesHolding() + 1);
-            }
-            for (Assignment a : node.assignments) {
-                ModelCatalogEntry.Builder e = entries.get(a.getModelId());
-                if (e != null) {
-                    e.setReplicasReady(e.getReplicasReady() + 1);
-                }
-            }
-        }
-        Map<String, ModelCatalogEntry> result = new TreeMap<>();
-        long now = clock.millis();
-        entries.forEach((id, b) -> result.put(id, b.setUpdatedAtMs(now).build()));
-        return result;
-    }
-
-    private void publishSnapshot() {
-        snapshot = FleetSnapshot.of(nodes.values(), planVersion);
-    }
-
-    private static String describe(Map<String, List<Assignment>> plan) {
-        StringBuilder s = new StringBuilder();
-        plan.forEach((node, list) -> list.forEach(a -> s.append(node).append('←').append(a.getModelId())
-                .append(" (").append(a.getNGpuLayers()).append(" GPU layers) ")));
-        return s.length() == 0 ? "nothing to run" : s.toString().trim();
-    }
-
-    private interface StoreAction {
-        void run() throws SQLException;
-    }
-
-    /** The in-memory fleet stays authoritative when PostgreSQL is down; the history just misses a line. */
-    private static void persist(StoreAction action) {
         try {
-            action.run();
-        } catch (SQLException | RuntimeException e) {
-            LOG.warnf("could not store planner state: %s", e.getMessage());
+            placement = optimiser.place(round.problem(nodes.values(), rules, demand, failures, scope, now));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "planning failed (%s); the plan in force stays", trigger);
+            publishSnapshot();
+            return;
         }
+        boolean changed = false;
+        for (Node node : nodes.values()) {
+            if (!node.live()) {
+                continue;
+            }
+            List<Instance> target = placement.on(node.nodeId).stream()
+                    .map(PlannedInstance::instance).toList();
+            if (!target.equals(node.target)) {
+                changed = true;
+                for (Instance i : target) {
+                    if (!node.target.contains(i)) {
+                        node.targetSince.put(i.modelId(), now);
+                    }
+                }
+                node.target = target;
+            }
+        }
+        if (changed) {
+            planVersion++;
+            lastTrigger = trigger;
+            lastPlannedAt = now;
+            long version = planVersion;
+            Map<String, List<Assignment>> plan = new TreeMap<>();
+            nodes.values().stream().filter(Node::live).forEach(n -> plan.put(n.nodeId, PlanRecords.assignments(
+                    placement, n.nodeId)));
+            String details = PlanRecords.details(placement);
+            Persist.quietly(() -> store.savePlan(version, trigger, plan, details));
+            LOG.infof("plan %d (%s): %s", version, trigger, PlanRecords.describe(placement));
+        }
+        for (Node node : nodes.values()) {
+            if (node.session != null) {
+                send(node, false);
+            }
+        }
+        catalogue.publish(CatalogueEntries.of(nodes.values(), clock.millis()));
+        publishSnapshot();
+    }
+
+    /** Sends the node its assignments for now when they differ from what it was told (or it just said hello). */
+    private void send(Node node, boolean always) {
+        Map<String, PlannedInstance> reasons = new HashMap<>();
+        placement.on(node.nodeId).forEach(p -> reasons.put(p.modelId(), p));
+        List<Assignment> now = rollouts.step(node, reasons, clock.instant());
+        if (always || node.resend || !Rollouts.same(now, node.assignments)) {
+            node.assignments = now;
+            node.resend = false;
+            if (node.session != null) {
+                NodeSession session = node.session;
+                PlannerMessage message = PlannerMessage.newBuilder().setAssignments(Rollouts.message(now,
+                        planVersion, rules.drained(node.nodeId))).build();
+                outbox.add(() -> session.send(message));
+            }
+        }
+    }
+
+    /** Feeds the node's current reading to its smoothing; true when the budgets plans use changed. */
+    private boolean observeBudgets(Node node) {
+        NodeBudgets.Reading reading = budgets.read(node, rules);
+        node.budgetNote = reading.note();
+        long vram = node.vramBudget.effective();
+        long ram = node.ramBudget.effective();
+        Instant now = clock.instant();
+        return node.vramBudget.observe(reading.vram(), now) != vram | node.ramBudget.observe(reading.ram(), now) != ram;
+    }
+
+    private BudgetHysteresis.Settings vramHysteresis() {
+        return new BudgetHysteresis.Settings(config.replanning().vramTolerance().asLongValue(),
+                config.replanning().riseDwell());
+    }
+
+    private BudgetHysteresis.Settings ramHysteresis() {
+        return new BudgetHysteresis.Settings(2 * config.replanning().vramTolerance().asLongValue(),
+                config.replanning().riseDwell());
+    }
+
+    /** Publishes the snapshot, then sends what the event decided: a node never hears of a plan readers cannot see. */
+    private void publishSnapshot() {
+        snapshot = FleetSnapshot.of(nodes.values(), planVersion, PlanViews.of(planVersion, lastPlannedAt, lastTrigger,
+                placement, nodes.values(), rules, demand, budgets), PlanningRound.knownModels(nodes.values()));
+        List<Runnable> messages = new ArrayList<>(outbox);
+        outbox.clear();
+        messages.forEach(Runnable::run);
+    }
+
+    // ---- admin actions (called through AdminActions on the fleet loop) ----
+
+    AdminRules rules() {
+        return rules;
+    }
+
+    Node node(String nodeId) {
+        return nodes.get(nodeId);
+    }
+
+    Map<String, LocalModel> knownModels() {
+        return PlanningRound.knownModels(nodes.values());
+    }
+
+    void adminChanged(String trigger, ChangeScope scope, Node affected) {
+        if (affected != null && affected.hello != null) {
+            observeBudgets(affected);
+        }
+        replan(trigger, scope);
+    }
+
+    AdminRuleStore ruleStore() {
+        return ruleStore;
     }
 }

@@ -1,11 +1,16 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.planner.placement.BudgetHysteresis;
+import io.rigpool.planner.placement.Instance;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.Heartbeat;
+import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.WorkerHello;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the planner knows of one worker node. Only the fleet loop thread touches it, so it needs no locking.
@@ -18,10 +23,26 @@ final class Node {
     NodeState state = NodeState.READY;
     Instant lastSeen;
     NodeSession session;
+    /** What the node was last told to run (the plan's runners, or draining ones on their way out). */
     List<Assignment> assignments = List.of();
+    /** The runners of the plan in force on this node. */
+    List<Instance> target = List.of();
+    /** Since when each target runner (by model id) has been planned with its current parameters. */
+    Map<String, Instant> targetSince = new HashMap<>();
+    /** Models draining here, and since when. */
+    Map<String, Instant> drainingSince = Map.of();
+    /** The budgets plans use, smoothed (see {@link BudgetHysteresis}). */
+    final BudgetHysteresis vramBudget;
+    final BudgetHysteresis ramBudget;
+    /** Send the assignments even if unchanged (the node just said hello). */
+    boolean resend;
+    /** How the VRAM budget was arrived at, for reasons. */
+    String budgetNote = "";
 
-    Node(String nodeId) {
+    Node(String nodeId, BudgetHysteresis.Settings vram, BudgetHysteresis.Settings ram) {
         this.nodeId = nodeId;
+        this.vramBudget = new BudgetHysteresis(vram);
+        this.ramBudget = new BudgetHysteresis(ram);
     }
 
     /** The node's GPUs with their latest free VRAM: from the last heartbeat when it had any, else from the hello. */
@@ -38,5 +59,25 @@ final class Node {
 
     boolean live() {
         return state != NodeState.LOST;
+    }
+
+    boolean paused() {
+        return lastHeartbeat != null && lastHeartbeat.getPaused();
+    }
+
+    long ownerReserveBytes() {
+        return lastHeartbeat != null && lastHeartbeat.getOwnerReserveBytes() > 0
+                ? lastHeartbeat.getOwnerReserveBytes() : hello.getOwnerReserveBytes();
+    }
+
+    List<LoadedModel> loaded() {
+        return lastHeartbeat == null ? List.of() : lastHeartbeat.getLoadedList();
+    }
+
+    /** Busy slots per model id from the latest heartbeat. */
+    Map<String, Integer> busySlots() {
+        Map<String, Integer> busy = new HashMap<>();
+        loaded().forEach(l -> busy.merge(l.getModelId(), l.getSlotsBusy(), Integer::sum));
+        return busy;
     }
 }

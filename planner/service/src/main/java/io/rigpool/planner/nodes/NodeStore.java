@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.AssignmentSet;
+import io.rigpool.proto.v1.WorkerHello;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,7 +45,10 @@ public class NodeStore {
             s.setString(2, node.hello.getHostname());
             s.setString(3, node.state.label());
             s.setTimestamp(4, Timestamp.from(node.lastSeen));
-            s.setString(5, JSON.print(node.hello.toBuilder().clearClusterToken()));
+            // Without the secret, and without the models' tensor tables (hundreds of entries each, kept in memory).
+            WorkerHello.Builder stored = node.hello.toBuilder().clearClusterToken();
+            stored.getModelsBuilderList().forEach(m -> m.clearGeometry());
+            s.setString(5, JSON.print(stored));
             s.executeUpdate();
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
@@ -61,8 +65,9 @@ public class NodeStore {
         }
     }
 
-    /** Records a new plan version and replaces the current assignments, in one transaction. */
-    void savePlan(long version, String trigger, Map<String, List<Assignment>> plan) throws SQLException {
+    /** Records a new plan version (with its explanation) and replaces the current assignments, in one transaction. */
+    void savePlan(long version, String trigger, Map<String, List<Assignment>> plan, String details)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -77,10 +82,12 @@ public class NodeStore {
                 }
                 json.append('}');
                 try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO planner.plans (plan_version, trigger, assignments) VALUES (?, ?, ?::jsonb)")) {
+                        "INSERT INTO planner.plans (plan_version, trigger, assignments, details)"
+                                + " VALUES (?, ?, ?::jsonb, ?::jsonb)")) {
                     s.setLong(1, version);
                     s.setString(2, trigger);
                     s.setString(3, json.toString());
+                    s.setString(4, details);
                     s.executeUpdate();
                 }
                 try (Statement s = c.createStatement()) {

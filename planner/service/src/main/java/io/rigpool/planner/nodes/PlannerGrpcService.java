@@ -72,8 +72,13 @@ public class PlannerGrpcService extends PlannerGrpc.PlannerImplBase {
                         fleet.disconnected(nodeId, this);
                     }
                 }
+                case RUNNER_EVENT -> {
+                    if (nodeId != null) {
+                        fleet.runnerEvent(nodeId, message.getRunnerEvent(), this);
+                    }
+                }
                 default -> {
-                    // Runner events are reported in heartbeats for now.
+                    // An empty message: nothing to do.
                 }
             }
         }

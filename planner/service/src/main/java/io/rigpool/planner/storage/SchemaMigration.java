@@ -16,7 +16,7 @@ import org.flywaydb.core.Flyway;
 public class SchemaMigration {
 
     static final String SCHEMA = "planner";
-    static final String[] MIGRATIONS = {"V1__nodes_and_plans.sql"};
+    static final String[] MIGRATIONS = {"V1__nodes_and_plans.sql", "V2__placement.sql"};
 
     void migrate(@Observes @Priority(1) StartupEvent event, DataSource dataSource) {
         Flyway.configure(SchemaMigration.class.getClassLoader())

@@ -49,19 +49,41 @@ final class FakeWorker implements AutoCloseable {
     }
 
     static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, LocalModel... models) {
+        return hello(nodeId, token, gpuFreeBytes, 20 * GIB, models);
+    }
+
+    /** A PC with one card (an RTX 3060, or a 4090 when more than 12 GiB is free) and that much free RAM. */
+    static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, long ramFreeBytes,
+            LocalModel... models) {
         WorkerHello.Builder hello = WorkerHello.newBuilder().setNodeId(nodeId).setHostname(nodeId + ".lan")
-                .setClusterToken(token).setCpuThreads(8).setRamTotalBytes(32 * GIB).setRamFreeBytes(20 * GIB)
-                .setGpuOffloadSupported(gpuFreeBytes > 0).addAllModels(List.of(models));
+                .setClusterToken(token).setCpuThreads(8).setRamTotalBytes(ramFreeBytes + 8 * GIB)
+                .setRamFreeBytes(ramFreeBytes).setGpuOffloadSupported(gpuFreeBytes > 0)
+                .addAllModels(List.of(models));
         if (gpuFreeBytes > 0) {
-            hello.addGpus(Gpu.newBuilder().setIndex(0).setName("NVIDIA GeForce RTX 3060").setTotalBytes(12 * GIB)
-                    .setFreeBytes(gpuFreeBytes));
+            boolean big = gpuFreeBytes > 12 * GIB;
+            hello.addGpus(gpu(big ? "NVIDIA GeForce RTX 4090" : "NVIDIA GeForce RTX 3060", big ? 24 * GIB : 12 * GIB,
+                    gpuFreeBytes));
         }
         return hello;
     }
 
+    static Gpu gpu(String name, long total, long free) {
+        return Gpu.newBuilder().setIndex(0).setName(name).setTotalBytes(total).setFreeBytes(free).build();
+    }
+
+    /** A model described as a worker without geometry describes it: size, layers and bytes per layer. */
     static LocalModel model(String id, long sizeBytes, int blocks) {
-        return LocalModel.newBuilder().setModelId(id).setFileName(id + ".gguf").setSizeBytes(sizeBytes)
-                .setArchitecture("llama").setBlockCount(blocks).setContextLength(8192).build();
+        LocalModel.Builder m = LocalModel.newBuilder().setModelId(id).setFileName(id + ".gguf").setSizeBytes(sizeBytes)
+                .setArchitecture("llama").setBlockCount(blocks).setContextLength(8192).setFileType("15")
+                .setNonLayerBytes(sizeBytes / 10);
+        for (int i = 0; i < blocks; i++) {
+            m.addLayerBytes((sizeBytes - sizeBytes / 10) / blocks);
+        }
+        return m.build();
+    }
+
+    void runnerEvent(io.rigpool.proto.v1.RunnerEvent event) {
+        requests.onNext(WorkerMessage.newBuilder().setRunnerEvent(event).build());
     }
 
     FakeWorker send(WorkerHello.Builder hello) {

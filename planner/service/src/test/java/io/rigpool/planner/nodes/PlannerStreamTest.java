@@ -67,8 +67,8 @@ class PlannerStreamTest {
         String nodeB = "node-b-" + suffix;
         try (FakeWorker b = new FakeWorker(base.getPort())) {
             try (FakeWorker a = new FakeWorker(base.getPort())) {
-                // 10 GiB free: the 4 GiB model fits whole, the 20 GiB model (32 layers + output) only in part.
-                a.send(FakeWorker.hello(nodeA, token, 10 * GIB, FakeWorker.model(small, 4 * GIB, 16),
+                // 20 GiB free: the 4 GiB model fits whole, the 20 GiB model (32 layers + output) only in part.
+                a.send(FakeWorker.hello(nodeA, token, 20 * GIB, 64 * GIB, FakeWorker.model(small, 4 * GIB, 16),
                         FakeWorker.model(big, 20 * GIB, 32)));
                 await().atMost(WAIT).until(() -> a.latestAssignments() != null);
                 Map<String, Assignment> assigned = byModel(a.latestAssignments().getAssignments().getAssignmentsList());
@@ -79,7 +79,7 @@ class PlannerStreamTest {
 
                 given().get("/api/nodes").then().statusCode(200)
                         .body("find { it.node_id == '" + nodeA + "' }.state", equalTo("ready"))
-                        .body("find { it.node_id == '" + nodeA + "' }.gpus[0].free_bytes", equalTo(10 * GIB))
+                        .body("find { it.node_id == '" + nodeA + "' }.gpus[0].free_bytes", equalTo(20 * GIB))
                         .body("find { it.node_id == '" + nodeA + "' }.assignments.model_id", hasItem(small));
                 assertEquals("ready", nodeStateInDatabase(nodeA));
                 awaitCatalogue(small, true);

@@ -1,0 +1,131 @@
+package io.rigpool.planner.placement;
+
+import java.util.List;
+
+/**
+ * The search's building blocks: the best runner a node can add, refilling nodes with such runners, and
+ * re-planning a not-yet-loaded runner into memory freed since. Every choice is judged by the full evaluation.
+ */
+final class Additions {
+
+    private final Fleet fleet;
+    private final PlanEvaluator evaluator;
+
+    Additions(Fleet fleet, PlanEvaluator evaluator) {
+        this.fleet = fleet;
+        this.evaluator = evaluator;
+    }
+
+    /** Fills the given nodes with the best additions (and upgrades) while they improve the draft at all. */
+    WorkingPlan refill(WorkingPlan plan, int... nodes) {
+        PlanEvaluator.Score base = evaluator.score(plan);
+        while (true) {
+            Candidate best = null;
+            for (int n : nodes) {
+                best = better(best, bestAddition(plan, n, base));
+            }
+            if (best != null && best.score.beats(base, PlanEvaluator.noise(base))) {
+                plan.add(best.runner);
+                base = best.score;
+                continue;
+            }
+            WorkingPlan upgraded = null;
+            for (int i = 0; i < nodes.length && upgraded == null; i++) {
+                upgraded = upgrade(plan, nodes[i], base);
+            }
+            if (upgraded == null) {
+                return plan;
+            }
+            plan = upgraded;
+            base = evaluator.score(plan);
+        }
+    }
+
+    /** A not-yet-loaded runner of node n re-planned into memory freed since it was chosen, if that is better. */
+    private WorkingPlan upgrade(WorkingPlan plan, int n, PlanEvaluator.Score base) {
+        Candidate best = null;
+        WorkingPlan.Runner replaced = null;
+        for (WorkingPlan.Runner r : List.copyOf(plan.on(n))) {
+            if (fleet.changeOf(n, r.model(), r.option(), r.layers()) == PlannedInstance.Change.KEPT
+                    || fleet.pinned(n, r.model())) {
+                continue;
+            }
+            plan.remove(r);
+            Candidate replacement = bestOf(plan, n, r.model(), base);
+            plan.add(r);
+            if (replacement != null && !replacement.runner.equals(r)
+                    && replacement.score.beats(base, PlanEvaluator.noise(base))
+                    && better(best, replacement) == replacement) {
+                best = replacement;
+                replaced = r;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        WorkingPlan t = plan.copy();
+        t.remove(replaced);
+        t.add(best.runner);
+        return t;
+    }
+
+    /** How much of a node's memory a runner takes: its share of the VRAM budget plus its share of the RAM. */
+    double share(int n, Footprint f, int layers) {
+        NodeSpec node = fleet.nodes[n];
+        return (double) f.gpuBytes(layers) / Math.max(1, node.vramBudget())
+                + (double) f.cpuBytes(layers) / Math.max(1, node.ramBudget());
+    }
+
+
+    /** @param footprint share of its node's memory the runner takes, for tie-breaks */
+    record Candidate(WorkingPlan.Runner runner, PlanEvaluator.Score score, double footprint) {
+    }
+
+    Candidate bestAddition(WorkingPlan plan, int n, PlanEvaluator.Score base) {
+        Candidate best = null;
+        for (int m : fleet.eligible[n]) {
+            if (!plan.hosts(n, m)) {
+                best = better(best, bestOf(plan, n, m, base));
+            }
+        }
+        return best;
+    }
+
+    /** The best option of one model on one node, at the most layers that fit what the node has left. */
+    Candidate bestOf(WorkingPlan plan, int n, int m, PlanEvaluator.Score base) {
+        Candidate best = null;
+        for (int o = 0; o < fleet.optionCount(m); o++) {
+            int layers = plan.largestFitting(n, m, o);
+            if (layers < 0) {
+                continue;
+            }
+            WorkingPlan.Runner r = new WorkingPlan.Runner(n, m, o, layers);
+            plan.add(r);
+            PlanEvaluator.Score s = evaluator.score(plan);
+            plan.remove(r);
+            best = better(best, new Candidate(r, s, share(n, fleet.footprint(m, o), layers)));
+        }
+        return best;
+    }
+
+    /** Higher score; on a tie less memory, then the lower node, model and option (deterministic). */
+    static Candidate better(Candidate a, Candidate b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        if (b.score.beats(a.score, PlanEvaluator.noise(a.score))) {
+            return b;
+        }
+        if (a.score.beats(b.score, PlanEvaluator.noise(b.score))) {
+            return a;
+        }
+        if (a.footprint != b.footprint) {
+            return a.footprint < b.footprint ? a : b;
+        }
+        return WorkingPlan.ORDER.thenComparingInt(WorkingPlan.Runner::option).compare(a.runner, b.runner) <= 0
+                ? a : b;
+    }
+}

@@ -1,0 +1,223 @@
+package io.rigpool.planner.placement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The optimiser's hard goals before throughput: pins, then each model's required replicas (one for a model with
+ * demand, more when an admin asked), CPU-only as the last resort and evicting only runners whose model has
+ * replicas to spare; and at the end a replica for idle models in memory nobody else wants.
+ */
+final class Coverage {
+
+    private record Choice(int node, int option, int layers, double score, long gpuBytes, double lost) {
+    }
+
+    private final Fleet fleet;
+    private final Notes notes;
+
+    Coverage(Fleet fleet, Notes notes) {
+        this.fleet = fleet;
+        this.notes = notes;
+    }
+
+    void pins(WorkingPlan plan) {
+        for (Pin pin : fleet.problem.pins()) {
+            Integer n = fleet.nodeIndex(pin.nodeId());
+            Integer m = fleet.modelIndex(pin.modelId());
+            String label = "pin " + pin.modelId() + " → " + pin.nodeId();
+            if (n == null || m == null) {
+                notes.plan(label + " not honoured: " + (n == null ? "node not connected" : "model unknown"));
+                continue;
+            }
+            if (!fleet.isEligible(n, m)) {
+                notes.plan(label + " not honoured: node "
+                        + Reasons.ineligible(fleet.nodes[n], pin.modelId(), fleet.problem.excluded()));
+                continue;
+            }
+            if (plan.hosts(n, m)) {
+                continue;
+            }
+            Choice c = placeOn(plan, n, m, true);
+            if (c == null) {
+                Footprint smallest = fleet.footprint(m, 0);
+                notes.plan(label + " not honoured: needs " + Reasons.mib(smallest.cpuBytes(0))
+                        + " RAM even CPU-only; node's budget is " + Reasons.mib(fleet.nodes[n].ramBudget()));
+            }
+        }
+    }
+
+    void required(WorkingPlan plan) {
+        List<Integer> order = new ArrayList<>();
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            order.add(m);
+        }
+        order.sort(Comparator.comparingDouble((Integer m) -> -fleet.demand[m]).thenComparing(m -> m));
+        for (int m : order) {
+            int required = fleet.models[m].requiredReplicas();
+            while (plan.replicas(m) < required) {
+                Choice best = null;
+                for (int n = 0; n < fleet.nodeCount(); n++) {
+                    if (fleet.isEligible(n, m) && !plan.hosts(n, m)) {
+                        best = better(best, bestFit(plan, n, m, 0));
+                    }
+                }
+                if (best == null) {
+                    for (int n = 0; n < fleet.nodeCount(); n++) {
+                        if (fleet.isEligible(n, m) && !plan.hosts(n, m)) {
+                            best = better(best, afterEviction(plan, n, m, false));
+                        }
+                    }
+                    if (best != null) {
+                        evictUntilFits(plan, best.node, m, false);
+                    }
+                }
+                if (best == null) {
+                    notes.model(fleet.models[m].modelId(), "only " + plan.replicas(m) + " of " + required
+                            + " required replica(s): no other node can hold it");
+                    break;
+                }
+                plan.add(new WorkingPlan.Runner(best.node, m, best.option, best.layers));
+            }
+        }
+    }
+
+    /**
+     * A replica for each model nobody asks for, where it fits without taking anyone's memory; smallest file first,
+     * so that as many as possible run wholly on a GPU.
+     */
+    void idle(WorkingPlan plan) {
+        List<Integer> order = new ArrayList<>();
+        for (int m = 0; m < fleet.modelCount(); m++) {
+            order.add(m);
+        }
+        order.sort(Comparator.comparingLong((Integer m) -> fleet.models[m].fileBytes()).thenComparing(m -> m));
+        for (int m : order) {
+            if (fleet.models[m].requiredReplicas() > 0 || plan.replicas(m) > 0) {
+                continue;
+            }
+            Choice best = unchanged(plan, m);
+            if (best == null) {
+                for (int n = 0; n < fleet.nodeCount(); n++) {
+                    if (fleet.isEligible(n, m)) {
+                        best = better(best, leanFit(plan, n, m));
+                    }
+                }
+            }
+            if (best != null) {
+                plan.add(new WorkingPlan.Runner(best.node, m, best.option, best.layers));
+            }
+        }
+    }
+
+    /** Where an idle model runs now, unchanged, if that still fits: keeping it costs no load. */
+    private Choice unchanged(WorkingPlan plan, int m) {
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            Fleet.Incumbent before = fleet.incumbent(n, m);
+            if (before != null && before.option() >= 0 && fleet.isEligible(n, m)
+                    && before.layers() <= fleet.footprint(m, before.option()).fullOffload()
+                    && plan.fits(n, m, before.option(), before.layers())) {
+                return new Choice(n, before.option(), before.layers(), Double.MAX_VALUE, 0, 0);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * An idle model's replica only has to be there when demand comes: its first option (the fewest slots, the
+     * smallest cache) with as many layers as fit; the search gives it more once it is asked for.
+     */
+    private Choice leanFit(WorkingPlan plan, int n, int m) {
+        int layers = plan.largestFitting(n, m, 0);
+        if (layers < 0) {
+            return null;
+        }
+        return new Choice(n, 0, layers, fleet.capacity(n, m, 0, layers), fleet.footprint(m, 0).gpuBytes(layers), 0);
+    }
+
+    /** Places model m on node n, evicting unpinned runners when needed (pins may evict any of them). */
+    private Choice placeOn(WorkingPlan plan, int n, int m, boolean anyVictim) {
+        Choice c = bestFit(plan, n, m, 0);
+        if (c == null) {
+            c = afterEviction(plan, n, m, anyVictim);
+            if (c != null) {
+                evictUntilFits(plan, n, m, anyVictim);
+            }
+        }
+        if (c != null) {
+            plan.add(new WorkingPlan.Runner(n, m, c.option, c.layers));
+        }
+        return c;
+    }
+
+    /** The option of model m with the highest speed (capped at its demand) that fits node n as it is. */
+    private Choice bestFit(WorkingPlan plan, int n, int m, double lost) {
+        Choice best = null;
+        for (int o = 0; o < fleet.optionCount(m); o++) {
+            int layers = plan.largestFitting(n, m, o);
+            if (layers < 0) {
+                continue;
+            }
+            double capacity = fleet.capacity(n, m, o, layers);
+            double score = fleet.demand[m] > 0 ? Math.min(fleet.demand[m], capacity) : capacity;
+            best = better(best, new Choice(n, o, layers, score, fleet.footprint(m, o).gpuBytes(layers), lost));
+        }
+        return best;
+    }
+
+    /** What fits on node n once its least valuable spare runners are gone, and what they served alone. */
+    private Choice afterEviction(WorkingPlan plan, int n, int m, boolean anyVictim) {
+        WorkingPlan trial = plan.copy();
+        double lost = 0;
+        for (WorkingPlan.Runner victim : victims(trial, n, anyVictim)) {
+            trial.remove(victim);
+            lost += standalone(victim);
+            Choice c = bestFit(trial, n, m, lost);
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void evictUntilFits(WorkingPlan plan, int n, int m, boolean anyVictim) {
+        for (WorkingPlan.Runner victim : victims(plan, n, anyVictim)) {
+            if (bestFit(plan, n, m, 0) != null) {
+                return;
+            }
+            plan.remove(victim);
+            notes.model(fleet.models[victim.model()].modelId(), fleet.nodes[n].nodeId() + ": made room for "
+                    + fleet.models[m].modelId());
+        }
+    }
+
+    /** Unpinned runners of node n, least valuable first; unless any may go, only those of over-covered models. */
+    private List<WorkingPlan.Runner> victims(WorkingPlan plan, int n, boolean anyVictim) {
+        List<WorkingPlan.Runner> victims = new ArrayList<>();
+        for (WorkingPlan.Runner r : plan.on(n)) {
+            boolean spare = plan.replicas(r.model()) > fleet.models[r.model()].requiredReplicas();
+            boolean frozen = fleet.frozen(n, r.model(), r.option(), r.layers());
+            if (!fleet.pinned(n, r.model()) && !frozen && (anyVictim || spare)) {
+                victims.add(r);
+            }
+        }
+        victims.sort(Comparator.comparingDouble(this::standalone).thenComparing(WorkingPlan.ORDER));
+        return victims;
+    }
+
+    private double standalone(WorkingPlan.Runner r) {
+        return Math.min(fleet.demand[r.model()], fleet.capacity(r.node(), r.model(), r.option(), r.layers()));
+    }
+
+    /** Less lost, then higher score, then less VRAM, then lower node and option. */
+    private static Choice better(Choice a, Choice b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        Comparator<Choice> order = Comparator.comparingDouble((Choice c) -> c.lost)
+                .thenComparingDouble(c -> -c.score).thenComparingLong(c -> c.gpuBytes)
+                .thenComparingInt(c -> c.node).thenComparingInt(c -> c.option);
+        return order.compare(a, b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,99 @@
+package io.rigpool.planner.placement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A backtracking search for a draft that gives every model its required replicas, for when placing them one at a
+ * time (most demanded first, fastest fit) left some out although the nodes could hold them all. Replicas are
+ * placed hardest first (fewest nodes to go to), each at its smaller footprints first; the search stops after a
+ * fixed number of steps, so it is deterministic and bounded. The improvement search then grows what it packed.
+ */
+final class CoveragePacking {
+
+    private static final int STEP_LIMIT = 200_000;
+
+    private final Fleet fleet;
+    private int steps;
+
+    CoveragePacking(Fleet fleet) {
+        this.fleet = fleet;
+    }
+
+    /**
+     * Repacks the required replicas of the draft: first around the runners of the plan in force, then, if that
+     * fails, with only the pinned and frozen runners fixed.
+     *
+     * @return a draft with full coverage, or null when none was found within the step limit
+     */
+    WorkingPlan repack(WorkingPlan plan) {
+        for (boolean keepIncumbents : new boolean[] {true, false}) {
+            WorkingPlan base = new WorkingPlan(fleet);
+            for (WorkingPlan.Runner r : plan.runners()) {
+                boolean kept = fleet.changeOf(r.node(), r.model(), r.option(), r.layers())
+                        == PlannedInstance.Change.KEPT;
+                if (fleet.pinned(r.node(), r.model()) || fleet.frozen(r.node(), r.model(), r.option(), r.layers())
+                        || keepIncumbents && kept) {
+                    base.add(r);
+                }
+            }
+            List<Integer> missing = new ArrayList<>();
+            for (int m = 0; m < fleet.modelCount(); m++) {
+                for (int i = base.replicas(m); i < fleet.models[m].requiredReplicas(); i++) {
+                    missing.add(m);
+                }
+            }
+            missing.sort(Comparator.comparingInt((Integer m) -> fleet.eligibleNodes(m)).thenComparing(m -> m));
+            steps = 0;
+            if (place(base, missing, 0)) {
+                return base;
+            }
+        }
+        return null;
+    }
+
+    private boolean place(WorkingPlan plan, List<Integer> missing, int index) {
+        if (index == missing.size()) {
+            return true;
+        }
+        if (++steps > STEP_LIMIT) {
+            return false;
+        }
+        int m = missing.get(index);
+        for (int n = 0; n < fleet.nodeCount(); n++) {
+            if (!fleet.isEligible(n, m) || plan.hosts(n, m)) {
+                continue;
+            }
+            for (WorkingPlan.Runner r : configurations(plan, n, m)) {
+                plan.add(r);
+                if (place(plan, missing, index + 1)) {
+                    return true;
+                }
+                plan.remove(r);
+            }
+        }
+        return false;
+    }
+
+    /** The ways model m fits node n now, smallest share of the node's memory first. */
+    private List<WorkingPlan.Runner> configurations(WorkingPlan plan, int n, int m) {
+        List<WorkingPlan.Runner> configs = new ArrayList<>();
+        for (int o = 0; o < fleet.optionCount(m); o++) {
+            int largest = plan.largestFitting(n, m, o);
+            if (largest >= 0) {
+                configs.add(new WorkingPlan.Runner(n, m, o, largest));
+            }
+            if (largest != 0 && plan.fits(n, m, o, 0)) {
+                configs.add(new WorkingPlan.Runner(n, m, o, 0));
+            }
+        }
+        NodeSpec node = fleet.nodes[n];
+        configs.sort(Comparator.comparingDouble((WorkingPlan.Runner r) -> {
+            Footprint f = fleet.footprint(r.model(), r.option());
+            return (double) f.gpuBytes(r.layers()) / Math.max(1, node.vramBudget())
+                    + (double) f.cpuBytes(r.layers()) / Math.max(1, node.ramBudget());
+        }).thenComparingInt(WorkingPlan.Runner::option).thenComparingInt(WorkingPlan.Runner::layers));
+        return configs;
+    }
+}

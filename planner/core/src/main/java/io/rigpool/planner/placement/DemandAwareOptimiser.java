@@ -1,0 +1,126 @@
+package io.rigpool.planner.placement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * rigpool's optimiser. It keeps what runs and still fits, honours pins, gives every model with demand (or an
+ * admin's minimum) its replicas, then adds runners where they serve the most demand and improves the draft by
+ * local moves, each judged by the served throughput of the whole plan less the cost of the loads it needs.
+ *
+ * <p>Small fleets (up to {@link PlacementSettings#exactEvaluationLimit()} node/model pairs) are planned in exact
+ * mode: every move is judged by solving the throughput program. Larger ones use {@link GreedyFill} and greedy
+ * allotments, which stay well under a second for 1,000 nodes and 100 models.
+ */
+public final class DemandAwareOptimiser implements PlacementOptimiser {
+
+    @Override
+    public Placement place(PlacementProblem problem) {
+        Fleet fleet = new Fleet(problem);
+        PlacementSettings settings = problem.settings();
+        PlanEvaluator evaluator = new PlanEvaluator(fleet, settings.exactEvaluationLimit());
+        Notes notes = new Notes();
+        WorkingPlan plan = new WorkingPlan(fleet);
+        keepIncumbents(fleet, plan, notes);
+        Coverage coverage = new Coverage(fleet, notes);
+        coverage.pins(plan);
+        coverage.required(plan);
+        if (plan.coverage() < fullCoverage(fleet)) {
+            WorkingPlan packed = new CoveragePacking(fleet).repack(plan);
+            if (packed != null) {
+                plan = packed;
+            }
+        }
+        if (exactMode(fleet)) {
+            LocalSearch search = new LocalSearch(fleet, evaluator);
+            plan = search.fill(plan);
+            if (!servesAllDemand(fleet, evaluator.score(plan))) {
+                plan = search.improve(plan);
+                plan = search.fill(plan);
+            }
+        } else {
+            new GreedyFill(fleet).fill(plan);
+        }
+        coverage.idle(plan);
+        return new PlacementReport(fleet, notes).build(plan, evaluator.score(plan));
+    }
+
+    /** Nothing left to gain but a little load time: the search would only shuffle. */
+    private static boolean servesAllDemand(Fleet fleet, PlanEvaluator.Score score) {
+        double demand = 0;
+        for (double d : fleet.demand) {
+            demand += d;
+        }
+        return score.coverage() >= fullCoverage(fleet) && score.served() >= demand * (1 - 1e-9);
+    }
+
+    private static int fullCoverage(Fleet fleet) {
+        int required = 0;
+        for (ModelSpec m : fleet.models) {
+            required += Math.min(m.requiredReplicas(), fleet.eligibleNodes(fleet.modelIndex(m.modelId())));
+        }
+        return required;
+    }
+
+    private static boolean exactMode(Fleet fleet) {
+        long pairs = 0;
+        for (int[] models : fleet.eligible) {
+            pairs += models.length;
+        }
+        return pairs <= fleet.problem.settings().exactEvaluationLimit();
+    }
+
+    /**
+     * Runners of the plan in force stay while their node may run them and they fit, most valuable first; those
+     * that no longer fit are dropped (their node's budget fell) and planned again. Idle ones are left to the last
+     * phase, so that demand can take their memory, unless this round may not touch them.
+     */
+    private static void keepIncumbents(Fleet fleet, WorkingPlan plan, Notes notes) {
+        List<CurrentInstance> current = new ArrayList<>(fleet.problem.current());
+        current.sort(Comparator.comparingDouble((CurrentInstance c) -> -standaloneValue(fleet, c))
+                .thenComparing(c -> c.instance().nodeId()).thenComparing(c -> c.instance().modelId()));
+        for (CurrentInstance c : current) {
+            Instance i = c.instance();
+            Integer n = fleet.nodeIndex(i.nodeId());
+            Integer m = fleet.modelIndex(i.modelId());
+            if (n == null || m == null) {
+                continue;
+            }
+            if (!fleet.isEligible(n, m)) {
+                notes.model(i.modelId(), i.nodeId() + ": stopped there, "
+                        + Reasons.ineligible(fleet.nodes[n], i.modelId(), fleet.problem.excluded()));
+                continue;
+            }
+            int option = fleet.optionIndex(m, i.option());
+            boolean idle = fleet.models[m].requiredReplicas() == 0 && !fleet.pinned(n, m)
+                    && (option < 0 || !fleet.frozen(n, m, option, i.gpuLayers()));
+            if (option < 0 || i.gpuLayers() > fleet.footprint(m, option).fullOffload() || idle
+                    || plan.hosts(n, m)) {
+                continue;
+            }
+            if (plan.fits(n, m, option, i.gpuLayers())) {
+                plan.add(new WorkingPlan.Runner(n, m, option, i.gpuLayers()));
+            } else {
+                Footprint f = fleet.footprint(m, option);
+                notes.plan(i.nodeId() + ": " + i.modelId() + " with " + i.gpuLayers() + " GPU layers no longer fits"
+                        + " (needs " + Reasons.mib(f.gpuBytes(i.gpuLayers())) + " VRAM, "
+                        + Reasons.mib(f.cpuBytes(i.gpuLayers())) + " RAM; has " + Reasons.mib(plan.vramLeft(n))
+                        + " VRAM, " + Reasons.mib(plan.ramLeft(n)) + " RAM): planned again");
+            }
+        }
+    }
+
+    private static double standaloneValue(Fleet fleet, CurrentInstance c) {
+        Integer n = fleet.nodeIndex(c.instance().nodeId());
+        Integer m = fleet.modelIndex(c.instance().modelId());
+        if (n == null || m == null) {
+            return 0;
+        }
+        int option = fleet.optionIndex(m, c.instance().option());
+        if (option < 0 || c.instance().gpuLayers() > fleet.footprint(m, option).fullOffload()) {
+            return 0;
+        }
+        return Math.min(fleet.demand[m], fleet.capacity(n, m, option, c.instance().gpuLayers()));
+    }
+}

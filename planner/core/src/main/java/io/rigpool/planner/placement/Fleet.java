@@ -1,0 +1,165 @@
+package io.rigpool.planner.placement;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A planning problem indexed for the search: nodes and models by number, which node may run which model, and
+ * the runners in force. Read-only once built.
+ */
+final class Fleet {
+
+    /** What a runner of the plan in force looked like, and whether it may be changed for a gain. */
+    record Incumbent(int option, int layers, boolean frozen) {
+    }
+
+    final PlacementProblem problem;
+    final NodeSpec[] nodes;
+    final ModelSpec[] models;
+    final double[] demand;
+    final double[] loadWeight;
+    /** Per node, the models it may run (holds the file, schedulable, not excluded), in model order. */
+    final int[][] eligible;
+    private final Map<String, Integer> nodeIndex = new HashMap<>();
+    private final Map<String, Integer> modelIndex = new HashMap<>();
+    private final Map<Long, Incumbent> incumbents = new HashMap<>();
+    private final Map<Long, Boolean> pinned = new HashMap<>();
+
+    Fleet(PlacementProblem problem) {
+        this.problem = problem;
+        this.nodes = problem.nodes().toArray(NodeSpec[]::new);
+        this.models = problem.models().toArray(ModelSpec[]::new);
+        demand = new double[models.length];
+        loadWeight = new double[models.length];
+        for (int m = 0; m < models.length; m++) {
+            modelIndex.put(models[m].modelId(), m);
+            demand[m] = models[m].demandTps();
+            loadWeight[m] = problem.settings().servingShareAfterLoad(models[m].fileBytes());
+        }
+        eligible = new int[nodes.length][];
+        for (int n = 0; n < nodes.length; n++) {
+            nodeIndex.put(nodes[n].nodeId(), n);
+            List<Integer> list = new ArrayList<>();
+            for (int m = 0; m < models.length; m++) {
+                if (nodes[n].schedulable() && nodes[n].holds(models[m].modelId())
+                        && !problem.excluded().contains(PlacementProblem.pairKey(nodes[n].nodeId(),
+                                models[m].modelId()))) {
+                    list.add(m);
+                }
+            }
+            eligible[n] = list.stream().mapToInt(Integer::intValue).toArray();
+        }
+        for (Pin pin : problem.pins()) {
+            Integer n = nodeIndex.get(pin.nodeId());
+            Integer m = modelIndex.get(pin.modelId());
+            if (n != null && m != null) {
+                pinned.put(key(n, m), true);
+            }
+        }
+        Instant now = problem.now();
+        for (CurrentInstance c : problem.current()) {
+            Integer n = nodeIndex.get(c.instance().nodeId());
+            Integer m = modelIndex.get(c.instance().modelId());
+            if (n == null || m == null) {
+                continue;
+            }
+            int option = optionIndex(m, c.instance().option());
+            boolean frozen = !problem.scope().allows(c.instance().nodeId())
+                    || c.since() != null && c.since().plus(problem.settings().minDwell()).isAfter(now);
+            incumbents.putIfAbsent(key(n, m), new Incumbent(option, c.instance().gpuLayers(), frozen));
+        }
+    }
+
+    static long key(int node, int model) {
+        return (long) node << 32 | model;
+    }
+
+    Integer nodeIndex(String nodeId) {
+        return nodeIndex.get(nodeId);
+    }
+
+    Integer modelIndex(String modelId) {
+        return modelIndex.get(modelId);
+    }
+
+    int optionIndex(int model, RunnerOption option) {
+        List<Footprint> options = models[model].options();
+        for (int o = 0; o < options.size(); o++) {
+            if (options.get(o).option().equals(option)) {
+                return o;
+            }
+        }
+        return -1;
+    }
+
+    Footprint footprint(int model, int option) {
+        return models[model].options().get(option);
+    }
+
+    int optionCount(int model) {
+        return models[model].options().size();
+    }
+
+    double capacity(int node, int model, int option, int layers) {
+        return footprint(model, option).tokensPerSecond(layers, nodes[node].gpuBandwidth(), nodes[node].cpuBandwidth());
+    }
+
+    boolean isEligible(int node, int model) {
+        for (int m : eligible[node]) {
+            if (m == model) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many nodes may run the model. */
+    int eligibleNodes(int model) {
+        int count = 0;
+        for (int n = 0; n < nodes.length; n++) {
+            if (isEligible(n, model)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    Incumbent incumbent(int node, int model) {
+        return incumbents.get(key(node, model));
+    }
+
+    /** A runner of the plan in force that this round must leave as it is (dwell time, or outside the scope). */
+    boolean frozen(int node, int model, int option, int layers) {
+        Incumbent before = incumbent(node, model);
+        return before != null && before.frozen() && before.option() == option && before.layers() == layers;
+    }
+
+    boolean pinned(int node, int model) {
+        return pinned.containsKey(key(node, model));
+    }
+
+    /** How a runner compares with the plan in force on its node. */
+    PlannedInstance.Change changeOf(int node, int model, int option, int layers) {
+        Incumbent before = incumbent(node, model);
+        if (before == null) {
+            return PlannedInstance.Change.NEW;
+        }
+        return before.option() == option && before.layers() == layers ? PlannedInstance.Change.KEPT
+                : PlannedInstance.Change.RELOADED;
+    }
+
+    double weight(int node, int model, int option, int layers) {
+        return changeOf(node, model, option, layers) == PlannedInstance.Change.KEPT ? 1 : loadWeight[model];
+    }
+
+    int modelCount() {
+        return models.length;
+    }
+
+    int nodeCount() {
+        return nodes.length;
+    }
+}

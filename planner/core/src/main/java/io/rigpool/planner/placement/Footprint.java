@@ -1,0 +1,168 @@
+package io.rigpool.planner.placement;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one model costs and yields with one {@link RunnerOption}, for every n_gpu_layers from 0 (CPU only) to
+ * layers + 1 (full offload): bytes of VRAM and RAM, and the bytes each decode step reads from each device. Built
+ * once per model and option (see {@link Footprints}) so that the optimiser only does arithmetic.
+ *
+ * <p>Decode speed follows the bandwidth model of {@link io.rigpool.planner.estimate.DecodeSpeedModel}: one step
+ * decodes one token for every busy slot and reads the weights once plus every slot's KV cache, so
+ * {@code tokens/s = slots / (gpuReads / gpuBandwidth + cpuReads / cpuBandwidth)}.
+ */
+public final class Footprint {
+
+    /** Where a figure comes from, worst first: the reasons name it. */
+    public enum Basis {
+        /** Derived from a worker's per-layer byte counts without the model's geometry: KV and compute guessed. */
+        APPROXIMATE,
+        /** The estimator on the model's geometry. */
+        ESTIMATED,
+        /** Buffers a runner reported after loading exactly these parameters. */
+        MEASURED
+    }
+
+    private final String modelId;
+    private final RunnerOption option;
+    private final int layers;
+    private final long[] gpuBytes;
+    private final long[] cpuBytes;
+    private final long[] gpuReads;
+    private final long[] cpuReads;
+    private final Basis[] basis;
+    /** n_gpu_layers values worth using, highest first, each needing strictly less VRAM than every higher one. */
+    private final int[] frontier;
+
+    /**
+     * @param gpuBytes VRAM per n_gpu_layers (index 0 .. layers + 1)
+     * @param cpuBytes RAM per n_gpu_layers
+     * @param gpuReads bytes read from VRAM per decode step with every slot busy
+     * @param cpuReads bytes read from RAM per decode step with every slot busy
+     * @param basis where each entry's figures come from
+     */
+    public Footprint(String modelId, RunnerOption option, int layers, long[] gpuBytes, long[] cpuBytes,
+            long[] gpuReads, long[] cpuReads, Basis[] basis) {
+        int n = layers + 2;
+        if (layers < 0 || gpuBytes.length != n || cpuBytes.length != n || gpuReads.length != n
+                || cpuReads.length != n || basis.length != n) {
+            throw new IllegalArgumentException("footprint of " + modelId + ": need " + n + " entries per array");
+        }
+        this.modelId = modelId;
+        this.option = option;
+        this.layers = layers;
+        this.gpuBytes = gpuBytes.clone();
+        this.cpuBytes = cpuBytes.clone();
+        this.gpuReads = gpuReads.clone();
+        this.cpuReads = cpuReads.clone();
+        this.basis = basis.clone();
+        this.frontier = frontier(this.gpuBytes);
+    }
+
+    private static int[] frontier(long[] gpu) {
+        List<Integer> points = new ArrayList<>();
+        long lowest = Long.MAX_VALUE;
+        for (int n = gpu.length - 1; n >= 1; n--) {
+            if (gpu[n] < lowest) {
+                points.add(n);
+                lowest = gpu[n];
+            }
+        }
+        return points.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The same figures under another model id (a copy of a file under another name). */
+    public Footprint withModelId(String otherId) {
+        return new Footprint(otherId, option, layers, gpuBytes, cpuBytes, gpuReads, cpuReads, basis);
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public RunnerOption option() {
+        return option;
+    }
+
+    /** Repeating layers of the model; n_gpu_layers runs from 0 to {@code layers() + 1}. */
+    public int layers() {
+        return layers;
+    }
+
+    public int fullOffload() {
+        return layers + 1;
+    }
+
+    public long gpuBytes(int gpuLayers) {
+        return gpuBytes[gpuLayers];
+    }
+
+    public long cpuBytes(int gpuLayers) {
+        return cpuBytes[gpuLayers];
+    }
+
+    public Basis basis(int gpuLayers) {
+        return basis[gpuLayers];
+    }
+
+    /** Seconds one decode step takes (every slot busy) on a node with these bandwidths, in bytes per second. */
+    public double stepSeconds(int gpuLayers, double gpuBandwidth, double cpuBandwidth) {
+        double gpu = gpuReads[gpuLayers] == 0 ? 0 : gpuReads[gpuLayers] / gpuBandwidth;
+        return gpu + cpuReads[gpuLayers] / cpuBandwidth;
+    }
+
+    /** Tokens per second the runner decodes with every slot busy. */
+    public double tokensPerSecond(int gpuLayers, double gpuBandwidth, double cpuBandwidth) {
+        double step = stepSeconds(gpuLayers, gpuBandwidth, cpuBandwidth);
+        return step <= 0 ? 0 : option.parallelSlots() / step;
+    }
+
+    /**
+     * The largest n_gpu_layers whose VRAM and RAM fit, or -1 when not even CPU only fits the RAM. More layers on
+     * the GPU never slow decoding (a GPU reads faster than host memory), so the largest fitting count is the best.
+     *
+     * @param gpuOffload false for a node whose llama.cpp has no GPU backend: CPU only
+     */
+    public int largestFitting(long vram, long ram, boolean gpuOffload) {
+        if (gpuOffload) {
+            for (int n : frontier) {
+                if (gpuBytes[n] <= vram && cpuBytes[n] <= ram) {
+                    return n;
+                }
+            }
+        }
+        return cpuBytes[0] <= ram ? 0 : -1;
+    }
+
+    /**
+     * The n_gpu_layers values worth considering for a VRAM budget, highest first: each fits and needs less VRAM
+     * than every higher count (a count that needs more than a higher one is never better). Ends with 0.
+     */
+    public int[] fittingLayerCounts(long vram, long ram, boolean gpuOffload) {
+        List<Integer> counts = new ArrayList<>();
+        if (gpuOffload) {
+            for (int n : frontier) {
+                if (gpuBytes[n] <= vram && cpuBytes[n] <= ram) {
+                    counts.add(n);
+                }
+            }
+        }
+        if (cpuBytes[0] <= ram) {
+            counts.add(0);
+        }
+        return counts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The smallest VRAM that holds any GPU layers at all, for "needs at least" in reasons. */
+    public long smallestGpuBytes() {
+        return frontier.length == 0 ? 0 : gpuBytes[frontier[frontier.length - 1]];
+    }
+
+    @Override
+    public String toString() {
+        return modelId + " " + option + " (" + layers + " layers, full offload " + gpuBytes[layers + 1] + " B, "
+                + Arrays.stream(basis).distinct().toList() + ")";
+    }
+}

@@ -1,0 +1,87 @@
+package io.rigpool.planner.placement;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Judges drafts: first the replicas towards each model's requirement, then the tokens per second served, less
+ * what loads cost. One evaluator serves the optimiser, the exhaustive oracle and the benchmark's baselines, so
+ * that every plan is judged by the same rule.
+ */
+final class PlanEvaluator {
+
+    /** A draft's score and the allotment behind it. */
+    record Score(int coverage, double value, double served, List<WorkingPlan.Runner> runners, Allotment allotment) {
+
+        /** Better than {@code other} by more than {@code margin} tokens per second (or by coverage). */
+        boolean beats(Score other, double margin) {
+            if (coverage != other.coverage) {
+                return coverage > other.coverage;
+            }
+            return value > other.value + margin;
+        }
+    }
+
+    /** Differences below this are round-off, not gains. */
+    static final double TOLERANCE = 1e-7;
+
+    private static final int CACHE_LIMIT = 100_000;
+
+    private final Fleet fleet;
+    private final int exactLimit;
+    private final Map<List<WorkingPlan.Runner>, Score> cache = new HashMap<>();
+    private long solved;
+
+    PlanEvaluator(Fleet fleet, int exactLimit) {
+        this.fleet = fleet;
+        this.exactLimit = exactLimit;
+    }
+
+    Score score(WorkingPlan plan) {
+        boolean exact = plan.size() <= exactLimit;
+        if (!exact) {
+            return score(plan, false);
+        }
+        // The search judges the same draft many times over (each trial ends in familiar places).
+        List<WorkingPlan.Runner> key = plan.runners();
+        Score known = cache.get(key);
+        if (known == null) {
+            if (cache.size() > CACHE_LIMIT) {
+                cache.clear();
+            }
+            known = score(plan, true);
+            solved++;
+            cache.put(key, known);
+        }
+        return known;
+    }
+
+    Score score(WorkingPlan plan, boolean exact) {
+        List<WorkingPlan.Runner> runners = plan.runners();
+        int count = runners.size();
+        int[] node = new int[count];
+        int[] model = new int[count];
+        double[] capacity = new double[count];
+        double[] weight = new double[count];
+        for (int i = 0; i < count; i++) {
+            WorkingPlan.Runner r = runners.get(i);
+            node[i] = r.node();
+            model[i] = r.model();
+            capacity[i] = fleet.capacity(r.node(), r.model(), r.option(), r.layers());
+            weight[i] = fleet.weight(r.node(), r.model(), r.option(), r.layers());
+        }
+        Allotment allotment = Allotment.of(node, model, capacity, weight, fleet.demand, fleet.nodeCount(), exact);
+        return new Score(plan.coverage(), allotment.value(), allotment.total(), runners, allotment);
+    }
+
+    /** Exact evaluations done so far (cached repeats not counted): what the search budget counts. */
+    long solved() {
+        return solved;
+    }
+
+    /** Scale for comparisons: gains below this share of the value are noise. */
+    static double noise(Score s) {
+        return TOLERANCE * Math.max(1, s.value());
+    }
+}

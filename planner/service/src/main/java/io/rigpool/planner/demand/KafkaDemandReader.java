@@ -1,0 +1,144 @@
+package io.rigpool.planner.demand;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.rigpool.common.topics.Topics;
+import io.rigpool.planner.PlannerConfig;
+import io.rigpool.planner.nodes.FleetCoordinator;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads, every few seconds, how many jobs each model's topic holds and how far its workers' consumer group
+ * ({@code rigpool.workers.<model id>}) has committed, with Kafka's admin client, and hands the readings to the
+ * fleet loop. Runs on its own thread: admin calls block, the fleet loop must not. Kafka being down only means no
+ * new readings; the last demand stands.
+ */
+@ApplicationScoped
+public class KafkaDemandReader {
+
+    private static final Logger LOG = Logger.getLogger(KafkaDemandReader.class);
+    static final String WORKER_GROUP_PREFIX = "rigpool.workers.";
+
+    private final String bootstrapServers;
+    private final PlannerConfig config;
+    private final FleetCoordinator fleet;
+    private final Clock clock = Clock.systemUTC();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "demand-reader");
+        t.setDaemon(true);
+        return t;
+    });
+    private Admin admin;
+    private boolean warned;
+
+    KafkaDemandReader(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, PlannerConfig config,
+            FleetCoordinator fleet) {
+        this.bootstrapServers = bootstrapServers;
+        this.config = config;
+        this.fleet = fleet;
+    }
+
+    void start(@Observes StartupEvent event) {
+        long period = config.planner().demand().interval().toMillis();
+        thread.scheduleWithFixedDelay(this::readOnce, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        thread.shutdownNow();
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+        }
+    }
+
+    private void readOnce() {
+        try {
+            fleet.demandObserved(read());
+            warned = false;
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (!warned) {
+                LOG.warnf("could not read job topic offsets (demand stays as last read): %s", e.getMessage());
+                warned = true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    List<DemandTracker.Reading> read() throws ExecutionException, InterruptedException, TimeoutException {
+        Admin a = admin();
+        Set<String> topics = a.listTopics().names().get(5, TimeUnit.SECONDS);
+        List<String> jobTopics = topics.stream().filter(t -> t.startsWith(Topics.JOBS_PREFIX)).sorted().toList();
+        if (jobTopics.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TopicDescription> descriptions = a.describeTopics(jobTopics).allTopicNames()
+                .get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        descriptions.forEach((topic, d) -> d.partitions().forEach(p -> {
+            latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            earliest.put(new TopicPartition(topic, p.partition()), OffsetSpec.earliest());
+        }));
+        ListOffsetsResult ends = a.listOffsets(latest);
+        ListOffsetsResult starts = a.listOffsets(earliest);
+        Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+        for (String topic : jobTopics) {
+            groups.put(WORKER_GROUP_PREFIX + topic.substring(Topics.JOBS_PREFIX.length()),
+                    new ListConsumerGroupOffsetsSpec().topicPartitions(latest.keySet().stream()
+                            .filter(tp -> tp.topic().equals(topic)).toList()));
+        }
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = a.listConsumerGroupOffsets(groups).all()
+                .get(5, TimeUnit.SECONDS);
+        Instant at = clock.instant();
+        List<DemandTracker.Reading> readings = new ArrayList<>();
+        for (String topic : jobTopics) {
+            String modelId = topic.substring(Topics.JOBS_PREFIX.length());
+            Map<TopicPartition, OffsetAndMetadata> groupOffsets = committed.getOrDefault(WORKER_GROUP_PREFIX + modelId,
+                    Map.of());
+            long produced = 0;
+            long consumed = 0;
+            for (TopicPartition tp : latest.keySet()) {
+                if (!tp.topic().equals(topic)) {
+                    continue;
+                }
+                long end = ends.partitionResult(tp).get(5, TimeUnit.SECONDS).offset();
+                long start = starts.partitionResult(tp).get(5, TimeUnit.SECONDS).offset();
+                OffsetAndMetadata done = groupOffsets.get(tp);
+                produced += end;
+                consumed += done == null ? start : Math.max(start, done.offset());
+            }
+            readings.add(new DemandTracker.Reading(modelId, produced, consumed, at));
+        }
+        return readings;
+    }
+
+    private Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 5000,
+                    "default.api.timeout.ms", 5000));
+        }
+        return admin;
+    }
+}

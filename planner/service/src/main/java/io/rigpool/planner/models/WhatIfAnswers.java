@@ -1,0 +1,102 @@
+package io.rigpool.planner.models;
+
+import io.rigpool.common.hardware.GpuSpec;
+import io.rigpool.common.hardware.RtxCards;
+import io.rigpool.gguf.shapes.RealModelShape;
+import io.rigpool.gguf.shapes.RealModelShapes;
+import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.planner.estimate.LoadParameters;
+import io.rigpool.planner.estimate.ModelGeometry;
+import io.rigpool.planner.estimate.ShapeGeometries;
+import io.rigpool.planner.estimate.WhatIf;
+import io.rigpool.planner.placement.Footprint;
+import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.proto.v1.LocalModel;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The seed's what-if for {@code GET /api/estimate}: for a model (one a worker reported, or one of the real-shape
+ * catalogue by name), a card's VRAM and a context, what full acceleration needs, how many layers fit and the
+ * decode speed-up over CPU only. Models with geometry go through the estimator's {@link WhatIf}; a worker model
+ * without geometry gets the planner's approximate footprint, flagged as such.
+ */
+public final class WhatIfAnswers {
+
+    /** What was asked, already checked. */
+    public record Question(String model, long vramBytes, long reserveBytes, int contextSize, int parallelSlots,
+            double gpuBandwidth, double cpuBandwidth) {
+    }
+
+    /** The answer, in the shape the API returns. */
+    public record Answer(String model, String source, int layers, int nCtx, int parallelSlots, long vramBytes,
+            long reserveBytes, long fullOffloadGpuBytes, String fullOffloadGb, boolean fitsFully, int nGpuLayers,
+            double shareOfLayers, long gpuBytes, long cpuBytes, double cpuOnlyTps, double tps, double speedUp,
+            List<String> cardsHoldingFully) {
+    }
+
+    private WhatIfAnswers() {
+    }
+
+    /**
+     * @param workerModels the models workers reported, by id
+     * @return empty when neither a worker nor the shape catalogue knows the model
+     */
+    public static Optional<Answer> answer(Question q, Map<String, LocalModel> workerModels, ModelCatalog catalog) {
+        LoadParameters load = LoadParameters.defaults(q.contextSize()).withParallelSlots(q.parallelSlots());
+        LocalModel reported = workerModels.get(q.model());
+        if (reported != null) {
+            Optional<ModelGeometry> geometry = catalog.geometry(reported);
+            if (geometry.isPresent()) {
+                return Optional.of(fromWhatIf(q, geometry.get(), load, catalog, "estimated"));
+            }
+            return Optional.of(approximate(q, reported, catalog));
+        }
+        return shape(q.model()).map(s -> fromWhatIf(q, ShapeGeometries.of(s), load, catalog, "estimated"));
+    }
+
+    /** A catalogue shape by its file stem or its model id (the stem lower-cased). */
+    public static Optional<RealModelShape> shape(String name) {
+        for (RealModelShape s : RealModelShapes.all()) {
+            if (s.name().equalsIgnoreCase(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Answer fromWhatIf(Question q, ModelGeometry model, LoadParameters load, ModelCatalog catalog,
+            String source) {
+        WhatIf.Answer a = new WhatIf(catalog.estimator()).ask(model, new WhatIf.Question(q.vramBytes(),
+                q.reserveBytes(), q.gpuBandwidth(), q.cpuBandwidth(), load));
+        return new Answer(q.model(), source, a.layers(), q.contextSize(), q.parallelSlots(), q.vramBytes(),
+                q.reserveBytes(), a.fullOffloadGpuBytes(), ByteSizes.gigabytes(a.fullOffloadGpuBytes()),
+                a.fitsFully(), a.gpuLayers(), round(a.shareOfLayers()), a.chosen().gpu().total(),
+                a.chosen().cpu().total(), round(a.cpuOnlyTokensPerSecond()), round(a.tokensPerSecond()),
+                round(a.speedUp()), a.cardsHoldingFully().stream().map(GpuSpec::name).toList());
+    }
+
+    private static Answer approximate(Question q, LocalModel model, ModelCatalog catalog) {
+        Footprint f = catalog.footprint(model, new RunnerOption(q.parallelSlots(),
+                Math.max(q.parallelSlots(), q.contextSize())));
+        int full = f.fullOffload();
+        long fullBytes = f.gpuBytes(full);
+        int chosen = f.largestFitting(q.vramBytes() - q.reserveBytes(), Long.MAX_VALUE, true);
+        double cpuOnly = f.tokensPerSecond(0, q.gpuBandwidth(), q.cpuBandwidth());
+        double speed = f.tokensPerSecond(Math.max(0, chosen), q.gpuBandwidth(), q.cpuBandwidth());
+        List<String> cards = RtxCards.all().stream().filter(c -> c.vramBytes() - q.reserveBytes() >= fullBytes)
+                .map(GpuSpec::name).toList();
+        return new Answer(q.model(), "approximate: the worker sent no model geometry", f.layers(), q.contextSize(),
+                q.parallelSlots(), q.vramBytes(), q.reserveBytes(), fullBytes, ByteSizes.gigabytes(fullBytes),
+                fullBytes <= q.vramBytes() - q.reserveBytes(), Math.max(0, chosen),
+                round((double) Math.min(Math.max(0, chosen), f.layers()) / Math.max(1, f.layers())),
+                f.gpuBytes(Math.max(0, chosen)), f.cpuBytes(Math.max(0, chosen)), round(cpuOnly), round(speed),
+                round(speed / cpuOnly), cards);
+    }
+
+    private static double round(double v) {
+        return Double.parseDouble(String.format(Locale.ROOT, "%.3f", v));
+    }
+}
