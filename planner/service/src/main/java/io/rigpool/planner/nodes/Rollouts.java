@@ -47,7 +47,7 @@ final class Rollouts {
             }
             out.add(Assignment.newBuilder().setModelId(i.modelId()).setNGpuLayers(i.gpuLayers())
                     .setNCtx(i.option().contextSize()).setParallelSlots(i.option().parallelSlots())
-                    .setReason(reason).build());
+                    .setReason(reason).setDrain(e.draining()).build());
         }
         return out;
     }
