@@ -94,14 +94,18 @@ class PlannerReplanningTest {
             await().atMost(WAIT).until(() -> assigned(w) != null);
             Assignment before = assigned(w);
             w.heartbeat(beat(6 * GIB, loaded(before, 1)));
-            long sets = w.assignmentSetsReceived();
             w.heartbeat(beat(0, loaded(before, 1)));
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/plan").then()
                     .body("nodes.find { it.node_id == '" + node + "' }.assigned[0].draining", equalTo(true)));
-            assertEquals(sets, w.assignmentSetsReceived(), "nothing changes on the node while its job runs");
+            // The node is told to drain the runner: same parameters, no new jobs.
+            await().atMost(WAIT).until(() -> assigned(w).getDrain());
+            Assignment draining = assigned(w);
+            assertEquals(before.toBuilder().clearReason().setDrain(true).build(),
+                    draining.toBuilder().clearReason().build(), "nothing but the drain flag changes while its job runs");
+            long drainingSets = w.assignmentSetsReceived();
 
             w.heartbeat(beat(0, loaded(before, 0)));
-            await().atMost(WAIT).until(() -> w.assignmentSetsReceived() > sets);
+            await().atMost(WAIT).until(() -> w.assignmentSetsReceived() > drainingSets);
             Assignment after = assigned(w);
             assertTrue(after == null || after.getNGpuLayers() < before.getNGpuLayers());
         }
