@@ -3,12 +3,16 @@ package io.rigpool.gateway;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway's own settings ({@code rigpool.gateway.*}); Kafka and the datasource keep Quarkus' usual keys. */
 @ConfigMapping(prefix = "rigpool.gateway")
 public interface GatewayConfig {
 
-    /** What a client may ask for in one job. */
+    /** Who may call the API. */
+    Auth auth();
+
+    /** What a client may ask for in one job, and how fast. */
     Limits limits();
 
     /** Values used when a request leaves a sampling setting out. */
@@ -17,11 +21,61 @@ public interface GatewayConfig {
     /** The re-publishing of jobs whose publish to Kafka was never acknowledged. */
     Sweeper sweeper();
 
+    /** The batched writing of new jobs to the database. */
+    Writer writer();
+
+    /** Token streams and job results as every gateway instance follows them. */
+    Streams streams();
+
+    /** {@code POST /v1/chat/completions} without streaming: the request waits for the job. */
+    Chat chat();
+
+    /** The purge of old jobs. */
+    Retention retention();
+
+    /** How the gateway tells that PostgreSQL or Kafka is down, to refuse submissions quickly while they are. */
+    Availability availability();
+
+    interface Auth {
+
+        /**
+         * Whether requests need an API key ({@code Authorization: Bearer <key>}). When false every caller is an
+         * anonymous admin without limits: for a local stack on one machine, never for a shared deployment.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * An admin key to accept from the start (stored hashed, like every key). When absent and no admin key
+         * exists yet, the gateway makes one on its first start and logs it once.
+         */
+        Optional<String> bootstrapAdminKey();
+
+        /**
+         * How long a looked-up key is trusted without asking the database again: a key revoked on another
+         * gateway instance stops working here within this time (on the revoking instance at once).
+         */
+        @WithDefault("30s")
+        Duration cacheTtl();
+    }
+
     interface Limits {
 
         /** Largest {@code max_tokens} a request may ask for. */
         @WithDefault("4096")
         int maxTokens();
+
+        /** Submissions per second a key may make on one gateway instance, unless the key says otherwise. */
+        @WithDefault("20")
+        double ratePerSecond();
+
+        /** Submissions a key may make at once after a quiet spell, unless the key says otherwise. */
+        @WithDefault("40")
+        int burst();
+
+        /** Jobs a key may have queued or running at once, unless the key says otherwise. */
+        @WithDefault("32")
+        int maxConcurrentJobs();
     }
 
     interface Defaults {
@@ -55,5 +109,82 @@ public interface GatewayConfig {
         /** Most jobs re-published in one sweep; the rest wait for the next one. */
         @WithDefault("500")
         int batchSize();
+    }
+
+    interface Writer {
+
+        /** Most new jobs written in one transaction; under load, submissions share commits up to this many. */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Submissions waiting for the writer beyond which new ones are refused with 503. */
+        @WithDefault("10000")
+        int maxQueued();
+    }
+
+    interface Streams {
+
+        /**
+         * How far back a starting gateway reads the token topic, so it can replay the tokens of jobs that began
+         * before it started; also how long tokens of an unfinished job are kept after its last one.
+         */
+        @WithDefault("10m")
+        Duration replayWindow();
+
+        /** How long a finished job's tokens stay replayable from memory (after that, from its stored result). */
+        @WithDefault("2m")
+        Duration linger();
+
+        /** Most jobs whose tokens are kept in memory; the oldest finished ones go first. */
+        @WithDefault("20000")
+        int maxJobs();
+
+        /** How often an open event stream gets a comment line, so proxies do not close it as idle. */
+        @WithDefault("15s")
+        Duration heartbeat();
+
+        /**
+         * How long a watched job may go without any event before its status is read from the database, in case
+         * its result went by before the watch began.
+         */
+        @WithDefault("5s")
+        Duration statusCheckPeriod();
+    }
+
+    interface Chat {
+
+        /** Longest a non-streaming chat completion waits for its job; then 504, and the job is cancelled. */
+        @WithDefault("10m")
+        Duration timeout();
+    }
+
+    interface Retention {
+
+        /** Finished jobs created longer ago than this are deleted; queued and running jobs are kept. */
+        @WithDefault("30d")
+        Duration maxAge();
+
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        Duration period();
+
+        /** Most rows deleted per statement, so a large purge does not hold one long transaction. */
+        @WithDefault("5000")
+        int batchSize();
+    }
+
+    interface Availability {
+
+        /** How often PostgreSQL and Kafka are checked. */
+        @WithDefault("1s")
+        Duration probePeriod();
+
+        /** How long one check may take before the server counts as down. */
+        @WithDefault("1500ms")
+        Duration probeTimeout();
+
+        /** What {@code Retry-After} tells a client refused while a server is down. */
+        @WithDefault("2s")
+        Duration retryAfter();
     }
 }

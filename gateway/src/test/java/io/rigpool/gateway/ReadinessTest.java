@@ -26,4 +26,13 @@ class ReadinessTest {
                 .body("checks.name", hasItem("Kafka connection health check"))
                 .body("checks.name", hasItem("Database connections health check"));
     }
+
+    @Test
+    void livenessChecksTheThreadsThatMoveJobs() {
+        given().get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("gateway threads"));
+    }
 }

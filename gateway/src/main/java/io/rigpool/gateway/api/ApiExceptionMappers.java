@@ -2,8 +2,10 @@ package io.rigpool.gateway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.rigpool.gateway.availability.Availability;
+import io.rigpool.gateway.jobs.DatabaseUnavailableException;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -17,9 +19,12 @@ public class ApiExceptionMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
 
+    @Inject
+    Availability availability;
+
     @ServerExceptionMapper
     public Response refused(ApiException e) {
-        return json(e.status(), e.body());
+        return ApiResponses.of(e);
     }
 
     /**
@@ -49,17 +54,18 @@ public class ApiExceptionMappers {
             case 415 -> "unsupported_media_type";
             default -> status >= 500 ? "internal_error" : ApiException.INVALID_REQUEST;
         };
-        return json(status, new ApiException(status, type, e.getMessage(), null).body());
+        return refused(new ApiException(status, type, e.getMessage(), null));
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (DatabaseUnavailableException.isUnavailability(e)) {
+            LOG.warnf("a request failed because PostgreSQL is unavailable (%s)", e.toString());
+            availability.databaseFailed(e);
+            return refused(ApiException.unavailable("PostgreSQL is unavailable; try again shortly",
+                    availability.retryAfter()));
+        }
         LOG.error("request failed", e);
-        return json(500, new ApiException(500, "internal_error", "the gateway failed to handle the request", null)
-                .body());
-    }
-
-    private static Response json(int status, ErrorBody body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+        return refused(new ApiException(500, "internal_error", "the gateway failed to handle the request", null));
     }
 }

@@ -12,13 +12,17 @@ import java.util.TreeSet;
  * Reads a chat job from a JSON body and checks it, naming the first field that is wrong. Reading the JSON tree by
  * hand, rather than binding it to a class, keeps Jackson's coercions out ({@code "5"} is not a number here,
  * {@code 5} is not a string) and lets every error name its exact field. Fields it does not know are ignored, as
- * OpenAI clients send more than this API uses.
+ * OpenAI clients send more than this API uses; what it cannot honour ({@code n > 1}, tools) is refused rather
+ * than silently dropped. Both APIs read the same body: OpenAI's chat completion request.
  */
 public final class JobRequestReader {
 
     /** OpenAI's limit on stop sequences. */
     static final int MAX_STOP_SEQUENCES = 4;
     static final double MAX_TEMPERATURE = 2.0;
+    /** OpenAI's name for the system role in its newer models; stored as {@code system}. */
+    static final String DEVELOPER_ROLE = "developer";
+    private static final List<String> UNSUPPORTED_ARRAYS = List.of("tools", "functions");
 
     private final int maxTokensLimit;
     private final int defaultMaxTokens;
@@ -43,7 +47,10 @@ public final class JobRequestReader {
             throw ApiException.invalid("model", "model must not be empty");
         }
         List<ChatMessage> messages = messages(body.get("messages"));
-        int maxTokens = maxTokens(body.get("max_tokens"));
+        // OpenAI renamed max_tokens; its newer clients send max_completion_tokens, which wins when both are there.
+        int maxTokens = absent(body.get("max_completion_tokens"))
+                ? maxTokens(body.get("max_tokens"), "max_tokens")
+                : maxTokens(body.get("max_completion_tokens"), "max_completion_tokens");
         double temperature = number(body.get("temperature"), "temperature", defaultTemperature);
         if (temperature < 0 || temperature > MAX_TEMPERATURE) {
             throw ApiException.invalid("temperature", "temperature must be between 0 and 2, not " + temperature);
@@ -54,7 +61,47 @@ public final class JobRequestReader {
         }
         Long seed = seed(body.get("seed"));
         List<String> stop = stop(body.get("stop"));
-        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop);
+        boolean stream = flag(body.get("stream"), "stream");
+        requireOneChoice(body.get("n"));
+        refuseTools(body);
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream);
+    }
+
+    /** Whether a streaming client asked for a last chunk with the usage ({@code stream_options.include_usage}). */
+    public static boolean streamIncludesUsage(JsonNode body) {
+        JsonNode options = body == null ? null : body.get("stream_options");
+        if (absent(options)) {
+            return false;
+        }
+        if (!options.isObject()) {
+            throw ApiException.invalid("stream_options", "stream_options must be an object, not " + kind(options));
+        }
+        return flag(options.get("include_usage"), "stream_options.include_usage");
+    }
+
+    private static boolean flag(JsonNode node, String field) {
+        if (absent(node)) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw ApiException.invalid(field, field + " must be true or false, not " + kind(node));
+        }
+        return node.booleanValue();
+    }
+
+    private static void requireOneChoice(JsonNode node) {
+        if (!absent(node) && !(node.isIntegralNumber() && node.canConvertToInt() && node.intValue() == 1)) {
+            throw ApiException.invalid("n", "n must be 1: rigpool makes one choice per request");
+        }
+    }
+
+    private static void refuseTools(JsonNode body) {
+        for (String field : UNSUPPORTED_ARRAYS) {
+            JsonNode node = body.get(field);
+            if (!absent(node) && !(node.isArray() && node.isEmpty())) {
+                throw ApiException.invalid(field, field + " are not supported by rigpool's models");
+            }
+        }
     }
 
     private List<ChatMessage> messages(JsonNode node) {
@@ -77,26 +124,59 @@ public final class JobRequestReader {
             }
             String roleField = FieldPath.member(field, "role");
             String role = requiredString(message.get("role"), roleField);
-            if (!ChatMessage.ROLES.contains(role)) {
-                throw ApiException.invalid(roleField, roleField + " must be one of "
-                        + new TreeSet<>(ChatMessage.ROLES) + ", not '" + role + "'");
+            if (role.equals(DEVELOPER_ROLE)) {
+                role = "system";
+            } else if (!ChatMessage.ROLES.contains(role)) {
+                TreeSet<String> known = new TreeSet<>(ChatMessage.ROLES);
+                known.add(DEVELOPER_ROLE);
+                throw ApiException.invalid(roleField, roleField + " must be one of " + known + ", not '" + role
+                        + "'");
             }
-            String content = requiredString(message.get("content"), FieldPath.member(field, "content"));
+            String content = content(message.get("content"), FieldPath.member(field, "content"));
             messages.add(new ChatMessage(role, content));
         }
         return messages;
     }
 
-    private int maxTokens(JsonNode node) {
+    /** A string, or OpenAI's list of parts where every part is text: {@code [{"type": "text", "text": "..."}]}. */
+    private static String content(JsonNode node, String field) {
+        if (node == null || !node.isArray()) {
+            return requiredString(node, field);
+        }
+        if (node.isEmpty()) {
+            throw ApiException.invalid(field, field + " must hold at least one text part");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < node.size(); i++) {
+            String partField = FieldPath.element(field, i);
+            JsonNode part = node.get(i);
+            if (!part.isObject()) {
+                throw ApiException.invalid(partField, partField + " must be an object {type, text}, not "
+                        + kind(part));
+            }
+            String type = requiredString(part.get("type"), FieldPath.member(partField, "type"));
+            if (!type.equals("text")) {
+                throw ApiException.invalid(FieldPath.member(partField, "type"), FieldPath.member(partField, "type")
+                        + " must be 'text': rigpool's models read text only, not '" + type + "'");
+            }
+            if (i > 0) {
+                text.append('\n');
+            }
+            text.append(requiredString(part.get("text"), FieldPath.member(partField, "text")));
+        }
+        return text.toString();
+    }
+
+    private int maxTokens(JsonNode node, String field) {
         if (absent(node)) {
             return defaultMaxTokens;
         }
-        String rule = "max_tokens must be an integer from 1 to " + maxTokensLimit;
+        String rule = field + " must be an integer from 1 to " + maxTokensLimit;
         if (!node.isIntegralNumber()) {
-            throw ApiException.invalid("max_tokens", rule + ", not " + kind(node));
+            throw ApiException.invalid(field, rule + ", not " + kind(node));
         }
         if (!node.canConvertToInt() || node.intValue() < 1 || node.intValue() > maxTokensLimit) {
-            throw ApiException.invalid("max_tokens", rule + ", not " + node.asText());
+            throw ApiException.invalid(field, rule + ", not " + node.asText());
         }
         return node.intValue();
     }
@@ -149,25 +229,33 @@ public final class JobRequestReader {
         if (node.textValue().isEmpty()) {
             throw ApiException.invalid(field, field + " must not be empty");
         }
-        return node.textValue();
+        return withoutNul(node.textValue(), field);
     }
 
-    private static String requiredString(JsonNode node, String field) {
+    static String requiredString(JsonNode node, String field) {
         if (absent(node)) {
             throw ApiException.invalid(field, field + " is required");
         }
         if (!node.isTextual()) {
             throw ApiException.invalid(field, field + " must be a string, not " + kind(node));
         }
-        return node.textValue();
+        return withoutNul(node.textValue(), field);
+    }
+
+    /** PostgreSQL cannot store U+0000 in text or JSON, and no chat template has a use for it. */
+    private static String withoutNul(String text, String field) {
+        if (text.indexOf('\u0000') >= 0) {
+            throw ApiException.invalid(field, field + " must not contain the character U+0000");
+        }
+        return text;
     }
 
     /** JSON null counts as left out, as OpenAI's clients send explicit nulls for unset options. */
-    private static boolean absent(JsonNode node) {
+    static boolean absent(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode();
     }
 
-    private static String kind(JsonNode node) {
+    static String kind(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return "nothing";
         }

@@ -3,9 +3,10 @@ package io.rigpool.gateway.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.rigpool.gateway.jobs.JobEntity;
+import io.rigpool.gateway.jobs.JobTimings;
 import java.time.Instant;
 
-/** A job as {@code GET /v1/jobs/{id}} shows it; result and usage appear once the job is done. */
+/** A job as {@code GET /v1/jobs/{id}} shows it; result, usage and timings appear once the job is done. */
 public record JobView(
         String id,
         String model,
@@ -15,8 +16,10 @@ public record JobView(
         @JsonProperty("finished_at") Instant finishedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) Result result,
         @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Timings timings,
         @JsonProperty("node_id") String nodeId,
-        String error) {
+        String error,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("cancel_requested_at") Instant cancelRequestedAt) {
 
     public record Result(String text, @JsonProperty("finish_reason") String finishReason) {
     }
@@ -25,12 +28,24 @@ public record JobView(
             @JsonProperty("completion_tokens") Integer completionTokens) {
     }
 
-    static JobView of(JobEntity job) {
+    /** How long the parts of the job took on its worker. */
+    public record Timings(@JsonProperty("queue_wait_ms") long queueWaitMs, @JsonProperty("load_ms") long loadMs,
+            @JsonProperty("prompt_eval_ms") double promptEvalMs, @JsonProperty("decode_ms") double decodeMs,
+            @JsonProperty("decode_tps") double decodeTps) {
+
+        static Timings of(JobTimings timings) {
+            return timings == null ? null : new Timings(timings.queueWaitMs(), timings.loadMs(),
+                    timings.promptEvalMs(), timings.decodeMs(), timings.decodeTps());
+        }
+    }
+
+    public static JobView of(JobEntity job) {
         boolean done = job.status.terminal();
         return new JobView(job.id.toString(), job.model, job.status.wireName(), job.createdAt, job.startedAt,
                 job.finishedAt,
                 done ? new Result(job.resultText, job.finishReason) : null,
                 done ? new Usage(job.promptTokens, job.completionTokens) : null,
-                job.nodeId, job.error);
+                done ? Timings.of(job.timings) : null,
+                job.nodeId, job.error, job.cancelRequestedAt);
     }
 }

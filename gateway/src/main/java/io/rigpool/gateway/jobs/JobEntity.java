@@ -73,6 +73,19 @@ public class JobEntity extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.JSON)
     public JobTimings timings;
 
+    /** The key that submitted the job; null when authentication is off. */
+    @Column(name = "api_key_id")
+    public UUID apiKeyId;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    public boolean stream;
+
+    /** When a client asked to cancel the job while a worker was running it. */
+    @Column(name = "cancel_requested_at")
+    public Instant cancelRequestedAt;
+
     /** A new job as the client described it, queued and not yet published. */
     public static JobEntity queued(UUID id, JobSpec spec, Instant createdAt) {
         JobEntity job = new JobEntity();
@@ -84,8 +97,14 @@ public class JobEntity extends PanacheEntityBase {
         job.topP = spec.topP();
         job.seed = spec.seed();
         job.stop = spec.stop();
+        job.stream = spec.stream();
         job.status = JobStatus.QUEUED;
         job.createdAt = createdAt;
         return job;
+    }
+
+    /** What the client asked for, as it would be read from the request again. */
+    public JobSpec spec() {
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream);
     }
 }

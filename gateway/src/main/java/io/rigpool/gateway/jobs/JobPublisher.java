@@ -82,6 +82,10 @@ public final class JobPublisher implements AutoCloseable {
         }
     }
 
+    public boolean alive() {
+        return !sender.isShutdown();
+    }
+
     /** Sends what is queued, waits up to {@code timeout} for Kafka's answers, then closes the producer. */
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.rigpool.gateway.jobs;
 
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.gateway.GatewayConfig;
@@ -8,6 +9,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -46,6 +48,9 @@ public class JobPublishing {
     JobRepository repository;
 
     @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
     GatewayConfig config;
 
     private PublishedMarker marker;
@@ -54,7 +59,14 @@ public class JobPublishing {
 
     @PostConstruct
     void createPublisher() {
-        marker = new PublishedMarker(jobIds -> repository.markPublished(jobIds, Instant.now()));
+        JobTable table = new JobTable();
+        marker = new PublishedMarker(jobIds -> {
+            try {
+                JdbcTransaction.run(dataSource, connection -> table.markPublished(connection, jobIds, Instant.now()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not record published jobs", e);
+            }
+        });
         publisher = new JobPublisher(new KafkaProducer<>(producerConfig()), marker::acknowledged, MAX_QUEUED_SENDS);
     }
 
@@ -77,9 +89,15 @@ public class JobPublishing {
         marker.close(CLOSE_TIMEOUT);
     }
 
-    /** Publishes a job whose row is committed. */
-    public void publish(JobEntity job) {
-        publisher.publish(JobRequests.of(job));
+    /** Publishes jobs whose rows are committed. */
+    public void publish(List<NewJob> jobs) {
+        for (NewJob job : jobs) {
+            publisher.publish(JobRequests.of(job.id(), job.spec(), job.createdAt()));
+        }
+    }
+
+    public boolean alive() {
+        return publisher.alive();
     }
 
     void sweep() {

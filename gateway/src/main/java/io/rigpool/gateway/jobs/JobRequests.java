@@ -1,6 +1,8 @@
 package io.rigpool.gateway.jobs;
 
 import io.rigpool.proto.v1.JobRequest;
+import java.time.Instant;
+import java.util.UUID;
 
 /** Turns a stored job into the {@link JobRequest} a worker reads from the model's topic. */
 public final class JobRequests {
@@ -9,21 +11,26 @@ public final class JobRequests {
     }
 
     public static JobRequest of(JobEntity job) {
+        return of(job.id, job.spec(), job.createdAt);
+    }
+
+    public static JobRequest of(UUID id, JobSpec spec, Instant createdAt) {
         JobRequest.Builder request = JobRequest.newBuilder()
-                .setJobId(job.id.toString())
-                .setModel(job.model)
-                .setMaxTokens(job.maxTokens)
-                .setTemperature((float) job.temperature)
-                .setTopP((float) job.topP)
-                .addAllStop(job.stop)
-                .setSubmittedAtMs(job.createdAt.toEpochMilli());
-        for (ChatMessage message : job.messages) {
+                .setJobId(id.toString())
+                .setModel(spec.model())
+                .setMaxTokens(spec.maxTokens())
+                .setTemperature((float) spec.temperature())
+                .setTopP((float) spec.topP())
+                .addAllStop(spec.stop())
+                .setSubmittedAtMs(createdAt.toEpochMilli())
+                .setStream(spec.stream());
+        for (ChatMessage message : spec.messages()) {
             request.addMessages(io.rigpool.proto.v1.ChatMessage.newBuilder()
                     .setRole(message.role())
                     .setContent(message.content()));
         }
-        if (job.seed != null) {
-            request.setHasSeed(true).setSeed(job.seed);
+        if (spec.seed() != null) {
+            request.setHasSeed(true).setSeed(spec.seed());
         }
         return request.build();
     }

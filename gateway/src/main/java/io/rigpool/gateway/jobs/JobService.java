@@ -1,36 +1,32 @@
 package io.rigpool.gateway.jobs;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.rigpool.gateway.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Takes jobs in and answers what became of them. */
+/** Answers what became of jobs, showing each caller only the jobs it may see. */
 @ApplicationScoped
 public class JobService {
+
+    /** One page of a listing; {@code hasMore} says whether a next page exists. */
+    public record Page(List<JobEntity> jobs, boolean hasMore) {
+    }
 
     @Inject
     JobRepository repository;
 
-    @Inject
-    JobPublishing publishing;
-
-    /**
-     * Stores the job, commits, and only then publishes it: a worker can never see a job the database does not
-     * have, and a job whose publish is lost stays unpublished in the table for the sweeper.
-     */
-    public JobEntity submit(JobSpec spec) {
-        // PostgreSQL keeps microseconds; cut here so the answer shows the same instant the row holds.
-        JobEntity job = JobEntity.queued(UUID.randomUUID(), spec, Instant.now().truncatedTo(ChronoUnit.MICROS));
-        QuarkusTransaction.requiringNew().run(() -> repository.persist(job));
-        publishing.publish(job);
-        return job;
+    /** Empty for an unknown job and for another key's job alike, so ids of others' jobs reveal nothing. */
+    public Optional<JobEntity> findVisible(Caller caller, UUID jobId) {
+        return repository.findJob(jobId).filter(job -> caller.canSee(job.apiKeyId));
     }
 
-    public Optional<JobEntity> find(UUID jobId) {
-        return repository.findByIdOptional(jobId);
+    /** Jobs newest first; {@code after} must be a visible job (the last of the previous page), or null. */
+    public Page list(Caller caller, JobFilter filter, JobEntity after, int limit) {
+        List<JobEntity> rows = repository.page(caller.keyId(), caller.admin(), filter, after, limit + 1);
+        boolean hasMore = rows.size() > limit;
+        return new Page(hasMore ? rows.subList(0, limit) : rows, hasMore);
     }
 }

@@ -7,12 +7,23 @@ import java.util.List;
  * described here.
  *
  * @param seed null when the client left sampling unseeded
+ * @param stream whether the client wants the tokens as they are made (the worker then publishes them)
  */
 public record JobSpec(String model, List<ChatMessage> messages, int maxTokens, double temperature, double topP,
-        Long seed, List<String> stop) {
+        Long seed, List<String> stop, boolean stream) {
 
     public JobSpec {
         messages = List.copyOf(messages);
         stop = List.copyOf(stop);
+    }
+
+    /** A job whose tokens nobody follows. */
+    public JobSpec(String model, List<ChatMessage> messages, int maxTokens, double temperature, double topP,
+            Long seed, List<String> stop) {
+        this(model, messages, maxTokens, temperature, topP, seed, stop, false);
+    }
+
+    public JobSpec streamed() {
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, true);
     }
 }

@@ -1,19 +1,25 @@
 package io.rigpool.gateway.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.agroal.api.AgroalDataSource;
+import io.rigpool.gateway.metrics.GatewayMetrics;
 import io.rigpool.proto.v1.JobUpdate;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Stores what workers report on {@code rigpool.results}. The connector commits a record's offset only after this
- * method returns, so a result is never skipped; and because every store is conditional, the same record read twice
- * changes nothing the second time.
+ * Stores what workers report on {@code rigpool.results}, a poll's batch per transaction. The connector commits the
+ * batch's offsets only after this method returns, so a result is never skipped; and because every store is
+ * conditional, the same record read twice changes nothing the second time. All gateway instances share one
+ * consumer group, so each result is stored (and counted in the metrics) by one of them.
  */
 @ApplicationScoped
 public class JobUpdateConsumer {
@@ -21,39 +27,48 @@ public class JobUpdateConsumer {
     private static final Logger LOG = Logger.getLogger(JobUpdateConsumer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    private final JobResultStore store = new JobResultStore();
+
     @Inject
-    JobRepository repository;
+    AgroalDataSource dataSource;
+
+    @Inject
+    GatewayMetrics metrics;
 
     @Incoming("job-updates")
     @Blocking
-    public void onUpdate(byte[] payload) throws InterruptedException {
+    public void onUpdates(List<byte[]> payloads) throws InterruptedException {
+        Instant receivedAt = Instant.now();
+        List<JobProgress> updates = new ArrayList<>(payloads.size());
+        for (byte[] payload : payloads) {
+            read(payload, receivedAt, updates);
+        }
+        if (!updates.isEmpty()) {
+            metrics.resultsStored(storeUntilDone(updates));
+        }
+    }
+
+    private static void read(byte[] payload, Instant receivedAt, List<JobProgress> into) {
         if (payload == null) {
             return;
         }
-        JobUpdate update;
         try {
-            update = JobUpdate.parseFrom(payload);
+            JobUpdate update = JobUpdate.parseFrom(payload);
+            JobProgress.of(update, receivedAt).ifPresentOrElse(into::add,
+                    () -> LOG.debugf("skipping update %s for job '%s'", update.getState(), update.getJobId()));
         } catch (InvalidProtocolBufferException e) {
             LOG.warnf("skipping a record on the results topic that is not a JobUpdate (%s)", e.getMessage());
-            return;
         }
-        JobProgress progress = JobProgress.of(update, Instant.now()).orElse(null);
-        if (progress == null) {
-            LOG.debugf("skipping update %s for job '%s'", update.getState(), update.getJobId());
-            return;
-        }
-        storeUntilDone(progress);
     }
 
-    /** Waits out a database outage here: moving on would commit the offset of a result never stored. */
-    private void storeUntilDone(JobProgress progress) throws InterruptedException {
+    /** Waits out a database outage here: moving on would commit the offsets of results never stored. */
+    private List<JobResultStore.Stored> storeUntilDone(List<JobProgress> updates) throws InterruptedException {
         Duration backoff = Duration.ofMillis(200);
         while (true) {
             try {
-                store(progress);
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("could not store update for job %s, retrying in %d ms (%s)", progress.jobId(),
+                return storeOnce(updates);
+            } catch (SQLException | RuntimeException e) {
+                LOG.warnf("could not store %d job updates, retrying in %d ms (%s)", updates.size(),
                         backoff.toMillis(), e.toString());
                 Thread.sleep(backoff.toMillis());
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
@@ -61,11 +76,7 @@ public class JobUpdateConsumer {
         }
     }
 
-    private void store(JobProgress progress) {
-        if (progress instanceof JobProgress.Started started) {
-            repository.markStarted(started);
-        } else if (progress instanceof JobProgress.Finished finished) {
-            repository.storeFinished(finished);
-        }
+    private List<JobResultStore.Stored> storeOnce(List<JobProgress> updates) throws SQLException {
+        return JdbcTransaction.run(dataSource, connection -> store.apply(connection, updates));
     }
 }

@@ -65,7 +65,7 @@ class JobRequestReaderTest {
             {"model": "m", "messages": [{"role": "USER", "content": "x"}]}         | messages[0].role
             {"model": "m", "messages": [{"role": "user"}]}                         | messages[0].content
             {"model": "m", "messages": [{"role": "user", "content": null}]}        | messages[0].content
-            {"model": "m", "messages": [{"role": "user", "content": ["x"]}]}       | messages[0].content
+            {"model": "m", "messages": [{"role": "user", "content": ["x"]}]}       | messages[0].content[0]
             {"model": "m", "messages": [{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}]} | messages[1].role
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 0}        | max_tokens
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": -1}       | max_tokens
@@ -84,6 +84,14 @@ class JobRequestReaderTest {
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": ["a", 3]}       | stop[1]
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": [""]}           | stop[0]
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "stop": ["a","b","c","d","e"]} | stop
+            {"model": "m", "messages": [{"role": "user", "content": "a\\u0000b"}]}  | messages[0].content
+            {"model": "m", "messages": [{"role": "user", "content": []}]}          | messages[0].content
+            {"model": "m", "messages": [{"role": "user", "content": [{"type": "image_url"}]}]} | messages[0].content[0].type
+            {"model": "m", "messages": [{"role": "user", "content": [{"type": "text"}]}]} | messages[0].content[0].text
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_completion_tokens": 0} | max_completion_tokens
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}        | stream
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "n": 2}                 | n
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]} | tools
             """)
     void theFirstWrongFieldIsNamed(String body, String field) throws Exception {
         JsonNode tree = JSON.readTree(body);
@@ -94,6 +102,30 @@ class JobRequestReaderTest {
         assertEquals(ApiException.INVALID_REQUEST, refused.type());
         assertEquals(field, refused.field());
         assertTrue(refused.getMessage().startsWith(field.replaceAll("\\[.*", "")), refused.getMessage());
+    }
+
+    @Test
+    void openAisNewerFormsAreRead() throws Exception {
+        JobSpec spec = READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "developer", "content": "Be brief."},
+                    {"role": "user", "content": [{"type": "text", "text": "one"}, {"type": "text", "text": "two"}]}],
+                 "max_tokens": 9, "max_completion_tokens": 7, "n": 1, "tools": [], "stream": true,
+                 "stream_options": {"include_usage": true}}"""));
+
+        assertEquals(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "one\ntwo")),
+                spec.messages());
+        assertEquals(7, spec.maxTokens());
+        assertTrue(spec.stream());
+    }
+
+    @Test
+    void streamOptionsAreReadOnTheirOwn() throws Exception {
+        assertTrue(JobRequestReader.streamIncludesUsage(JSON.readTree(
+                "{\"stream_options\": {\"include_usage\": true}}")));
+        assertEquals(false, JobRequestReader.streamIncludesUsage(JSON.readTree("{}")));
+        assertEquals("stream_options.include_usage", assertThrows(ApiException.class,
+                () -> JobRequestReader.streamIncludesUsage(JSON.readTree(
+                        "{\"stream_options\": {\"include_usage\": 1}}"))).field());
     }
 
     @Test

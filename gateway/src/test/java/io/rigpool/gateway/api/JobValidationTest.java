@@ -1,6 +1,5 @@
 package io.rigpool.gateway.api;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -14,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.RigpoolInfrastructureResource;
@@ -77,6 +77,11 @@ class JobValidationTest {
                 Arguments.of("model not a string", "{\"model\": 7, \"messages\": [" + USER_HI + "]}", "model"),
                 Arguments.of("invalid JSON inside a message",
                         body("\"messages\": [{\"role\": \"user\", \"content\": Hi}]"), "messages[0].content"),
+                Arguments.of("a prompt longer than the model's context (2048 tokens)",
+                        body("\"messages\": [{\"role\": \"user\", \"content\": \"" + "word ".repeat(2500)
+                                + "\"}]"), "messages"),
+                Arguments.of("an image part", body("\"messages\": [{\"role\": \"user\", \"content\": [{\"type\":"
+                        + " \"image_url\", \"image_url\": {\"url\": \"x\"}}]}]"), "messages[0].content[0].type"),
                 Arguments.of("not JSON at all", "model=x&messages=hi", null),
                 Arguments.of("a JSON array", "[" + USER_HI + "]", null),
                 Arguments.of("an empty body", "", null));
@@ -88,7 +93,7 @@ class JobValidationTest {
         long rowsBefore = rows.count();
         long recordsBefore = TestKafka.recordCount(Topics.jobs(MODEL));
 
-        given().contentType(ContentType.JSON)
+        TestApi.user().contentType(ContentType.JSON)
                 .body(body)
                 .post("/v1/jobs")
                 .then()
@@ -105,7 +110,7 @@ class JobValidationTest {
     void anUnknownModelIsA404NamingTheModelAndWritesNothing() {
         long rowsBefore = rows.count();
 
-        given().contentType(ContentType.JSON)
+        TestApi.user().contentType(ContentType.JSON)
                 .body("{\"model\": \"no-such-model\", \"messages\": [" + USER_HI + "]}")
                 .post("/v1/jobs")
                 .then()
@@ -121,7 +126,7 @@ class JobValidationTest {
 
     @Test
     void aWrongMediaTypeIsAJsonError() {
-        given().contentType(ContentType.TEXT)
+        TestApi.user().contentType(ContentType.TEXT)
                 .body("{\"model\": \"" + MODEL + "\", \"messages\": [" + USER_HI + "]}")
                 .post("/v1/jobs")
                 .then()

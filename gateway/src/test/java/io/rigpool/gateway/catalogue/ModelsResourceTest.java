@@ -1,12 +1,12 @@
 package io.rigpool.gateway.catalogue;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.RigpoolInfrastructureResource;
@@ -20,7 +20,7 @@ class ModelsResourceTest {
     void aModelInTheCatalogueTopicIsListedUntilItIsRemoved() {
         TestModels.serve("gateway-catalogue-model");
 
-        given().get("/v1/models")
+        TestApi.user().get("/v1/models")
                 .then()
                 .statusCode(200)
                 .body("object", equalTo("list"))

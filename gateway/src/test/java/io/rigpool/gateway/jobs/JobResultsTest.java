@@ -1,6 +1,5 @@
 package io.rigpool.gateway.jobs;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -12,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.RigpoolInfrastructureResource;
@@ -41,7 +41,7 @@ class JobResultsTest {
         int partition = report(null, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_RUNNING)
                 .setNodeId("node-a"));
         awaitStatus(id, "running");
-        given().get("/v1/jobs/" + id).then()
+        TestApi.user().get("/v1/jobs/" + id).then()
                 .body("node_id", equalTo("node-a"))
                 .body("started_at", notNullValue())
                 .body("finished_at", nullValue());
@@ -51,7 +51,7 @@ class JobResultsTest {
                 .setUsage(Usage.newBuilder().setPromptTokens(12).setCompletionTokens(3))
                 .setTimings(Timings.newBuilder().setDecodeMs(4.5).setDecodeTps(660)));
         awaitStatus(id, "succeeded");
-        JsonPath stored = given().get("/v1/jobs/" + id).then()
+        JsonPath stored = TestApi.user().get("/v1/jobs/" + id).then()
                 .statusCode(200)
                 .body("result.text", equalTo("Blue."))
                 .body("result.finish_reason", equalTo("stop"))
@@ -74,7 +74,7 @@ class JobResultsTest {
                 .setText("marker"));
         awaitStatus(marker, "succeeded");
 
-        JsonPath after = given().get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath after = TestApi.user().get("/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
         assertEquals(stored.getMap("$"), after.getMap("$"));
     }
 
@@ -84,14 +84,14 @@ class JobResultsTest {
         report(null, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_FAILED)
                 .setNodeId("node-a").setError("model could not be loaded"));
         awaitStatus(id, "failed");
-        given().get("/v1/jobs/" + id).then()
+        TestApi.user().get("/v1/jobs/" + id).then()
                 .body("error", equalTo("model could not be loaded"))
                 .body("result.text", nullValue())
                 .body("started_at", notNullValue());
     }
 
     private static String submit() {
-        return given().contentType(ContentType.JSON)
+        return TestApi.user().contentType(ContentType.JSON)
                 .body("""
                         {"model": "%s", "messages": [{"role": "user", "content": "Name a colour."}],
                          "max_tokens": 8}""".formatted(MODEL))
@@ -108,6 +108,6 @@ class JobResultsTest {
 
     private static void awaitStatus(String id, String status) {
         await("job " + id + " " + status).atMost(TestKafka.DEADLINE)
-                .until(() -> status.equals(given().get("/v1/jobs/" + id).then().extract().path("status")));
+                .until(() -> status.equals(TestApi.user().get("/v1/jobs/" + id).then().extract().path("status")));
     }
 }

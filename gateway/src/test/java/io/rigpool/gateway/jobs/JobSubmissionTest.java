@@ -1,6 +1,5 @@
 package io.rigpool.gateway.jobs;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
@@ -20,6 +19,7 @@ import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.RigpoolInfrastructureResource;
@@ -52,7 +52,7 @@ class JobSubmissionTest {
 
     @Test
     void aSubmittedJobIsCommittedThenPublishedToItsModelsTopic() throws Exception {
-        ExtractableResponse<Response> accepted = given()
+        ExtractableResponse<Response> accepted = TestApi.user()
                 .contentType(ContentType.JSON)
                 .body("""
                         {"model": "%s",
@@ -103,7 +103,7 @@ class JobSubmissionTest {
 
     @Test
     void aQueuedJobShowsItsStatusAndNoResultYet() {
-        String id = given()
+        String id = TestApi.user()
                 .contentType(ContentType.JSON)
                 .body("""
                         {"model": "%s", "messages": [{"role": "user", "content": "Hi"}]}""".formatted(MODEL))
@@ -112,7 +112,7 @@ class JobSubmissionTest {
                 .statusCode(202)
                 .extract().path("id");
 
-        given().get("/v1/jobs/" + id)
+        TestApi.user().get("/v1/jobs/" + id)
                 .then()
                 .statusCode(200)
                 .body("id", equalTo(id))
@@ -126,12 +126,12 @@ class JobSubmissionTest {
 
     @Test
     void anUnknownJobIdIsA404WithAJsonError() {
-        given().get("/v1/jobs/" + UUID.randomUUID())
+        TestApi.user().get("/v1/jobs/" + UUID.randomUUID())
                 .then()
                 .statusCode(404)
                 .contentType(ContentType.JSON)
                 .body("error.type", equalTo("not_found_error"));
-        given().get("/v1/jobs/not-a-job-id")
+        TestApi.user().get("/v1/jobs/not-a-job-id")
                 .then()
                 .statusCode(404)
                 .contentType(ContentType.JSON)

@@ -69,4 +69,18 @@ public final class JobRows {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Sets a job's status as a worker's report would (a final one also gets finished_at). */
+    public void setStatus(UUID id, String status) {
+        String sql = "UPDATE gateway.jobs SET status = ?, published_at = now(),"
+                + " finished_at = CASE WHEN ? IN ('succeeded', 'failed', 'cancelled') THEN now() END WHERE id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, status);
+            s.setString(2, status);
+            s.setObject(3, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -81,6 +81,31 @@ public final class TestKafka {
         throw new AssertionError("no record with key " + key + " on " + topic + " within " + DEADLINE);
     }
 
+    /** How many records with this key the topic holds now, reading it from the beginning to its end. */
+    public static long recordsWithKey(String topic, String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long count = 0;
+            Instant deadline = Instant.now().plus(DEADLINE);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("could not read " + topic + " to its end within " + DEADLINE);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+
     /** How many records the topic has ever received (0 when it does not exist). */
     public static long recordCount(String topic) {
         try (Admin admin = admin()) {

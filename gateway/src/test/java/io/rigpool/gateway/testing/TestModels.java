@@ -1,6 +1,5 @@
 package io.rigpool.gateway.testing;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import io.rigpool.common.topics.Topics;
@@ -30,6 +29,6 @@ public final class TestModels {
     }
 
     public static List<String> listed() {
-        return given().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
+        return TestApi.user().get("/v1/models").then().statusCode(200).extract().jsonPath().getList("data.id");
     }
 }

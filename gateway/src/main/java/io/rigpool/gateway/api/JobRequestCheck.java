@@ -1,0 +1,38 @@
+package io.rigpool.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.proto.v1.ModelCatalogEntry;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the gateway checks in a chat request before anything is written: the body's fields, that the model is
+ * served, and that the prompt can fit the model's context. Plain Java, so the fuzz test drives it directly.
+ */
+public final class JobRequestCheck {
+
+    private final JobRequestReader reader;
+    private final Function<String, Optional<ModelCatalogEntry>> models;
+
+    /** @param models the catalogue's entry of a model id, empty when the model is not served */
+    public JobRequestCheck(JobRequestReader reader, Function<String, Optional<ModelCatalogEntry>> models) {
+        this.reader = reader;
+        this.models = models;
+    }
+
+    /** @throws ApiException 400 naming the first wrong field, or 404 for a model that is not served */
+    public JobSpec check(JsonNode body) {
+        JobSpec spec = reader.read(body);
+        ModelCatalogEntry model = models.apply(spec.model())
+                .orElseThrow(() -> ApiException.modelNotFound(spec.model()));
+        long contextLength = model.getContextLength();
+        if (contextLength > 0) {
+            long promptTokens = PromptSize.estimateTokens(spec.messages());
+            if (promptTokens > contextLength) {
+                throw ApiException.contextLengthExceeded(spec.model(), contextLength, promptTokens);
+            }
+        }
+        return spec;
+    }
+}

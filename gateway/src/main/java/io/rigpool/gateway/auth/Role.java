@@ -1,0 +1,24 @@
+package io.rigpool.gateway.auth;
+
+import java.util.Locale;
+
+/** What a key may do: {@code user} runs and sees its own jobs; {@code admin} also sees all jobs and manages keys. */
+public enum Role {
+    USER,
+    ADMIN;
+
+    /** The name in the API and in the database. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException for a name that is no role */
+    public static Role fromWireName(String name) {
+        for (Role role : values()) {
+            if (role.wireName().equals(name)) {
+                return role;
+            }
+        }
+        throw new IllegalArgumentException("no role '" + name + "'");
+    }
+}

@@ -1,0 +1,118 @@
+package io.rigpool.gateway.availability;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.rigpool.gateway.GatewayConfig;
+import io.rigpool.gateway.api.ApiException;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Whether PostgreSQL and Kafka are up, so a submission can be refused with 503 in microseconds while one is down,
+ * instead of hanging or half-writing a job. Each is checked every {@code probe-period} (Kafka: the broker answers
+ * a cluster description; PostgreSQL: a pooled connection is valid), and a failure of real work (a batch insert)
+ * counts at once.
+ */
+@ApplicationScoped
+public class Availability {
+
+    public static final String DATABASE = "PostgreSQL";
+    public static final String KAFKA = "Kafka";
+
+    @Inject
+    GatewayConfig config;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaConfig;
+
+    private DependencyState database;
+    private DependencyState kafka;
+    private Admin admin;
+    private List<DependencyProbe> probes = List.of();
+
+    @PostConstruct
+    void createStates() {
+        GatewayConfig.Availability settings = config.availability();
+        // Three missed periods without any answer is down even if no check has failed outright (it hangs).
+        Duration staleAfter = settings.probePeriod().plus(settings.probeTimeout()).multipliedBy(3);
+        database = new DependencyState(DATABASE, staleAfter, System::nanoTime);
+        kafka = new DependencyState(KAFKA, staleAfter, System::nanoTime);
+    }
+
+    void start(@Observes StartupEvent event) {
+        GatewayConfig.Availability settings = config.availability();
+        Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "rigpool-gateway-availability");
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) settings.probeTimeout().toMillis());
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.probeTimeout().toMillis());
+        admin = Admin.create(adminConfig);
+        probes = List.of(
+                new DependencyProbe(kafka, this::checkKafka, settings.probePeriod()).start(),
+                new DependencyProbe(database, this::checkDatabase, settings.probePeriod()).start());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        probes.forEach(DependencyProbe::close);
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** @throws ApiException 503 with {@code Retry-After} while PostgreSQL or Kafka is down */
+    public void requireUp() {
+        DependencyState down = !database.up() ? database : !kafka.up() ? kafka : null;
+        if (down != null) {
+            throw ApiException.unavailable(down.name() + " is unavailable, so the gateway cannot take jobs right"
+                    + " now; nothing was stored", retryAfter());
+        }
+    }
+
+    public boolean databaseUp() {
+        return database.up();
+    }
+
+    public boolean kafkaUp() {
+        return kafka.up();
+    }
+
+    public void databaseFailed(Throwable failure) {
+        database.failed(failure.toString());
+    }
+
+    public Duration retryAfter() {
+        return config.availability().retryAfter();
+    }
+
+    private void checkKafka() throws Exception {
+        long timeoutMs = config.availability().probeTimeout().toMillis();
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeoutMs)).nodes()
+                .get(timeoutMs + 500, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkDatabase() throws SQLException {
+        int timeoutSeconds = (int) Math.max(1, config.availability().probeTimeout().toSeconds());
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.isValid(timeoutSeconds)) {
+                throw new SQLException("a pooled connection is no longer valid");
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.rigpool.gateway.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies what workers report to the jobs table, a whole poll's worth in the caller's transaction, in the order
+ * reported. Every change is a conditional UPDATE, so the database decides whether it still applies: a repeated or
+ * late update finds no row to change, and a job's first final result is the one kept.
+ */
+public final class JobResultStore {
+
+    /** A final result stored now (not a repeat), with what the metrics need of its job. */
+    public record Stored(JobProgress.Finished finished, String model, Instant createdAt) {
+    }
+
+    private static final String START = """
+            UPDATE gateway.jobs SET status = 'running', started_at = ?, node_id = ?
+            WHERE id = ? AND status = 'queued'""";
+    private static final String FINISH = """
+            UPDATE gateway.jobs SET status = ?, finished_at = ?, started_at = coalesce(started_at, ?),
+                   result_text = ?, finish_reason = ?, prompt_tokens = ?, completion_tokens = ?,
+                   node_id = coalesce(?, node_id), error = ?, timings = ?::jsonb
+            WHERE id = ? AND status IN ('queued', 'running')
+            RETURNING model, created_at""";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** The caller commits. */
+    public List<Stored> apply(Connection connection, List<JobProgress> updates) throws SQLException {
+        List<Stored> stored = new ArrayList<>();
+        try (PreparedStatement start = connection.prepareStatement(START);
+                PreparedStatement finish = connection.prepareStatement(FINISH)) {
+            boolean startsPending = false;
+            for (JobProgress update : updates) {
+                if (update instanceof JobProgress.Started started) {
+                    start.setObject(1, timestamp(started.at()));
+                    start.setString(2, started.nodeId());
+                    start.setObject(3, started.jobId());
+                    start.addBatch();
+                    startsPending = true;
+                } else if (update instanceof JobProgress.Finished finished) {
+                    // A job's start must be applied before its end, so pending starts go first.
+                    if (startsPending) {
+                        start.executeBatch();
+                        startsPending = false;
+                    }
+                    bindFinish(finish, finished);
+                    try (ResultSet row = finish.executeQuery()) {
+                        if (row.next()) {
+                            stored.add(new Stored(finished, row.getString(1),
+                                    row.getObject(2, OffsetDateTime.class).toInstant()));
+                        }
+                    }
+                }
+            }
+            if (startsPending) {
+                start.executeBatch();
+            }
+        }
+        return stored;
+    }
+
+    private void bindFinish(PreparedStatement finish, JobProgress.Finished finished) throws SQLException {
+        finish.setString(1, finished.status().wireName());
+        finish.setObject(2, timestamp(finished.at()));
+        finish.setObject(3, timestamp(finished.at()));
+        finish.setString(4, finished.text());
+        finish.setString(5, finished.finishReason());
+        setInteger(finish, 6, finished.promptTokens());
+        setInteger(finish, 7, finished.completionTokens());
+        finish.setString(8, finished.nodeId());
+        finish.setString(9, finished.error());
+        finish.setString(10, finished.timings() == null ? null : write(finished.timings()));
+        finish.setObject(11, finished.jobId());
+    }
+
+    private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.INTEGER);
+        } else {
+            statement.setInt(index, value);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant at) {
+        return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

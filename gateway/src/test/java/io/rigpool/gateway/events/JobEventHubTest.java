@@ -1,0 +1,125 @@
+package io.rigpool.gateway.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rigpool.gateway.jobs.JobStatus;
+import io.rigpool.proto.v1.JobState;
+import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.proto.v1.TokenChunk;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class JobEventHubTest {
+
+    final AtomicLong clock = new AtomicLong();
+    final JobEventHub hub = new JobEventHub(Duration.ofMinutes(10), Duration.ofMinutes(1), 3, clock::get);
+    final UUID job = UUID.randomUUID();
+
+    /** Writes down what it hears: "0:Hel", "end:succeeded". */
+    static final class Heard implements JobListener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void onToken(int seq, String text) {
+            events.add(seq + ":" + text);
+        }
+
+        @Override
+        public void onFinished(JobOutcome outcome) {
+            events.add("end:" + outcome.status().wireName());
+        }
+    }
+
+    @Test
+    void aLateListenerHearsTheTokensSoFarThenTheRest() {
+        token(0, "Hel");
+        token(1, "lo");
+        Heard late = new Heard();
+        hub.watch(job, late);
+        token(2, "!");
+        succeeded();
+
+        assertEquals(List.of("0:Hel", "1:lo", "2:!", "end:succeeded"), late.events);
+    }
+
+    @Test
+    void repeatsAreDroppedAndEarlyTokensWaitForTheGap() {
+        Heard heard = new Heard();
+        hub.watch(job, heard);
+        token(0, "a");
+        token(2, "c");
+        token(0, "a again");
+        token(1, "b");
+        token(2, "c again");
+
+        assertEquals(List.of("0:a", "1:b", "2:c"), heard.events);
+    }
+
+    @Test
+    void aListenerAfterTheEndHearsEverythingAtOnceAndOnlyTheFirstEndCounts() {
+        hub.watch(job, new Heard());
+        token(0, "x");
+        succeeded();
+        hub.onUpdate(update(JobState.JOB_STATE_FAILED));
+        Heard after = new Heard();
+        hub.watch(job, after);
+
+        assertEquals(List.of("0:x", "end:succeeded"), after.events);
+    }
+
+    @Test
+    void aWatchedJobWithoutNewsIsReportedForADatabaseCheck() {
+        hub.watch(job, new Heard());
+        assertEquals(List.of(), hub.watchedUnfinishedIdleFor(Duration.ofSeconds(5)));
+        clock.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertEquals(List.of(job), hub.watchedUnfinishedIdleFor(Duration.ofSeconds(5)));
+
+        hub.finish(job, new JobOutcome(JobStatus.CANCELLED, null, null, null, null, "cancelled"));
+        assertEquals(List.of(), hub.watchedUnfinishedIdleFor(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void memoryIsGivenBackAfterTheLingerTheIdleTimeAndTheCap() {
+        token(0, "finished job");
+        succeeded();
+        UUID idle = UUID.randomUUID();
+        hub.onToken(TokenChunk.newBuilder().setJobId(idle.toString()).setSeq(0).setText("idle").build());
+        clock.addAndGet(Duration.ofMinutes(1).toNanos());
+        hub.expire();
+        assertEquals(1, hub.jobsHeld(), "the finished job is gone after its linger");
+
+        clock.addAndGet(Duration.ofMinutes(9).toNanos());
+        hub.expire();
+        assertEquals(0, hub.jobsHeld(), "the idle one after the replay window");
+
+        Heard watching = new Heard();
+        UUID watched = UUID.randomUUID();
+        hub.watch(watched, watching);
+        for (int i = 0; i < 5; i++) {
+            hub.onToken(TokenChunk.newBuilder().setJobId(UUID.randomUUID().toString()).setSeq(0).setText("t")
+                    .build());
+            clock.addAndGet(1);
+        }
+        hub.expire();
+        assertEquals(3, hub.jobsHeld());
+        hub.onToken(TokenChunk.newBuilder().setJobId(watched.toString()).setSeq(0).setText("kept").build());
+        assertTrue(watching.events.contains("0:kept"), "a watched job is never dropped");
+    }
+
+    private void token(int seq, String text) {
+        hub.onToken(TokenChunk.newBuilder().setJobId(job.toString()).setSeq(seq).setText(text).build());
+    }
+
+    private void succeeded() {
+        hub.onUpdate(update(JobState.JOB_STATE_SUCCEEDED));
+    }
+
+    private JobUpdate update(JobState state) {
+        return JobUpdate.newBuilder().setJobId(job.toString()).setState(state).setText("text").build();
+    }
+}
