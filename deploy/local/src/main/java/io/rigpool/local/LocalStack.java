@@ -69,9 +69,17 @@ public final class LocalStack implements AutoCloseable {
         System.out.println("starting planner and gateway ...");
         Map<String, String> plannerProps = new LinkedHashMap<>(database);
         plannerProps.put("quarkus.http.port", String.valueOf(options.plannerPort()));
+        plannerProps.put("rigpool.planner.admin-key", options.plannerAdminKey());
         planner = service("planner", "planner/service", plannerProps, options.plannerPort()).start();
         Map<String, String> gatewayProps = new LinkedHashMap<>(database);
         gatewayProps.put("quarkus.http.port", String.valueOf(options.gatewayPort()));
+        if (options.gatewayAdminKey() == null) {
+            // A single-user local stack: no keys, and therefore reachable from this machine only.
+            gatewayProps.put("rigpool.gateway.auth.enabled", "false");
+            gatewayProps.put("quarkus.http.host", "127.0.0.1");
+        } else {
+            gatewayProps.put("rigpool.gateway.auth.bootstrap-admin-key", options.gatewayAdminKey());
+        }
         gateway = service("gateway", "gateway", gatewayProps, options.gatewayPort()).start();
         planner.awaitReady(Duration.ofMinutes(2));
         gateway.awaitReady(Duration.ofMinutes(2));
@@ -144,15 +152,18 @@ public final class LocalStack implements AutoCloseable {
         System.out.println();
         System.out.println("rigpool is up.");
         System.out.println("  gateway  " + gatewayUrl() + "   (POST /v1/jobs, GET /v1/jobs/{id}, GET /v1/models)");
-        System.out.println("  planner  " + plannerUrl() + "/api/nodes");
+        System.out.println("  planner  " + plannerUrl() + "/api/nodes   (admin key: " + options.plannerAdminKey() + ")");
         System.out.println("  models   " + String.join(", ", models));
         System.out.println("  logs     " + options.dataDir().resolve("logs"));
         System.out.println();
         System.out.println("Try:");
-        System.out.println("  curl -s -X POST " + gatewayUrl() + "/v1/jobs -H 'Content-Type: application/json' \\");
+        String auth = options.gatewayAdminKey() == null ? ""
+                : " -H 'Authorization: Bearer " + options.gatewayAdminKey() + "'";
+        System.out.println("  curl -s -X POST " + gatewayUrl() + "/v1/jobs -H 'Content-Type: application/json'" + auth
+                + " \\");
         System.out.println("    -d '{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":"
                 + "\"Hello!\"}],\"max_tokens\":32}'");
-        System.out.println("  curl -s " + gatewayUrl() + "/v1/jobs/<id from the answer above>");
+        System.out.println("  curl -s" + auth + " " + gatewayUrl() + "/v1/jobs/<id from the answer above>");
         System.out.println();
         System.out.println("Ctrl-C stops everything.");
     }

@@ -16,23 +16,27 @@ import java.util.stream.Stream;
  * @param modelDir the worker's GGUF directory, or null for the generated demo model
  */
 public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPort, int plannerPort, int workerPort,
-        int postgresPort, int kafkaPort, int workers, String clusterToken, boolean deleteDataOnClose) {
+        int postgresPort, int kafkaPort, int workers, String clusterToken, String plannerAdminKey,
+        String gatewayAdminKey, boolean deleteDataOnClose) {
 
     static final String USAGE = """
-            usage: rigpool-local [--models DIR] [--data DIR] [--workers N] [--gateway-port N] [--planner-port N]
-                                 [--worker-port N] [--postgres-port N] [--kafka-port N] [--fresh]
+            usage: rigpool-local [--models DIR] [--data DIR] [--workers N] [--auth] [--gateway-port N]
+                                 [--planner-port N] [--worker-port N] [--postgres-port N] [--kafka-port N] [--fresh]
               --models DIR   serve the GGUF models in DIR (default: a small generated demo model)
               --data DIR     where PostgreSQL, Kafka and the logs keep their files (default: .rigpool-local)
+              --auth         require API keys on the gateway (a bootstrap admin key is printed); without it the
+                             gateway takes requests from this machine only, without keys
               --fresh        start with empty PostgreSQL and Kafka""";
 
     public static StackOptions forTest(Path dataDir, int workers) {
         return new StackOptions(checkoutDir(), dataDir, null, FreePorts.find(), FreePorts.find(), FreePorts.find(),
-                FreePorts.find(), FreePorts.find(), workers, "test-cluster-token", false);
+                FreePorts.find(), FreePorts.find(), workers, "test-cluster-token", "test-planner-admin-key", null,
+                false);
     }
 
     public StackOptions withModelDir(Path dir) {
         return new StackOptions(home, dataDir, dir, gatewayPort, plannerPort, workerPort, postgresPort, kafkaPort,
-                workers, clusterToken, deleteDataOnClose);
+                workers, clusterToken, plannerAdminKey, gatewayAdminKey, deleteDataOnClose);
     }
 
     static StackOptions parse(String[] args) {
@@ -46,6 +50,7 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
         int kafka = 19092;
         int workers = 1;
         boolean fresh = false;
+        boolean auth = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -58,6 +63,7 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
                 case "--postgres-port" -> postgres = number(args, ++i, arg);
                 case "--kafka-port" -> kafka = number(args, ++i, arg);
                 case "--fresh" -> fresh = true;
+                case "--auth" -> auth = true;
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
                     System.exit(0);
@@ -71,8 +77,19 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
         if (fresh) {
             deleteRecursively(data);
         }
-        String token = System.getenv().getOrDefault("RIGPOOL_CLUSTER_TOKEN", "rigpool-local-token");
-        return new StackOptions(home, data, models, gateway, planner, worker, postgres, kafka, workers, token, false);
+        String token = System.getenv().getOrDefault("RIGPOOL_CLUSTER_TOKEN", randomKey("rp-cluster-"));
+        String plannerKey = System.getenv().getOrDefault("RIGPOOL_PLANNER_ADMIN_KEY", randomKey("rp-planner-"));
+        String gatewayKey = auth ? System.getenv().getOrDefault("RIGPOOL_GATEWAY_ADMIN_KEY", randomKey("rp-admin-"))
+                : null;
+        return new StackOptions(home, data, models, gateway, planner, worker, postgres, kafka, workers, token,
+                plannerKey, gatewayKey, false);
+    }
+
+    /** A fresh secret per start: the local stack's services learn it from their command line. */
+    static String randomKey(String prefix) {
+        byte[] bytes = new byte[18];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return prefix + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** The checkout: -Drigpool.home, else the working directory. */
