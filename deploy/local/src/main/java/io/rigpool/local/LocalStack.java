@@ -152,7 +152,7 @@ public final class LocalStack implements AutoCloseable {
         System.out.println();
         System.out.println("rigpool is up.");
         System.out.println("  gateway  " + gatewayUrl() + "   (POST /v1/jobs, GET /v1/jobs/{id}, GET /v1/models)");
-        System.out.println("  planner  " + plannerUrl() + "/api/nodes   (admin key: " + options.plannerAdminKey() + ")");
+        System.out.println("  planner  " + plannerUrl() + "/admin/   (admin page; key: " + options.plannerAdminKey() + ")");
         System.out.println("  models   " + String.join(", ", models));
         System.out.println("  logs     " + options.dataDir().resolve("logs"));
         System.out.println();

@@ -42,6 +42,10 @@ public interface PlannerConfig {
         @WithDefault("false")
         boolean protectReads();
 
+        /** How long a login on the admin page ({@code /admin/}) lasts before the key must be entered again. */
+        @WithDefault("12h")
+        Duration adminSessionLifetime();
+
         /** What runners get and which shapes the optimiser may choose. */
         Runners runners();
 

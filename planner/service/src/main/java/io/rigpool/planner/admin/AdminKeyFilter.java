@@ -1,61 +1,46 @@
 package io.rigpool.planner.admin;
 
-import io.rigpool.planner.PlannerConfig;
 import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import jakarta.ws.rs.core.Response;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Guards the admin API: every call that changes something needs {@code Authorization: Bearer <admin key>}; reads
- * need it only when {@code rigpool.planner.protect-reads} is on. Keys are compared as SHA-256 digests with
- * {@link MessageDigest#isEqual}, so the time taken says nothing about the key or its length. Without a configured
- * key the changing endpoints are closed (503), never open.
+ * Guards the API ({@code /api/}) and the admin page's data ({@code /admin/api/}) with {@link AdminAccess}:
+ * changes always need the admin key (bearer header, or the page's session cookie); reads of {@code /api/} only
+ * when {@code rigpool.planner.protect-reads} is on; the page's data always. Without a configured key whatever
+ * needs one is closed (503), never open.
  */
 public class AdminKeyFilter {
 
-    private final Optional<byte[]> keyDigest;
-    private final boolean protectReads;
+    private final AdminAccess access;
 
-    AdminKeyFilter(PlannerConfig config) {
-        this.keyDigest = config.planner().adminKey().filter(k -> !k.isBlank()).map(AdminKeyFilter::digest);
-        this.protectReads = config.planner().protectReads();
+    AdminKeyFilter(AdminAccess access) {
+        this.access = access;
     }
 
     @ServerRequestFilter
-    public Optional<jakarta.ws.rs.core.Response> check(ContainerRequestContext request) {
+    public Optional<Response> check(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/api/")) {
+        boolean pageData = path.startsWith("/admin/api/");
+        if (!path.startsWith("/api/") && !pageData) {
             return Optional.empty();
         }
         boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
-        if (read && !protectReads) {
-            return Optional.empty();
-        }
-        if (keyDigest.isEmpty()) {
-            return Optional.of(ApiErrors.json(503, "admin_disabled", null,
+        Cookie session = request.getCookies().get(AdminAccess.COOKIE);
+        AdminAccess.Verdict verdict = access.check(read, pageData, request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                session == null ? null : session.getValue(), request.getHeaderString(AdminAccess.REQUEST_HEADER));
+        return switch (verdict) {
+            case ALLOWED -> Optional.empty();
+            case DISABLED -> Optional.of(ApiErrors.json(503, "admin_disabled", null,
                     "the admin API is off: set rigpool.planner.admin-key (RIGPOOL_PLANNER_ADMIN_KEY)"));
-        }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String presented = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? header.substring(7).trim() : "";
-        if (!MessageDigest.isEqual(keyDigest.get(), digest(presented))) {
-            jakarta.ws.rs.core.Response r = ApiErrors.json(401, "unauthorized", "Authorization",
-                    "this needs the admin key: Authorization: Bearer <key>");
-            return Optional.of(jakarta.ws.rs.core.Response.fromResponse(r)
+            case MISSING_REQUEST_HEADER -> Optional.of(ApiErrors.json(403, "forbidden", AdminAccess.REQUEST_HEADER,
+                    "a change made with the admin page's session needs the header " + AdminAccess.REQUEST_HEADER));
+            case UNAUTHORIZED -> Optional.of(Response.fromResponse(ApiErrors.json(401, "unauthorized",
+                    "Authorization", "this needs the admin key: Authorization: Bearer <key>, or log in at /admin/"))
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rigpool-planner\"").build());
-        }
-        return Optional.empty();
-    }
-
-    private static byte[] digest(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        };
     }
 }

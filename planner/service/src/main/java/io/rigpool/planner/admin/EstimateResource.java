@@ -1,20 +1,11 @@
 package io.rigpool.planner.admin;
 
-import io.rigpool.common.hardware.GpuSpec;
-import io.rigpool.common.hardware.RtxCards;
-import io.rigpool.planner.PlannerConfig;
-import io.rigpool.planner.estimate.ByteSizes;
-import io.rigpool.planner.estimate.EstimatorSettings;
-import io.rigpool.planner.models.Measurements;
-import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.models.WhatIfAnswers;
-import io.rigpool.planner.nodes.FleetCoordinator;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Optional;
 
 /**
  * {@code GET /api/estimate?model=gemma-2-27b-it-Q4_K_M&vram=8GiB&ctx=4096}: what full acceleration needs, how many
@@ -27,18 +18,10 @@ import java.util.Optional;
 @Produces(MediaType.APPLICATION_JSON)
 public class EstimateResource {
 
-    private static final int MAX_CONTEXT = 1 << 20;
+    private final WhatIfRequests whatIf;
 
-    private final FleetCoordinator fleet;
-    private final PlannerConfig.Planner config;
-    private final ModelCatalog catalog;
-
-    EstimateResource(FleetCoordinator fleet, PlannerConfig config) {
-        this.fleet = fleet;
-        this.config = config.planner();
-        // Its own catalogue: the fleet loop's is not shared with request threads.
-        this.catalog = new ModelCatalog(EstimatorSettings.defaults().withGpuRuntimeBytes(
-                config.planner().runners().gpuRuntime().asLongValue()), new Measurements());
+    EstimateResource(WhatIfRequests whatIf) {
+        this.whatIf = whatIf;
     }
 
     @GET
@@ -46,79 +29,6 @@ public class EstimateResource {
             @QueryParam("card") String card, @QueryParam("ctx") String ctx, @QueryParam("reserve") String reserve,
             @QueryParam("parallel") String parallel, @QueryParam("gpu_bandwidth") String gpuBandwidth,
             @QueryParam("cpu_bandwidth") String cpuBandwidth) {
-        if (model == null || model.isBlank()) {
-            throw ApiException.badRequest("model", "missing: name a model a worker reported or a catalogue shape");
-        }
-        Optional<GpuSpec> spec = Optional.empty();
-        if (card != null && !card.isBlank()) {
-            spec = RtxCards.byName(card);
-            if (spec.isEmpty()) {
-                throw ApiException.badRequest("card", "unknown card '" + card + "' (try \"RTX 4060\")");
-            }
-        }
-        long vramBytes;
-        if (vram != null && !vram.isBlank()) {
-            vramBytes = size("vram", vram);
-        } else if (spec.isPresent()) {
-            vramBytes = spec.get().vramBytes();
-        } else {
-            throw ApiException.badRequest("vram", "missing: give vram (e.g. 8GiB) or card (e.g. RTX 4060)");
-        }
-        long reserveBytes = reserve == null || reserve.isBlank() ? config.reserve().vram().asLongValue()
-                : size("reserve", reserve);
-        int context = integer("ctx", ctx, 4096, 1, MAX_CONTEXT);
-        int slots = integer("parallel", parallel, 1, 1, 256);
-        double gpu = bandwidth("gpu_bandwidth", gpuBandwidth, spec.map(GpuSpec::bandwidthGBps)
-                .orElse(config.runners().defaultGpuBandwidthGbps()));
-        double cpu = bandwidth("cpu_bandwidth", cpuBandwidth, config.runners().defaultCpuBandwidthGbps());
-        WhatIfAnswers.Question q = new WhatIfAnswers.Question(model, vramBytes, reserveBytes, context, slots,
-                gpu * 1e9, cpu * 1e9);
-        synchronized (catalog) {
-            return WhatIfAnswers.answer(q, fleet.snapshot().models(), catalog).orElseThrow(() -> ApiException
-                    .notFound("model", "no worker reported a model '" + model + "' and no catalogue shape has that"
-                            + " name"));
-        }
-    }
-
-    private static long size(String field, String text) {
-        try {
-            long bytes = ByteSizes.parse(text);
-            if (bytes < 0 || bytes > 1L << 42) {
-                throw ApiException.badRequest(field, "must be between 0 and 4 TiB");
-            }
-            return bytes;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(field, e.getMessage());
-        }
-    }
-
-    private static int integer(String field, String text, int fallback, int min, int max) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value < min || value > max) {
-                throw ApiException.badRequest(field, "must be from " + min + " to " + max);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(field, "not a whole number: '" + text + "'");
-        }
-    }
-
-    private static double bandwidth(String field, String text, double fallback) {
-        if (text == null || text.isBlank()) {
-            return fallback;
-        }
-        try {
-            double value = Double.parseDouble(text.trim());
-            if (!(value > 0) || value > 100_000) {
-                throw ApiException.badRequest(field, "must be a positive number of GB/s");
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest(field, "not a number: '" + text + "'");
-        }
+        return whatIf.answer(model, vram, card, ctx, reserve, parallel, gpuBandwidth, cpuBandwidth);
     }
 }

@@ -28,11 +28,22 @@ public final class ModelCatalog {
     private record CacheKey(String fingerprint, RunnerOption option, LoadParameters base, int version) {
     }
 
+    private record VramKey(String fingerprint, LoadParameters parameters, int version) {
+    }
+
+    /**
+     * What one runner takes in VRAM: the estimate for its parameters, and the buffers a runner measured for
+     * exactly those parameters, when one did.
+     */
+    public record RunnerVram(VramBreakdown estimated, Optional<VramBreakdown> measured) {
+    }
+
     private final MemoryEstimator estimator;
     private final EstimatorSettings settings;
     private final Measurements measurements;
     private final Map<CacheKey, Footprint> cache = new HashMap<>();
     private final Map<String, Optional<ModelGeometry>> geometries = new HashMap<>();
+    private final Map<VramKey, RunnerVram> vramCache = new HashMap<>();
 
     public ModelCatalog(EstimatorSettings settings, Measurements measurements) {
         this.settings = settings;
@@ -75,6 +86,39 @@ public final class ModelCatalog {
                     ? Footprints.estimated(estimator, geometry.get(), model.getModelId(), option, base, measurements)
                     : approximate(model, option);
             cache.put(key, cached);
+        }
+        return cached;
+    }
+
+    /**
+     * The VRAM of one runner of the model, by purpose (for the admin page): estimated with the load settings the
+     * model's runners use, and measured where a runner reported exactly these parameters.
+     */
+    public RunnerVram runnerVram(LocalModel model, RunnerOption option, int gpuLayers) {
+        LoadParameters parameters = measurements.baseFor(model.getModelId(), option.contextSize())
+                .withContextSize(option.contextSize()).withParallelSlots(option.parallelSlots())
+                .withGpuLayers(Math.max(0, gpuLayers));
+        VramKey key = new VramKey(fingerprint(model), parameters, measurements.version(model.getModelId()));
+        RunnerVram cached = vramCache.get(key);
+        if (cached == null) {
+            if (vramCache.size() > 4096) {
+                vramCache.clear();
+            }
+            long runtime = settings.gpuRuntimeBytes();
+            Optional<ModelGeometry> geometry = geometry(model);
+            VramBreakdown estimated;
+            if (geometry.isPresent()) {
+                int layers = Math.min(parameters.gpuLayers(), geometry.get().layers() + 1);
+                estimated = VramBreakdown.of(estimator.estimate(geometry.get(), parameters.withGpuLayers(layers)));
+            } else {
+                Footprint f = footprint(model, option);
+                int layers = Math.min(parameters.gpuLayers(), f.fullOffload());
+                estimated = VramBreakdown.approximate(model, layers, f.gpuBytes(layers), runtime);
+            }
+            Optional<VramBreakdown> measured = measurements.find(model.getModelId(), parameters)
+                    .flatMap(m -> VramBreakdown.of(m, runtime));
+            cached = new RunnerVram(estimated, measured);
+            vramCache.put(key, cached);
         }
         return cached;
     }

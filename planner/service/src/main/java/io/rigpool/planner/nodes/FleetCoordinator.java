@@ -72,6 +72,7 @@ public class FleetCoordinator {
     private final Measurements measurements = new Measurements();
     private final ModelCatalog catalog;
     private final NodeBudgets budgets;
+    private final VramUsages vramUsages;
     private final PlanningRound round;
     private final Rollouts rollouts;
     private final DemandTracker demandTracker;
@@ -98,6 +99,7 @@ public class FleetCoordinator {
         this.catalog = new ModelCatalog(EstimatorSettings.defaults().withGpuRuntimeBytes(
                 this.config.runners().gpuRuntime().asLongValue()), measurements);
         this.budgets = new NodeBudgets(this.config, catalog);
+        this.vramUsages = new VramUsages(catalog, budgets);
         this.round = new PlanningRound(this.config, catalog, budgets);
         this.rollouts = new Rollouts(this.config.replanning().drainTimeout());
         this.feedback = new RunnerFeedback(measurements, measuredStore, clock,
@@ -372,7 +374,8 @@ public class FleetCoordinator {
     /** Publishes the snapshot, then sends what the event decided: a node never hears of a plan readers cannot see. */
     private void publishSnapshot() {
         snapshot = FleetSnapshot.of(nodes.values(), planVersion, PlanViews.of(planVersion, lastPlannedAt, lastTrigger,
-                placement, nodes.values(), rules, demand, budgets), PlanningRound.knownModels(nodes.values()));
+                placement, nodes.values(), rules, demand, budgets), PlanningRound.knownModels(nodes.values()),
+                vramUsages, rules);
         List<Runnable> messages = new ArrayList<>(outbox);
         outbox.clear();
         messages.forEach(Runnable::run);

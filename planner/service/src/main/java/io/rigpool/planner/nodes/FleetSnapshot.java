@@ -1,14 +1,15 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.planner.models.VramBreakdown;
+import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.planner.plan.PlanView;
 import io.rigpool.proto.v1.Assignment;
-import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.LocalModel;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -20,12 +21,48 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
 
     static final FleetSnapshot EMPTY = new FleetSnapshot(0, List.of(), PlanView.EMPTY, Map.of());
 
+    /**
+     * @param status what an admin needs to know first: ready, draining (drained by an admin: finishes its jobs,
+     *     takes no new ones), paused (by its owner), disconnected or lost
+     */
     public record NodeView(String nodeId, String hostname, String state, Instant lastSeen, List<GpuView> gpus,
             long ramTotalBytes, long ramFreeBytes, int cpuThreads, boolean gpuOffloadSupported,
-            List<ModelView> models, List<AssignmentView> assignments, List<LoadedView> loaded) {
+            List<ModelView> models, List<AssignmentView> assignments, List<LoadedView> loaded, String status,
+            boolean paused, boolean drained) {
     }
 
-    public record GpuView(int index, String name, long totalBytes, long freeBytes, long usedBytes) {
+    /**
+     * A card with its live VRAM and where it goes.
+     *
+     * @param planned whether plans use this card (runners are not split across cards: the one with most room)
+     * @param reserveBytes kept free on this card (on the planned card only)
+     * @param ourBytes what rigpool's runners hold (measured where they reported, else estimated)
+     * @param otherBytes what other processes use: total − free − ours (the owner's game, the desktop)
+     * @param note what does not add up, or null
+     * @param segments the stacked bar, in order, with bytes and percent of the card
+     * @param runners the runners holding memory on this card
+     */
+    public record GpuView(int index, String name, long totalBytes, long freeBytes, long usedBytes, boolean planned,
+            long reserveBytes, long ourBytes, long otherBytes, String note, List<VramSegment> segments,
+            List<RunnerVram> runners) {
+    }
+
+    /**
+     * @param kind weights, kv_cache, compute, cuda_context, kv_cache_and_compute (approximate figures do not
+     *     split them), other_processes, reserve, free
+     * @param modelId the runner's model, for a runner's kinds
+     * @param basis measured, estimated or approximate, for a runner's kinds
+     * @param percent of the card's total (of the segments' sum where that is larger)
+     */
+    public record VramSegment(String kind, String modelId, String basis, long bytes, double percent) {
+    }
+
+    /**
+     * One runner's VRAM: estimated and measured side by side (measured is null until a runner reports buffers for
+     * exactly these parameters); {@code held} is what the bar shows, the measurement when there is one.
+     */
+    public record RunnerVram(String modelId, String state, int nGpuLayers, int layersTotal, VramBreakdown estimated,
+            VramBreakdown measured, VramBreakdown held) {
     }
 
     public record ModelView(String modelId, String architecture, long sizeBytes, int blockCount, long contextLength,
@@ -35,12 +72,17 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
     public record AssignmentView(String modelId, int nGpuLayers, int nCtx, int parallelSlots, String reason) {
     }
 
+    /**
+     * @param loadProgress 0..1 while loading
+     * @param layersTotal llama.cpp's layer count (repeating layers + output), 0 when unknown
+     */
     public record LoadedView(String modelId, String state, int slotsTotal, int slotsBusy, double decodeTps,
-            int nGpuLayers, int nCtx, String error) {
+            int nGpuLayers, int nCtx, String error, double loadProgress, int layersTotal) {
     }
 
-    static FleetSnapshot of(Collection<Node> nodes, long planVersion, PlanView plan, Map<String, LocalModel> models) {
-        return new FleetSnapshot(planVersion, nodes.stream().map(FleetSnapshot::view).toList(), plan,
+    static FleetSnapshot of(Collection<Node> nodes, long planVersion, PlanView plan, Map<String, LocalModel> models,
+            VramUsages vram, AdminRules rules) {
+        return new FleetSnapshot(planVersion, nodes.stream().map(n -> view(n, vram, rules)).toList(), plan,
                 Map.copyOf(models));
     }
 
@@ -48,18 +90,24 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
         return nodes.stream().anyMatch(n -> n.nodeId().equals(nodeId));
     }
 
-    private static NodeView view(Node node) {
+    private static NodeView view(Node node, VramUsages vram, AdminRules rules) {
+        Map<String, Integer> layersTotal = new HashMap<>();
+        node.hello.getModelsList().forEach(m -> layersTotal.put(m.getModelId(), m.getBlockCount() + 1));
+        boolean drained = rules.drained(node.nodeId);
         return new NodeView(node.nodeId, node.hello.getHostname(), node.state.label(), node.lastSeen,
-                node.gpus().stream().map(FleetSnapshot::gpu).toList(),
-                node.hello.getRamTotalBytes(), node.ramFreeBytes(), node.hello.getCpuThreads(),
+                vram.of(node, rules), node.hello.getRamTotalBytes(), node.ramFreeBytes(), node.hello.getCpuThreads(),
                 node.hello.getGpuOffloadSupported(),
                 node.hello.getModelsList().stream().map(FleetSnapshot::model).toList(),
                 node.assignments.stream().map(FleetSnapshot::assignment).toList(),
-                node.loaded().stream().map(FleetSnapshot::loaded).toList());
+                node.loaded().stream().map(l -> loaded(l, layersTotal)).toList(), status(node, drained),
+                node.paused(), drained);
     }
 
-    private static GpuView gpu(Gpu g) {
-        return new GpuView(g.getIndex(), g.getName(), g.getTotalBytes(), g.getFreeBytes(), g.getUsedBytes());
+    private static String status(Node node, boolean drained) {
+        if (node.state != NodeState.READY) {
+            return node.state.label();
+        }
+        return node.paused() ? "paused" : drained ? "draining" : "ready";
     }
 
     private static ModelView model(LocalModel m) {
@@ -71,8 +119,11 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
         return new AssignmentView(a.getModelId(), a.getNGpuLayers(), a.getNCtx(), a.getParallelSlots(), a.getReason());
     }
 
-    private static LoadedView loaded(LoadedModel l) {
-        return new LoadedView(l.getModelId(), l.getState().name().replace("LOAD_STATE_", "").toLowerCase(Locale.ROOT),
-                l.getSlotsTotal(), l.getSlotsBusy(), l.getDecodeTps(), l.getNGpuLayers(), l.getNCtx(), l.getError());
+    private static LoadedView loaded(LoadedModel l, Map<String, Integer> layersTotal) {
+        int total = l.hasLoadReport() && l.getLoadReport().getLayersTotal() > 0 ? l.getLoadReport().getLayersTotal()
+                : layersTotal.getOrDefault(l.getModelId(), 0);
+        return new LoadedView(l.getModelId(), VramUsages.state(l), l.getSlotsTotal(), l.getSlotsBusy(),
+                l.getDecodeTps(), l.getNGpuLayers(), l.getNCtx(), l.getError(),
+                Math.max(0, Math.min(1, l.getLoadProgress())), total);
     }
 }

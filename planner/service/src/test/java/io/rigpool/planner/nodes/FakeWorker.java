@@ -10,25 +10,34 @@ import io.rigpool.proto.v1.PlannerGrpc;
 import io.rigpool.proto.v1.PlannerMessage;
 import io.rigpool.proto.v1.WorkerHello;
 import io.rigpool.proto.v1.WorkerMessage;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A worker's side of the real gRPC stream, driven by the test: says hello, sends heartbeats, records what the
  * planner answers. Not a mock: it talks to the running planner over the network like a worker does.
  */
-final class FakeWorker implements AutoCloseable {
+public final class FakeWorker implements AutoCloseable {
 
-    static final long GIB = 1024L * 1024 * 1024;
+    public static final long GIB = 1024L * 1024 * 1024;
 
     final List<PlannerMessage> received = new CopyOnWriteArrayList<>();
     volatile Throwable error;
     volatile boolean completed;
     private final ManagedChannel channel;
     private final StreamObserver<WorkerMessage> requests;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-worker-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Heartbeat repeated;
 
-    FakeWorker(int port) {
+    public FakeWorker(int port) {
         channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
         requests = PlannerGrpc.newStub(channel).connect(new StreamObserver<>() {
             @Override
@@ -48,12 +57,12 @@ final class FakeWorker implements AutoCloseable {
         });
     }
 
-    static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, LocalModel... models) {
+    public static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, LocalModel... models) {
         return hello(nodeId, token, gpuFreeBytes, 20 * GIB, models);
     }
 
     /** A PC with one card (an RTX 3060, or a 4090 when more than 12 GiB is free) and that much free RAM. */
-    static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, long ramFreeBytes,
+    public static WorkerHello.Builder hello(String nodeId, String token, long gpuFreeBytes, long ramFreeBytes,
             LocalModel... models) {
         WorkerHello.Builder hello = WorkerHello.newBuilder().setNodeId(nodeId).setHostname(nodeId + ".lan")
                 .setClusterToken(token).setCpuThreads(8).setRamTotalBytes(ramFreeBytes + 8 * GIB)
@@ -67,12 +76,12 @@ final class FakeWorker implements AutoCloseable {
         return hello;
     }
 
-    static Gpu gpu(String name, long total, long free) {
+    public static Gpu gpu(String name, long total, long free) {
         return Gpu.newBuilder().setIndex(0).setName(name).setTotalBytes(total).setFreeBytes(free).build();
     }
 
     /** A model described as a worker without geometry describes it: size, layers and bytes per layer. */
-    static LocalModel model(String id, long sizeBytes, int blocks) {
+    public static LocalModel model(String id, long sizeBytes, int blocks) {
         LocalModel.Builder m = LocalModel.newBuilder().setModelId(id).setFileName(id + ".gguf").setSizeBytes(sizeBytes)
                 .setArchitecture("llama").setBlockCount(blocks).setContextLength(8192).setFileType("15")
                 .setNonLayerBytes(sizeBytes / 10);
@@ -83,20 +92,39 @@ final class FakeWorker implements AutoCloseable {
     }
 
     void runnerEvent(io.rigpool.proto.v1.RunnerEvent event) {
-        requests.onNext(WorkerMessage.newBuilder().setRunnerEvent(event).build());
+        write(WorkerMessage.newBuilder().setRunnerEvent(event).build());
     }
 
-    FakeWorker send(WorkerHello.Builder hello) {
-        requests.onNext(WorkerMessage.newBuilder().setHello(hello).build());
+    public FakeWorker send(WorkerHello.Builder hello) {
+        write(WorkerMessage.newBuilder().setHello(hello).build());
         return this;
     }
 
-    void heartbeat(Heartbeat heartbeat) {
-        requests.onNext(WorkerMessage.newBuilder().setHeartbeat(heartbeat).build());
+    public void heartbeat(Heartbeat heartbeat) {
+        write(WorkerMessage.newBuilder().setHeartbeat(heartbeat).build());
+    }
+
+    /**
+     * Sends this heartbeat now and then every {@code period} until another one is given or the worker closes, as
+     * a worker's timer does: the planner loses a node that falls silent.
+     */
+    public void keepBeating(Heartbeat heartbeat, Duration period) {
+        boolean first = repeated == null;
+        repeated = heartbeat;
+        heartbeat(heartbeat);
+        if (first) {
+            timer.scheduleAtFixedRate(() -> heartbeat(repeated), period.toMillis(), period.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A stream's observer takes one message at a time; the test thread and the heartbeat timer both write. */
+    private synchronized void write(WorkerMessage message) {
+        requests.onNext(message);
     }
 
     /** The assignments of the latest AssignmentSet received, or null when none came yet. */
-    PlannerMessage latestAssignments() {
+    public PlannerMessage latestAssignments() {
         PlannerMessage latest = null;
         for (PlannerMessage m : received) {
             if (m.hasAssignments()) {
@@ -113,6 +141,7 @@ final class FakeWorker implements AutoCloseable {
     /** Ends the stream the way a crashed worker's connection ends: abruptly, without a goodbye. */
     @Override
     public void close() throws InterruptedException {
+        timer.shutdownNow();
         channel.shutdownNow();
         channel.awaitTermination(5, TimeUnit.SECONDS);
     }

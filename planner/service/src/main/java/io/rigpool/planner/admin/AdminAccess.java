@@ -1,0 +1,95 @@
+package io.rigpool.planner.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+
+/**
+ * Who may do what on the planner's HTTP side. An admin proves themselves with the admin key: as
+ * {@code Authorization: Bearer <key>} (scripts), or once on the admin page's login form, which gives an HttpOnly,
+ * SameSite=Strict session cookie the page's requests carry. Keys are compared as SHA-256 digests with
+ * {@link MessageDigest#isEqual}, so the time taken says nothing about the key or its length. A change made with
+ * the cookie must also carry {@value #REQUEST_HEADER}: a page on another site can send a cookie along with a form,
+ * but not a custom header without the planner's consent (CORS), so the cookie alone cannot be abused.
+ */
+public final class AdminAccess {
+
+    public static final String COOKIE = "rigpool_admin";
+    public static final String REQUEST_HEADER = "X-Requested-By";
+
+    /** The verdict on one request. */
+    public enum Verdict {
+        ALLOWED,
+        /** No admin key is configured: nothing that needs one can be done (503). */
+        DISABLED,
+        /** No key, a wrong key, or an expired or unknown session (401). */
+        UNAUTHORIZED,
+        /** A change made with the session cookie alone, without {@value #REQUEST_HEADER} (403). */
+        MISSING_REQUEST_HEADER
+    }
+
+    private final Optional<byte[]> keyDigest;
+    private final boolean protectReads;
+    private final AdminSessions sessions;
+
+    public AdminAccess(Optional<String> adminKey, boolean protectReads, AdminSessions sessions) {
+        this.keyDigest = adminKey.filter(k -> !k.isBlank()).map(AdminAccess::digest);
+        this.protectReads = protectReads;
+        this.sessions = sessions;
+    }
+
+    public boolean enabled() {
+        return keyDigest.isPresent();
+    }
+
+    public AdminSessions sessions() {
+        return sessions;
+    }
+
+    /**
+     * @param read a GET or HEAD
+     * @param alwaysProtected the admin page's own data, which needs the key whatever {@code protect-reads} says
+     * @param authorization the Authorization header, or null
+     * @param sessionCookie the session cookie's value, or null
+     * @param requestedBy the {@value #REQUEST_HEADER} header, or null
+     */
+    public Verdict check(boolean read, boolean alwaysProtected, String authorization, String sessionCookie,
+            String requestedBy) {
+        if (read && !alwaysProtected && !protectReads) {
+            return Verdict.ALLOWED;
+        }
+        if (keyDigest.isEmpty()) {
+            return Verdict.DISABLED;
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && keyMatches(authorization.substring(7).trim())) {
+            return Verdict.ALLOWED;
+        }
+        if (sessions.valid(sessionCookie)) {
+            return read || (requestedBy != null && !requestedBy.isBlank()) ? Verdict.ALLOWED
+                    : Verdict.MISSING_REQUEST_HEADER;
+        }
+        return Verdict.UNAUTHORIZED;
+    }
+
+    /** A new session for the admin page when {@code presentedKey} is the admin key. */
+    public Optional<String> login(String presentedKey) {
+        if (keyDigest.isEmpty() || presentedKey == null || !keyMatches(presentedKey.trim())) {
+            return Optional.empty();
+        }
+        return Optional.of(sessions.start());
+    }
+
+    private boolean keyMatches(String presented) {
+        return keyDigest.isPresent() && MessageDigest.isEqual(keyDigest.get(), digest(presented));
+    }
+
+    private static byte[] digest(String key) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.rigpool.planner.admin;
+
+import static io.rigpool.planner.admin.AdminAccess.Verdict.ALLOWED;
+import static io.rigpool.planner.admin.AdminAccess.Verdict.DISABLED;
+import static io.rigpool.planner.admin.AdminAccess.Verdict.MISSING_REQUEST_HEADER;
+import static io.rigpool.planner.admin.AdminAccess.Verdict.UNAUTHORIZED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class AdminAccessTest {
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private final AdminSessions sessions = new AdminSessions(clock, Duration.ofHours(1), 3);
+    private final AdminAccess access = new AdminAccess(Optional.of("s3cret"), false, sessions);
+
+    @Test
+    void openReadsOfTheApiButNeverThePagesData() {
+        assertEquals(ALLOWED, access.check(true, false, null, null, null));
+        assertEquals(UNAUTHORIZED, access.check(true, true, null, null, null));
+        assertEquals(UNAUTHORIZED, access.check(false, false, null, null, null));
+        assertEquals(UNAUTHORIZED, access.check(true, true, "Bearer wrong", null, null));
+        assertEquals(ALLOWED, access.check(false, true, "bearer s3cret", null, null));
+    }
+
+    @Test
+    void theLoginFormGivesASessionThatChangesOnlyWithTheRequestHeader() {
+        assertEquals(Optional.empty(), access.login("wrong"));
+        String session = access.login("s3cret").orElseThrow();
+
+        assertEquals(ALLOWED, access.check(true, true, null, session, null));
+        assertEquals(MISSING_REQUEST_HEADER, access.check(false, false, null, session, null));
+        assertEquals(ALLOWED, access.check(false, false, null, session, "rigpool-admin"));
+        assertEquals(UNAUTHORIZED, access.check(true, true, null, session + "x", null));
+    }
+
+    @Test
+    void sessionsExpireAndEndAtLogout() {
+        String first = sessions.start();
+        String second = sessions.start();
+        assertNotEquals(first, second);
+        sessions.end(second);
+        assertFalse(sessions.valid(second));
+
+        now.set(now.get().plus(Duration.ofMinutes(59)));
+        assertTrue(sessions.valid(first));
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        assertFalse(sessions.valid(first));
+        assertFalse(sessions.valid(null));
+        assertFalse(sessions.valid(""));
+    }
+
+    @Test
+    void beyondTheLimitTheOldestSessionGoes() {
+        String oldest = sessions.start();
+        now.set(now.get().plusSeconds(1));
+        String middle = sessions.start();
+        now.set(now.get().plusSeconds(1));
+        String newer = sessions.start();
+        String newest = sessions.start();
+
+        assertFalse(sessions.valid(oldest));
+        assertTrue(sessions.valid(middle) && sessions.valid(newer) && sessions.valid(newest));
+    }
+
+    @Test
+    void withoutAKeyNothingProtectedOpens() {
+        AdminAccess off = new AdminAccess(Optional.of("  "), true, sessions);
+
+        assertFalse(off.enabled());
+        assertEquals(DISABLED, off.check(true, false, "Bearer  ", null, null));
+        assertEquals(Optional.empty(), off.login(""));
+    }
+}
