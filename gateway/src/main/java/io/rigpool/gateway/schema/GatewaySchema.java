@@ -1,8 +1,8 @@
 package io.rigpool.gateway.schema;
 
+import io.rigpool.common.schema.SchemaMigrations;
 import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /** The gateway's tables: schema {@code gateway}, migrated by Flyway from the files named here. */
@@ -20,14 +20,6 @@ public final class GatewaySchema {
     }
 
     public static MigrateResult migrate(DataSource dataSource) {
-        ClassLoader classLoader = GatewaySchema.class.getClassLoader();
-        return Flyway.configure(classLoader)
-                .dataSource(dataSource)
-                .schemas(SCHEMA)
-                .createSchemas(true)
-                .resourceProvider(new ListedMigrations(DIRECTORY, MIGRATIONS, classLoader))
-                .javaMigrationClassProvider(List::of)
-                .load()
-                .migrate();
+        return SchemaMigrations.migrate(dataSource, SCHEMA, DIRECTORY, MIGRATIONS);
     }
 }

@@ -1,11 +1,12 @@
 package io.rigpool.planner.storage;
 
 import io.quarkus.runtime.StartupEvent;
+import io.rigpool.common.schema.SchemaMigrations;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 
 /**
  * Brings the planner's schema up to date before anything else starts. quarkus-flyway has no release for this
@@ -16,15 +17,11 @@ import org.flywaydb.core.Flyway;
 public class SchemaMigration {
 
     static final String SCHEMA = "planner";
-    static final String[] MIGRATIONS = {"V1__nodes_and_plans.sql", "V2__placement.sql"};
+    static final String DIRECTORY = "db/planner";
+    /** Every file under {@code src/main/resources/db/planner}, oldest first; a test keeps this list complete. */
+    static final List<String> MIGRATIONS = List.of("V1__nodes_and_plans.sql", "V2__placement.sql");
 
     void migrate(@Observes @Priority(1) StartupEvent event, DataSource dataSource) {
-        Flyway.configure(SchemaMigration.class.getClassLoader())
-                .dataSource(dataSource)
-                .schemas(SCHEMA)
-                .defaultSchema(SCHEMA)
-                .resourceProvider(new ListedMigrations("db/planner", MIGRATIONS, SchemaMigration.class.getClassLoader()))
-                .load()
-                .migrate();
+        SchemaMigrations.migrate(dataSource, SCHEMA, DIRECTORY, MIGRATIONS);
     }
 }

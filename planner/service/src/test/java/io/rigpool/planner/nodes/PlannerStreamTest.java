@@ -17,6 +17,7 @@ import io.rigpool.common.topics.Topics;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.proto.v1.Assignment;
+import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.ModelCatalogEntry;
 import java.net.URL;
 import java.sql.Connection;
@@ -68,8 +69,12 @@ class PlannerStreamTest {
         try (FakeWorker b = new FakeWorker(base.getPort())) {
             try (FakeWorker a = new FakeWorker(base.getPort())) {
                 // 20 GiB free: the 4 GiB model fits whole, the 20 GiB model (32 layers + output) only in part.
-                a.send(FakeWorker.hello(nodeA, token, 20 * GIB, 64 * GIB, FakeWorker.model(small, 4 * GIB, 16),
-                        FakeWorker.model(big, 20 * GIB, 32)));
+                var helloA = FakeWorker.hello(nodeA, token, 20 * GIB, 64 * GIB, FakeWorker.model(small, 4 * GIB, 16),
+                        FakeWorker.model(big, 20 * GIB, 32));
+                a.send(helloA);
+                // A live worker beats; without it a slow machine could lose the node before the assertions.
+                a.keepBeating(Heartbeat.newBuilder().addAllGpus(helloA.getGpusList())
+                        .setRamFreeBytes(helloA.getRamFreeBytes()).build(), Duration.ofSeconds(1));
                 await().atMost(WAIT).until(() -> a.latestAssignments() != null);
                 Map<String, Assignment> assigned = byModel(a.latestAssignments().getAssignments().getAssignmentsList());
                 assertEquals(17, assigned.get(small).getNGpuLayers(), "all 16 layers + output fit");
@@ -85,7 +90,10 @@ class PlannerStreamTest {
                 awaitCatalogue(small, true);
 
                 // A second holder of the small model joins: nothing already placed moves.
-                b.send(FakeWorker.hello(nodeB, token, 0, FakeWorker.model(small, 4 * GIB, 16)));
+                var helloB = FakeWorker.hello(nodeB, token, 0, FakeWorker.model(small, 4 * GIB, 16));
+                b.send(helloB);
+                b.keepBeating(Heartbeat.newBuilder().setRamFreeBytes(helloB.getRamFreeBytes()).build(),
+                        Duration.ofSeconds(1));
                 await().atMost(WAIT).until(() -> b.latestAssignments() != null);
                 assertTrue(b.latestAssignments().getAssignments().getAssignmentsList().isEmpty());
                 assertEquals(1, a.assignmentSetsReceived());

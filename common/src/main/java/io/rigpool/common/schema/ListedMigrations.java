@@ -1,4 +1,4 @@
-package io.rigpool.gateway.schema;
+package io.rigpool.common.schema;
 
 import java.io.IOException;
 import java.io.InputStream;
