@@ -108,14 +108,8 @@ final class LoadedModel {
                 .setNCtx(options.ctxSize())
                 .setParallelSlots(options.parallel())
                 .setLlamaCppBuild(log.build())
-                .addAllWarnings(log.warnings());
-        if (options.gpuLayers() > 0 && !log.gpuBackendPresent()) {
-            report.addWarnings(options.gpuLayers() + " layers were assigned to the GPU, but the llama.cpp library in"
-                    + " use has no usable GPU backend: every layer runs on the CPU");
-        } else if (options.gpuLayers() > 0 && log.layersOffloaded() < Math.min(options.gpuLayers(), log.layersTotal())) {
-            report.addWarnings("asked for " + options.gpuLayers() + " GPU layers, llama.cpp offloaded "
-                    + log.layersOffloaded() + "/" + log.layersTotal());
-        }
+                .addAllWarnings(log.warnings())
+                .addAllWarnings(OffloadCheck.warnings(options.gpuLayers(), log));
         return report.build();
     }
 
