@@ -31,6 +31,27 @@ public interface WorkerConfig {
      */
     Optional<String> gpus();
 
+    /**
+     * A file with the GPUs in the form of {@link #gpus()} (one per line or comma-separated), read again at every
+     * VRAM poll, for machines without nvidia-smi whose free VRAM still changes (an owner's script writes it), and
+     * for tests. Used when nvidia-smi is not on the PATH; takes precedence over {@link #gpus()}.
+     */
+    Optional<Path> gpusFile();
+
+    /** How often free VRAM is read (nvidia-smi or the GPU file). */
+    @WithDefault("1s")
+    Duration vramPollInterval();
+
+    /**
+     * A change of free VRAM on any GPU by at least this much since the last heartbeat sends a heartbeat at once
+     * (the owner started a game); smaller changes wait for the next regular one. A size such as 256MiB.
+     */
+    @WithDefault("256MiB")
+    String vramChangeThreshold();
+
+    /** Host memory bandwidth in GB/s to report; measured with a short copy test at start when not set. */
+    Optional<Double> cpuBandwidthGbps();
+
     /** The nvidia-smi command; GPUs are discovered with it when it is found on the PATH. */
     @WithDefault("nvidia-smi")
     String nvidiaSmi();
@@ -50,6 +71,19 @@ public interface WorkerConfig {
     Runner runner();
 
     Jobs jobs();
+
+    Owner owner();
+
+    /** What the PC's owner decides locally, whatever the planner plans. */
+    interface Owner {
+
+        /** VRAM the owner keeps free for themselves (a size such as 2GiB); changeable at runtime. */
+        @WithDefault("0")
+        String reserve();
+
+        /** While this file exists the worker is paused: it takes no jobs and unloads its models. */
+        Optional<Path> pauseFile();
+    }
 
     /** How runner processes (one per loaded model) are started. */
     interface Runner {
@@ -85,6 +119,22 @@ public interface WorkerConfig {
         /** How long a runner may take to end after being asked before it is killed. */
         @WithDefault("10s")
         Duration stopGrace();
+
+        /** Pause before restarting a runner that crashed; doubles with each crash in a row. */
+        @WithDefault("1s")
+        Duration restartMin();
+
+        /** Longest pause between restarts of a crashing runner. */
+        @WithDefault("1m")
+        Duration restartMax();
+
+        /** Crashes in a row after which a runner is not restarted until the planner sends a new plan. */
+        @WithDefault("5")
+        int maxRestarts();
+
+        /** A runner that served this long before it crashed starts the count of crashes in a row afresh. */
+        @WithDefault("10m")
+        Duration stableAfter();
     }
 
     /** How jobs are taken from Kafka and reported. */
@@ -101,5 +151,23 @@ public interface WorkerConfig {
         /** How long to wait for Kafka to acknowledge a job's terminal result before handing the job back. */
         @WithDefault("30s")
         Duration publishTimeout();
+
+        /**
+         * How long running jobs may go on when the worker stops (SIGTERM), pauses, or unloads their model; jobs
+         * still running then are handed back without a result and delivered again.
+         */
+        @WithDefault("20s")
+        Duration drainTimeout();
+
+        /**
+         * Longest time a piece of generated text waits before it is sent to rigpool.tokens in a chunk (the
+         * chunk leaves within 50 ms of its first piece, with margin for the send).
+         */
+        @WithDefault("40ms")
+        Duration tokenFlushDelay();
+
+        /** How long a cancel for a job not running here is remembered, in case the job reaches this worker. */
+        @WithDefault("10m")
+        Duration cancelMemory();
     }
 }

@@ -6,6 +6,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.rigpool.worker.gpu.GpuDiscovery;
+import io.rigpool.worker.gpu.MemoryBandwidth;
 import io.rigpool.worker.models.DemoModel;
 import io.rigpool.worker.models.LocalModelFile;
 import io.rigpool.worker.models.ModelDirectoryScanner;
@@ -31,6 +32,8 @@ import org.jboss.logging.Logger;
 public class WorkerLifecycle {
 
     private static final Logger LOG = Logger.getLogger(WorkerLifecycle.class);
+    /** Copying time of the memory bandwidth test at start; with the first touch of its buffers, under 0.5 s. */
+    private static final long BANDWIDTH_TEST_MILLIS = 150;
 
     @Inject
     WorkerConfig config;
@@ -59,7 +62,8 @@ public class WorkerLifecycle {
                 cluster.clusterToken(),
                 version,
                 models(),
-                new GpuDiscovery(config.nvidiaSmi(), config.gpus()),
+                new GpuDiscovery(config.nvidiaSmi(), config.gpus(), config.gpusFile()),
+                config.cpuBandwidthGbps().orElseGet(() -> MemoryBandwidth.measureGbps(BANDWIDTH_TEST_MILLIS)),
                 config.runner().nativeLibraryPath().isPresent(),
                 launcher(),
                 kafka,
@@ -74,7 +78,7 @@ public class WorkerLifecycle {
         }
     }
 
-    /** The running worker; empty before startup finished. */
+    /** The running worker; null before startup finished. */
     public WorkerNode node() {
         return node;
     }

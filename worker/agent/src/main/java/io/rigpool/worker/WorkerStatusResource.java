@@ -1,31 +1,46 @@
 package io.rigpool.worker;
 
+import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.worker.models.LocalModelFile;
+import io.rigpool.worker.owner.OwnerControls;
+import io.rigpool.worker.runner.LoadReports;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import java.util.Locale;
 
 /** What this worker is doing, for its owner and for scripts that wait for it: {@code GET /api/status}. */
 @Path("/api/status")
 public class WorkerStatusResource {
 
-    /** One loaded (or failing) model. */
-    public record LoadedModelStatus(String modelId, String state, int nGpuLayers, int nCtx, int slotsTotal,
-            String error) {
+    /** One loaded (or loading, or failing) model. */
+    public record LoadedModelStatus(String modelId, String state, float loadProgress, int nGpuLayers, int nCtx,
+            int slotsTotal, int slotsBusy, double decodeTps, String offload, String error) {
 
-        static LoadedModelStatus of(LoadedModel m) {
+        static LoadedModelStatus of(LoadedModel m, WorkerNode node) {
             return new LoadedModelStatus(m.getModelId(), m.getState().name().replace("LOAD_STATE_", "")
-                    .toLowerCase(java.util.Locale.ROOT), m.getNGpuLayers(), m.getNCtx(), m.getSlotsTotal(),
+                    .toLowerCase(Locale.ROOT), m.getLoadProgress(), m.getNGpuLayers(), m.getNCtx(), m.getSlotsTotal(),
+                    node.jobs().busySlots(m.getModelId()), node.jobs().decodeTps(m.getModelId()),
+                    m.hasLoadReport() ? LoadReports.offload(m.getLoadReport()) : "",
                     m.getError());
         }
     }
 
+    /** One GPU as last read. */
+    public record GpuStatus(int index, String name, long totalBytes, long freeBytes, double bandwidthGbps) {
+
+        static GpuStatus of(Gpu g) {
+            return new GpuStatus(g.getIndex(), g.getName(), g.getTotalBytes(), g.getFreeBytes(), g.getBandwidthGbps());
+        }
+    }
+
     /** The whole answer. */
-    public record WorkerStatus(String nodeId, boolean plannerConnected, List<String> models,
+    public record WorkerStatus(String nodeId, boolean plannerConnected, boolean paused, String pausedBy,
+            long ownerReserveBytes, double cpuBandwidthGbps, List<GpuStatus> gpus, List<String> models,
             List<LoadedModelStatus> loaded) {
     }
 
@@ -36,8 +51,11 @@ public class WorkerStatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public WorkerStatus status() {
         WorkerNode node = lifecycle.node();
-        return new WorkerStatus(node.setup().nodeId(), node.plannerConnected(),
+        OwnerControls.State owner = node.owner().state();
+        return new WorkerStatus(node.setup().nodeId(), node.plannerConnected(), owner.paused(), owner.pausedBy(),
+                owner.reserveBytes(), node.setup().cpuBandwidthGbps(),
+                node.gpus().latest().stream().map(GpuStatus::of).toList(),
                 node.setup().models().stream().map(LocalModelFile::modelId).toList(),
-                node.supervisor().status().stream().map(LoadedModelStatus::of).toList());
+                node.supervisor().status().stream().map(m -> LoadedModelStatus.of(m, node)).toList());
     }
 }

@@ -1,5 +1,7 @@
 package io.rigpool.worker.gpu;
 
+import io.rigpool.common.hardware.GpuSpec;
+import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.proto.v1.Gpu;
 import java.io.File;
 import java.io.IOException;
@@ -13,8 +15,11 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Finds this PC's GPUs: from nvidia-smi when it is on the PATH (live free memory, which already excludes what the
- * owner's game uses), else from the configured override, else none (CPU-only).
+ * Finds this PC's GPUs and their free memory now. Sources, first found wins: nvidia-smi on the PATH (live free
+ * memory, which already excludes what the owner's game uses); a GPU file ({@code rigpool.worker.gpus-file}), read
+ * again on every call so that an owner's script or a test can change it while the worker runs; the fixed list
+ * {@code rigpool.worker.gpus}; none (CPU-only). Each GPU's memory bandwidth comes from the RTX card table, 0 when the
+ * card is not in it.
  */
 public final class GpuDiscovery {
 
@@ -22,11 +27,15 @@ public final class GpuDiscovery {
     private static final long TIMEOUT_SECONDS = 10;
 
     private final Optional<Path> nvidiaSmi;
-    private final List<Gpu> override;
+    private final Optional<Path> gpusFile;
+    private final List<Gpu> fixed;
+    private List<Gpu> lastFromFile = List.of();
+    private String lastProblem = "";
 
-    public GpuDiscovery(String nvidiaSmiCommand, Optional<String> overrideSpec) {
+    public GpuDiscovery(String nvidiaSmiCommand, Optional<String> fixedSpec, Optional<Path> gpusFile) {
         this.nvidiaSmi = onPath(nvidiaSmiCommand);
-        this.override = overrideSpec.map(GpuOverrideParser::parse).orElse(List.of());
+        this.gpusFile = gpusFile;
+        this.fixed = withBandwidth(fixedSpec.map(GpuOverrideParser::parse).orElse(List.of()));
     }
 
     /** Where the GPUs come from, for the startup log. */
@@ -34,22 +43,63 @@ public final class GpuDiscovery {
         if (nvidiaSmi.isPresent()) {
             return "nvidia-smi (" + nvidiaSmi.get() + ")";
         }
-        return override.isEmpty() ? "none (CPU-only)" : "configuration (rigpool.worker.gpus)";
+        if (gpusFile.isPresent()) {
+            return "the GPU file " + gpusFile.get() + " (read every poll)";
+        }
+        return fixed.isEmpty() ? "none (CPU-only)" : "configuration (rigpool.worker.gpus)";
     }
 
-    /** The GPUs now; a failing nvidia-smi is logged and the override (or nothing) is reported instead. */
-    public List<Gpu> discover() {
+    /**
+     * The GPUs now. A failing nvidia-smi is logged and the configured GPUs (or none) are reported instead; a GPU
+     * file that cannot be read or parsed keeps the last list read from it.
+     */
+    public synchronized List<Gpu> discover() {
         if (nvidiaSmi.isPresent()) {
             try {
-                return query(nvidiaSmi.get());
+                return withBandwidth(query(nvidiaSmi.get()));
             } catch (IOException | RuntimeException e) {
-                LOG.warnf("nvidia-smi failed (%s); reporting %s", e.getMessage(),
-                        override.isEmpty() ? "no GPU" : "the configured GPUs");
+                warnOnce("nvidia-smi failed (" + e.getMessage() + "); reporting " + (fixed.isEmpty() ? "no GPU"
+                        : "the configured GPUs"));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return fixed;
         }
-        return override;
+        if (gpusFile.isPresent()) {
+            return fromFile(gpusFile.get());
+        }
+        return fixed;
+    }
+
+    private List<Gpu> fromFile(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            lastFromFile = withBandwidth(GpuOverrideParser.parse(text, "rigpool.worker.gpus-file " + file));
+            lastProblem = "";
+        } catch (IOException e) {
+            warnOnce("cannot read the GPU file " + file + " (" + e + "); keeping the last GPUs read from it");
+        } catch (IllegalArgumentException e) {
+            warnOnce(e.getMessage() + "; keeping the last GPUs read from it");
+        }
+        return lastFromFile;
+    }
+
+    /** A problem that persists is logged once, not every second. */
+    private void warnOnce(String problem) {
+        if (!problem.equals(lastProblem)) {
+            LOG.warn(problem);
+            lastProblem = problem;
+        }
+    }
+
+    /** Adds the memory bandwidth of each card found in the RTX table; 0 (unknown) for the others. */
+    static List<Gpu> withBandwidth(List<Gpu> gpus) {
+        List<Gpu> out = new ArrayList<>(gpus.size());
+        for (Gpu gpu : gpus) {
+            double gbps = RtxCards.byName(gpu.getName(), gpu.getTotalBytes()).map(GpuSpec::bandwidthGBps).orElse(0.0);
+            out.add(gpu.toBuilder().setBandwidthGbps(gbps).build());
+        }
+        return List.copyOf(out);
     }
 
     private static List<Gpu> query(Path command) throws IOException, InterruptedException {

@@ -2,6 +2,9 @@ package io.rigpool.worker.jobs;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.rigpool.proto.v1.CancelReply;
+import io.rigpool.proto.v1.CancelRequest;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateEvent;
 import io.rigpool.proto.v1.GenerateRequest;
@@ -17,14 +20,17 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Runs one job on a model's runner and reports it: RUNNING, then exactly one terminal update, acknowledged by
- * Kafka. When the job cannot be finished here (the runner died, Kafka did not acknowledge) nothing terminal is
- * published and the job is handed back: its offset stays uncommitted and Kafka delivers it again.
+ * Runs one job on a model's runner and reports it: RUNNING, the text as it is made to {@code rigpool.tokens}, then
+ * exactly one terminal update, acknowledged by Kafka. A cancel stops the generation within a token and ends the job
+ * CANCELLED with the text so far. When the job cannot be finished here (the runner died, Kafka did not acknowledge,
+ * the worker gave it up while draining) nothing terminal is published and the job is handed back: its offset stays
+ * uncommitted and Kafka delivers it again.
  */
 public final class JobExecution {
 
     private static final Logger LOG = Logger.getLogger(JobExecution.class);
     private static final Duration RUNNER_EXIT_WAIT = Duration.ofSeconds(1);
+    private static final Duration CANCEL_DEADLINE = Duration.ofSeconds(5);
 
     /** What became of a job. */
     public enum Outcome {
@@ -34,37 +40,64 @@ public final class JobExecution {
         HANDED_BACK
     }
 
-    private final String nodeId;
-    private final ResultPublisher publisher;
+    /** How results and text leave this worker. */
+    public record Reporting(String nodeId, ResultPublisher publisher, Duration publishTimeout,
+            Duration tokenFlushDelay, TokenStream.Timer timer) {
+    }
+
+    private final Reporting reporting;
     private final Duration jobTimeout;
-    private final Duration publishTimeout;
+    private final RunningJobs running;
     private final Clock clock;
 
-    public JobExecution(String nodeId, ResultPublisher publisher, Duration jobTimeout, Duration publishTimeout,
-            Clock clock) {
-        this.nodeId = nodeId;
-        this.publisher = publisher;
+    public JobExecution(Reporting reporting, Duration jobTimeout, RunningJobs running, Clock clock) {
+        this.reporting = reporting;
         this.jobTimeout = jobTimeout;
-        this.publishTimeout = publishTimeout;
+        this.running = running;
         this.clock = clock;
     }
 
-    public Outcome run(JobRequest job, RunnerProcess runner) throws InterruptedException {
+    public RunningJobs running() {
+        return running;
+    }
+
+    /** Runs the job with a handle through which it can be cancelled or abandoned from another thread. */
+    public Outcome run(JobRequest job, RunnerProcess runner, JobHandle handle) throws InterruptedException {
         long startedAt = clock.millis();
-        publisher.publish(JobUpdates.running(job, nodeId, startedAt));
+        String nodeId = reporting.nodeId();
+        if (handle.cancelRequested()) {
+            // Cancelled while it waited in the queue: it ends without touching the runner.
+            return report(JobUpdates.cancelledBeforeStart(job, nodeId, clock.millis()));
+        }
+        reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt));
+        TokenStream tokens = new TokenStream(job.getJobId(), reporting.tokenFlushDelay(), reporting.timer(),
+                reporting.publisher()::publish);
         JobUpdate terminal;
         try {
             StringBuilder text = new StringBuilder();
-            Finished finished = generate(job, runner, text);
-            terminal = JobUpdates.finished(job, nodeId, text.toString(), finished, startedAt, clock.millis());
+            Finished finished = generate(job, runner, handle, text, tokens);
+            if (handle.abandoned()) {
+                tokens.abandon();
+                LOG.infof("job %s handed back: the worker stopped it while draining", job.getJobId());
+                return Outcome.HANDED_BACK;
+            }
+            tokens.finish();
+            terminal = JobUpdates.finished(job, nodeId, text.toString(), finished,
+                    new JobUpdates.Times(startedAt, clock.millis(), loadWait(job, runner, startedAt)));
+            handle.decodeTps(terminal.getTimings().getDecodeTps());
         } catch (StatusRuntimeException e) {
             Status.Code code = e.getStatus().getCode();
             boolean jobsOwnFault = code == Status.Code.INVALID_ARGUMENT;
-            if (code == Status.Code.UNAVAILABLE || (!jobsOwnFault && runnerEnded(runner))) {
+            // A dying runner breaks the stream (UNAVAILABLE) a moment before the OS reports it gone; waiting for
+            // that here keeps the consumer from offering the job to the same dead runner again meanwhile.
+            boolean runnerGone = !jobsOwnFault && runnerEnded(runner);
+            if (handle.abandoned() || code == Status.Code.UNAVAILABLE || runnerGone) {
+                tokens.abandon();
                 LOG.warnf("job %s handed back: runner of %s unavailable (%s)", job.getJobId(), job.getModel(),
                         e.getStatus());
                 return Outcome.HANDED_BACK;
             }
+            tokens.finish();
             terminal = JobUpdates.failed(job.getJobId(), job.getModel(), nodeId, describe(e), clock.millis());
         }
         return report(terminal);
@@ -72,12 +105,12 @@ public final class JobExecution {
 
     /** Reports a record that is not a job at all; redelivering it would fail the same way forever. */
     public Outcome reject(String jobId, String model, String error) throws InterruptedException {
-        return report(JobUpdates.failed(jobId, model, nodeId, error, clock.millis()));
+        return report(JobUpdates.failed(jobId, model, reporting.nodeId(), error, clock.millis()));
     }
 
     private Outcome report(JobUpdate terminal) throws InterruptedException {
         try {
-            publisher.publishAcknowledged(terminal, publishTimeout);
+            reporting.publisher().publishAcknowledged(terminal, reporting.publishTimeout());
             return Outcome.REPORTED;
         } catch (ExecutionException | TimeoutException e) {
             LOG.warnf("job %s handed back: its result was not acknowledged by Kafka (%s)", terminal.getJobId(),
@@ -86,7 +119,8 @@ public final class JobExecution {
         }
     }
 
-    private Finished generate(JobRequest job, RunnerProcess runner, StringBuilder text) {
+    private Finished generate(JobRequest job, RunnerProcess runner, JobHandle handle, StringBuilder text,
+            TokenStream tokens) {
         GenerateRequest request = GenerateRequest.newBuilder()
                 .setRequestId(job.getJobId())
                 .addAllMessages(job.getMessagesList())
@@ -100,11 +134,20 @@ public final class JobExecution {
         Iterator<GenerateEvent> events = runner.blocking()
                 .withDeadlineAfter(jobTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .generate(request);
+        handle.onStop(() -> cancelOnRunner(runner, job.getJobId()));
+        boolean stopRepeated = false;
         Finished finished = null;
         while (events.hasNext()) {
             GenerateEvent event = events.next();
             if (event.hasPiece()) {
                 text.append(event.getPiece().getText());
+                tokens.add(event.getPiece().getText());
+                // A stop asked for before the runner had registered the generation found nothing to stop there;
+                // now that text flows the generation exists, so ask once more.
+                if (!stopRepeated && handle.stopRequested()) {
+                    stopRepeated = true;
+                    cancelOnRunner(runner, job.getJobId());
+                }
             } else if (event.hasFinished()) {
                 finished = event.getFinished();
             }
@@ -115,10 +158,37 @@ public final class JobExecution {
         return finished;
     }
 
-    /**
-     * A dying runner breaks the stream a moment before the OS reports the process gone, so a failed call waits a
-     * little for the exit before it blames the job.
-     */
+    /** Asks the runner to stop a generation; it then ends the stream with finish_reason "cancelled". */
+    private static void cancelOnRunner(RunnerProcess runner, String jobId) {
+        runner.async().withDeadlineAfter(CANCEL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+                .cancel(CancelRequest.newBuilder().setRequestId(jobId).build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(CancelReply reply) {
+                        // Whether it was found does not matter: a generation not yet registered is asked again.
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        LOG.debugf("cancel of %s not delivered: %s", jobId, t.getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+    }
+
+    /** How long the job waited for this runner to load its model, within its time in the queue. */
+    private static long loadWait(JobRequest job, RunnerProcess runner, long startedAt) {
+        if (job.getSubmittedAtMs() <= 0) {
+            return 0;
+        }
+        long from = Math.max(job.getSubmittedAtMs(), runner.loadStartedAtMs());
+        long to = Math.min(startedAt, runner.readyAtMs());
+        return Math.max(0, to - from);
+    }
+
+    /** Whether the runner ended, waiting a little for the OS to report it: a failed call must not blame the job. */
     private static boolean runnerEnded(RunnerProcess runner) throws InterruptedException {
         try {
             runner.onExit().get(RUNNER_EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);

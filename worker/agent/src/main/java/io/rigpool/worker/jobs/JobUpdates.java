@@ -10,6 +10,16 @@ import io.rigpool.proto.v1.Usage;
 /** The JobUpdate messages a worker publishes for a job, made in one place. */
 public final class JobUpdates {
 
+    /**
+     * When a finished job ran.
+     *
+     * @param startedAtMs when the job left the queue and reached the runner
+     * @param nowMs       when it ended
+     * @param loadWaitMs  how much of its queue wait it spent waiting for the model to load
+     */
+    public record Times(long startedAtMs, long nowMs, long loadWaitMs) {
+    }
+
     private JobUpdates() {
     }
 
@@ -17,23 +27,24 @@ public final class JobUpdates {
         return base(job.getJobId(), job.getModel(), nodeId, nowMs).setState(JobState.JOB_STATE_RUNNING).build();
     }
 
-    /**
-     * The end of a job the runner completed: SUCCEEDED, or CANCELLED when it was stopped early.
-     *
-     * @param startedAtMs when the job left the queue and reached the runner
-     */
-    public static JobUpdate finished(JobRequest job, String nodeId, String text, Finished finished, long startedAtMs,
-            long nowMs) {
+    /** The end of a job the runner completed: SUCCEEDED, or CANCELLED when it was stopped early. */
+    public static JobUpdate finished(JobRequest job, String nodeId, String text, Finished finished, Times times) {
         boolean cancelled = "cancelled".equals(finished.getFinishReason());
-        return base(job.getJobId(), job.getModel(), nodeId, nowMs)
+        return base(job.getJobId(), job.getModel(), nodeId, times.nowMs())
                 .setState(cancelled ? JobState.JOB_STATE_CANCELLED : JobState.JOB_STATE_SUCCEEDED)
                 .setText(text)
                 .setFinishReason(finished.getFinishReason())
                 .setUsage(Usage.newBuilder()
                         .setPromptTokens(finished.getPromptTokens())
                         .setCompletionTokens(finished.getCompletionTokens()))
-                .setTimings(timings(job, finished, startedAtMs))
+                .setTimings(timings(job, finished, times))
                 .build();
+    }
+
+    /** A job whose cancel came before it reached a runner. */
+    public static JobUpdate cancelledBeforeStart(JobRequest job, String nodeId, long nowMs) {
+        return base(job.getJobId(), job.getModel(), nodeId, nowMs).setState(JobState.JOB_STATE_CANCELLED)
+                .setFinishReason("cancelled").setError("cancelled before it started").build();
     }
 
     public static JobUpdate failed(String jobId, String model, String nodeId, String error, long nowMs) {
@@ -44,12 +55,13 @@ public final class JobUpdates {
      * Decode speed counts the tokens after the first: the first token comes out of the prompt evaluation, whose
      * time is reported apart.
      */
-    static Timings timings(JobRequest job, Finished finished, long startedAtMs) {
+    static Timings timings(JobRequest job, Finished finished, Times times) {
         Timings.Builder t = Timings.newBuilder()
                 .setPromptEvalMs(finished.getPromptEvalMs())
-                .setDecodeMs(finished.getDecodeMs());
+                .setDecodeMs(finished.getDecodeMs())
+                .setLoadMs(times.loadWaitMs());
         if (job.getSubmittedAtMs() > 0) {
-            t.setQueueWaitMs(Math.max(0, startedAtMs - job.getSubmittedAtMs()));
+            t.setQueueWaitMs(Math.max(0, times.startedAtMs() - job.getSubmittedAtMs()));
         }
         int decoded = finished.getCompletionTokens() - 1;
         if (decoded > 0 && finished.getDecodeMs() > 0) {

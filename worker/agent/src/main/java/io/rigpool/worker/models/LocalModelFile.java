@@ -8,8 +8,10 @@ import java.nio.file.Path;
  *
  * @param path        the file llama.cpp opens (the first shard of a split model)
  * @param description id, size, architecture and per-layer bytes, as sent in the worker's hello
+ * @param loadSteps   how many progress marks llama.cpp will log while loading its tensors (see
+ *                    {@link io.rigpool.worker.runner.LoadProgress}), at least 1
  */
-public record LocalModelFile(Path path, LocalModel description) {
+public record LocalModelFile(Path path, LocalModel description, int loadSteps) {
 
     public String modelId() {
         return description.getModelId();

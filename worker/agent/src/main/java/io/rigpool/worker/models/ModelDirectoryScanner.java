@@ -2,7 +2,9 @@ package io.rigpool.worker.models;
 
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gguf.GgufModel;
+import io.rigpool.gguf.TensorInfo;
 import io.rigpool.proto.v1.LocalModel;
+import io.rigpool.worker.runner.LoadProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +70,7 @@ public final class ModelDirectoryScanner {
         for (long bytes : gguf.layerBytes()) {
             description.addLayerBytes(bytes);
         }
-        return new LocalModelFile(file, description.build());
+        return new LocalModelFile(file, description.build(), LoadProgress.steps(gguf.tensors().stream()
+                .mapToLong(TensorInfo::byteSize).toArray()));
     }
 }

@@ -10,9 +10,11 @@ import io.rigpool.proto.v1.WorkerHello;
 import io.rigpool.proto.v1.WorkerLeaving;
 import io.rigpool.proto.v1.WorkerMessage;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -34,6 +36,7 @@ public final class PlannerLink implements AutoCloseable {
     private final Backoff backoff;
     private final Duration defaultHeartbeatInterval;
 
+    private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
     private Session session;
     private ScheduledFuture<?> heartbeats;
     private boolean closed;
@@ -67,6 +70,23 @@ public final class PlannerLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a heartbeat now rather than at the next beat: something the planner plans with changed (free VRAM, the
+     * owner's pause or reserve, a model's state). Requests that come while one is queued share it.
+     */
+    public void heartbeatNow() {
+        if (heartbeatQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(() -> {
+                    heartbeatQueued.set(false);
+                    sendHeartbeat();
+                });
+            } catch (RejectedExecutionException e) {
+                heartbeatQueued.set(false);
+            }
+        }
+    }
+
     /** Tells the planner this worker leaves, and ends the stream. */
     @Override
     public synchronized void close() {
@@ -81,7 +101,10 @@ public final class PlannerLink implements AutoCloseable {
         connected = false;
     }
 
-    /** Opens a new stream unless one is open. The hello is built first: it may run nvidia-smi, which takes time. */
+    /**
+     * Opens a new stream unless one is open: the hello, then at once a heartbeat, so that the planner knows what
+     * runs here (and whether the owner paused) before it plans.
+     */
     private void open() {
         WorkerMessage greeting = WorkerMessage.newBuilder().setHello(hello.get()).build();
         synchronized (this) {
@@ -94,6 +117,7 @@ public final class PlannerLink implements AutoCloseable {
             next.send(greeting);
             scheduleHeartbeats(defaultHeartbeatInterval);
         }
+        sendHeartbeat();
     }
 
     private synchronized void welcomed(Session from, Duration interval) {

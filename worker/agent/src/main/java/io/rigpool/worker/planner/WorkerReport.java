@@ -3,67 +3,75 @@ package io.rigpool.worker.planner;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.WorkerHello;
-import io.rigpool.worker.gpu.GpuDiscovery;
+import io.rigpool.worker.gpu.GpuMonitor;
 import io.rigpool.worker.gpu.HostResources;
 import io.rigpool.worker.models.LocalModelFile;
+import io.rigpool.worker.owner.OwnerControls;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.function.ToIntFunction;
 
 /** What this worker tells the planner about itself: the hello once per stream, and each heartbeat. */
 public final class WorkerReport {
 
-    private final String nodeId;
-    private final String hostname;
-    private final String clusterToken;
-    private final String version;
-    private final boolean gpuOffloadSupported;
-    private final GpuDiscovery gpus;
+    /** Who this worker is; fixed for its life. */
+    public record Identity(String nodeId, String hostname, String clusterToken, String version,
+            boolean gpuOffloadSupported, double cpuBandwidthGbps) {
+    }
+
+    /** What the job side knows about each loaded model. */
+    public record JobFigures(ToIntFunction<String> busySlots, ToDoubleFunction<String> decodeTps) {
+    }
+
+    private final Identity identity;
+    private final GpuMonitor gpus;
     private final List<LocalModelFile> models;
     private final Supplier<List<LoadedModel>> loaded;
-    private final ToIntFunction<String> busySlots;
+    private final JobFigures jobs;
+    private final OwnerControls owner;
 
     /**
-     * @param gpuOffloadSupported whether runners use a native library with a GPU backend (the bundled one has none;
-     *                            each runner's load report then says what really went to the GPU)
-     * @param loaded    the models as the runner supervision sees them
-     * @param busySlots jobs running now, per model id
+     * @param loaded the models as the runner supervision sees them
      */
-    public WorkerReport(String nodeId, String hostname, String clusterToken, String version,
-            boolean gpuOffloadSupported, GpuDiscovery gpus, List<LocalModelFile> models,
-            Supplier<List<LoadedModel>> loaded, ToIntFunction<String> busySlots) {
-        this.gpuOffloadSupported = gpuOffloadSupported;
-        this.nodeId = nodeId;
-        this.hostname = hostname;
-        this.clusterToken = clusterToken;
-        this.version = version;
+    public WorkerReport(Identity identity, GpuMonitor gpus, List<LocalModelFile> models,
+            Supplier<List<LoadedModel>> loaded, JobFigures jobs, OwnerControls owner) {
+        this.identity = identity;
         this.gpus = gpus;
         this.models = List.copyOf(models);
         this.loaded = loaded;
-        this.busySlots = busySlots;
+        this.jobs = jobs;
+        this.owner = owner;
     }
 
     public WorkerHello hello() {
         WorkerHello.Builder hello = WorkerHello.newBuilder()
-                .setNodeId(nodeId)
-                .setHostname(hostname)
-                .setClusterToken(clusterToken)
-                .addAllGpus(gpus.discover())
+                .setNodeId(identity.nodeId())
+                .setHostname(identity.hostname())
+                .setClusterToken(identity.clusterToken())
+                .addAllGpus(gpus.report())
                 .setRamTotalBytes(HostResources.ramTotalBytes())
                 .setRamFreeBytes(HostResources.ramFreeBytes())
                 .setCpuThreads(HostResources.cpuThreads())
-                .setWorkerVersion(version)
-                .setGpuOffloadSupported(gpuOffloadSupported);
+                .setCpuBandwidthGbps(identity.cpuBandwidthGbps())
+                .setWorkerVersion(identity.version())
+                .setGpuOffloadSupported(identity.gpuOffloadSupported())
+                .setOwnerReserveBytes(owner.state().reserveBytes());
         models.forEach(m -> hello.addModels(m.description()));
         return hello.build();
     }
 
     public Heartbeat heartbeat() {
+        OwnerControls.State ownerState = owner.state();
         Heartbeat.Builder beat = Heartbeat.newBuilder()
-                .addAllGpus(gpus.discover())
-                .setRamFreeBytes(HostResources.ramFreeBytes());
+                .addAllGpus(gpus.report())
+                .setRamFreeBytes(HostResources.ramFreeBytes())
+                .setPaused(ownerState.paused())
+                .setOwnerReserveBytes(ownerState.reserveBytes());
         for (LoadedModel model : loaded.get()) {
-            beat.addLoaded(model.toBuilder().setSlotsBusy(busySlots.applyAsInt(model.getModelId())));
+            beat.addLoaded(model.toBuilder()
+                    .setSlotsBusy(jobs.busySlots().applyAsInt(model.getModelId()))
+                    .setDecodeTps(jobs.decodeTps().applyAsDouble(model.getModelId())));
         }
         return beat.build();
     }

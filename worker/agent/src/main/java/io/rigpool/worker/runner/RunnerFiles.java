@@ -1,6 +1,8 @@
 package io.rigpool.worker.runner;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,8 @@ import java.util.stream.Stream;
 
 /** The directory of one runner process and the files in it. */
 public record RunnerFiles(Path dir) {
+
+    private static final int TAIL_BYTES = 64 * 1024;
 
     public Path nativeDir() {
         return dir.resolve("native");
@@ -52,9 +56,34 @@ public record RunnerFiles(Path dir) {
 
     /** The last lines of the runner's output, for a crash report. */
     List<String> tail(int lines) {
-        try {
-            List<String> all = new String(Files.readAllBytes(output()), StandardCharsets.UTF_8).lines().toList();
+        return tail(output(), lines);
+    }
+
+    /** The last lines of a file, reading at most its last {@value #TAIL_BYTES} bytes: llama.log keeps growing. */
+    static List<String> tail(Path file, int lines) {
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            long size = channel.size();
+            int length = (int) Math.min(size, TAIL_BYTES);
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            channel.position(size - length);
+            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                // read until full
+            }
+            List<String> all = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8).lines()
+                    .toList();
+            if (length < size && !all.isEmpty()) {
+                all = all.subList(1, all.size());
+            }
             return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** Every line of a file written so far; empty when it is not there yet. */
+    static List<String> lines(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -22,6 +22,13 @@ public final class RunnerLauncher {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration DESCRIBE_DEADLINE = Duration.ofSeconds(30);
     private static final int OUTPUT_LINES_IN_ERRORS = 15;
+    /** How often the load progress is read from llama.cpp's log while a model loads. */
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(250);
+
+    /** Told how far a load is, between 0 and 1, while it runs. */
+    public interface Progress {
+        void loaded(float fraction);
+    }
 
     private final RunnerCommand command;
     private final Path workDir;
@@ -39,6 +46,17 @@ public final class RunnerLauncher {
      * @throws RunnerStartException with the runner's own reason when it could not load the model
      */
     public RunnerProcess start(RunnerSpec spec) throws RunnerStartException, InterruptedException {
+        return start(spec, 1, fraction -> { });
+    }
+
+    /**
+     * As {@link #start(RunnerSpec)}, reporting the load's progress as it goes.
+     *
+     * @param loadSteps the progress marks llama.cpp will log for this model ({@link LoadProgress#steps})
+     */
+    public RunnerProcess start(RunnerSpec spec, int loadSteps, Progress progress)
+            throws RunnerStartException, InterruptedException {
+        long startedAt = System.currentTimeMillis();
         RunnerFiles files;
         Process process;
         try {
@@ -54,13 +72,14 @@ public final class RunnerLauncher {
         LOG.infof("started runner for %s (pid %d, %d GPU layers, context %d, %d slots)", spec.modelId(),
                 process.pid(), spec.gpuLayers(), spec.ctxSize(), spec.slots());
         try {
-            int port = awaitPort(spec, process, files);
+            int port = awaitPort(spec, process, files, loadSteps, progress);
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
                     InsecureChannelCredentials.create()).build();
             RunnerLoadReport report = RunnerGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(DESCRIBE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                     .describe(DescribeRequest.getDefaultInstance());
-            return new RunnerProcess(spec, process, files, channel, report);
+            progress.loaded(1f);
+            return new RunnerProcess(spec, process, files, channel, report, startedAt, System.currentTimeMillis());
         } catch (RunnerStartException | InterruptedException | RuntimeException e) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -69,10 +88,15 @@ public final class RunnerLauncher {
         }
     }
 
-    private int awaitPort(RunnerSpec spec, Process process, RunnerFiles files)
+    private int awaitPort(RunnerSpec spec, Process process, RunnerFiles files, int loadSteps, Progress progress)
             throws RunnerStartException, InterruptedException {
         long deadline = System.nanoTime() + startTimeout.toNanos();
+        long nextProgress = System.nanoTime();
         while (System.nanoTime() < deadline) {
+            if (System.nanoTime() - nextProgress >= 0) {
+                progress.loaded(LoadProgress.of(RunnerFiles.lines(files.llamaLog()), loadSteps));
+                nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
+            }
             var port = files.read(files.portFile());
             if (port.isPresent()) {
                 try {

@@ -4,6 +4,7 @@ import io.grpc.ManagedChannel;
 import io.rigpool.proto.v1.RunnerGrpc;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,14 +20,28 @@ public final class RunnerProcess {
     private final RunnerFiles files;
     private final ManagedChannel channel;
     private final RunnerLoadReport report;
+    private final long loadStartedAtMs;
+    private final long readyAtMs;
 
     RunnerProcess(RunnerSpec spec, Process process, RunnerFiles files, ManagedChannel channel,
-            RunnerLoadReport report) {
+            RunnerLoadReport report, long loadStartedAtMs, long readyAtMs) {
         this.spec = spec;
         this.process = process;
         this.files = files;
         this.channel = channel;
         this.report = report;
+        this.loadStartedAtMs = loadStartedAtMs;
+        this.readyAtMs = readyAtMs;
+    }
+
+    /** Wall-clock time (epoch ms) the process was started. */
+    public long loadStartedAtMs() {
+        return loadStartedAtMs;
+    }
+
+    /** Wall-clock time (epoch ms) the model was loaded and served. */
+    public long readyAtMs() {
+        return readyAtMs;
     }
 
     public RunnerSpec spec() {
@@ -67,9 +82,15 @@ public final class RunnerProcess {
         return files;
     }
 
-    /** The last lines the runner wrote, for a crash report. */
+    /**
+     * The last lines the runner wrote, for a crash report: its own output (the JVM's messages, llama.cpp's
+     * stderr), then llama.cpp's log, each line marked with where it comes from.
+     */
     public List<String> lastOutputLines(int lines) {
-        return files.tail(lines);
+        List<String> out = new ArrayList<>();
+        files.tail(lines).forEach(line -> out.add("runner: " + line));
+        RunnerFiles.tail(files.llamaLog(), lines).forEach(line -> out.add("llama.cpp: " + line));
+        return out;
     }
 
     /**

@@ -18,7 +18,8 @@ class JobUpdatesTest {
         Finished finished = Finished.newBuilder().setFinishReason("length").setPromptTokens(51)
                 .setCompletionTokens(21).setPromptEvalMs(15).setDecodeMs(200).build();
 
-        JobUpdate update = JobUpdates.finished(job, "node-a", "hello world", finished, 1_250, 1_500);
+        JobUpdate update = JobUpdates.finished(job, "node-a", "hello world", finished,
+                new JobUpdates.Times(1_250, 1_500, 200));
 
         assertEquals(JobState.JOB_STATE_SUCCEEDED, update.getState());
         assertEquals("hello world", update.getText());
@@ -26,6 +27,7 @@ class JobUpdatesTest {
         assertEquals(51, update.getUsage().getPromptTokens());
         assertEquals(21, update.getUsage().getCompletionTokens());
         assertEquals(250, update.getTimings().getQueueWaitMs(), "from submission to the runner");
+        assertEquals(200, update.getTimings().getLoadMs(), "of which waiting for the model to load");
         assertEquals(100.0, update.getTimings().getDecodeTps(), 1e-9, "20 tokens after the first in 200 ms");
         assertEquals("node-a", update.getNodeId());
         assertEquals(1_500, update.getAtMs());
@@ -35,7 +37,7 @@ class JobUpdatesTest {
     void aCancelledGenerationIsACancelledJob() {
         Finished finished = Finished.newBuilder().setFinishReason("cancelled").setCompletionTokens(1).build();
 
-        JobUpdate update = JobUpdates.finished(job, "n", "a", finished, 2_000, 2_000);
+        JobUpdate update = JobUpdates.finished(job, "n", "a", finished, new JobUpdates.Times(2_000, 2_000, 0));
 
         assertEquals(JobState.JOB_STATE_CANCELLED, update.getState());
         assertEquals(0.0, update.getTimings().getDecodeTps(), "one token has no decode speed");
@@ -45,7 +47,8 @@ class JobUpdatesTest {
     void aJobWithoutSubmissionTimeHasNoQueueWait() {
         JobRequest unstamped = job.toBuilder().clearSubmittedAtMs().build();
 
-        JobUpdate update = JobUpdates.finished(unstamped, "n", "a", Finished.getDefaultInstance(), 5_000, 5_000);
+        JobUpdate update = JobUpdates.finished(unstamped, "n", "a", Finished.getDefaultInstance(),
+                new JobUpdates.Times(5_000, 5_000, 0));
 
         assertEquals(0, update.getTimings().getQueueWaitMs());
     }

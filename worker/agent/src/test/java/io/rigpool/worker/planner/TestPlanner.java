@@ -8,6 +8,7 @@ import io.rigpool.proto.v1.AssignmentSet;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.PlannerGrpc;
 import io.rigpool.proto.v1.PlannerMessage;
+import io.rigpool.proto.v1.RunnerEvent;
 import io.rigpool.proto.v1.Welcome;
 import io.rigpool.proto.v1.WorkerHello;
 import io.rigpool.proto.v1.WorkerMessage;
@@ -26,6 +27,8 @@ public final class TestPlanner implements AutoCloseable {
 
     public final List<WorkerHello> hellos = new CopyOnWriteArrayList<>();
     public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+    /** When each heartbeat arrived (System.nanoTime), in the order of {@link #heartbeats}. */
+    public final List<Long> heartbeatArrivals = new CopyOnWriteArrayList<>();
     public final List<WorkerMessage> others = new CopyOnWriteArrayList<>();
     private final Function<WorkerHello, AssignmentSet> plan;
     private final int heartbeatIntervalMs;
@@ -45,6 +48,11 @@ public final class TestPlanner implements AutoCloseable {
                 .start();
         port = server.getPort();
         return port;
+    }
+
+    /** Runner events (loaded, crashed) the worker sent, oldest first. */
+    public List<RunnerEvent> runnerEvents() {
+        return others.stream().filter(WorkerMessage::hasRunnerEvent).map(WorkerMessage::getRunnerEvent).toList();
     }
 
     public synchronized int port() {
@@ -80,7 +88,10 @@ public final class TestPlanner implements AutoCloseable {
                                         .setAssignments(plan.apply(message.getHello())).build());
                             }
                         }
-                        case HEARTBEAT -> heartbeats.add(message.getHeartbeat());
+                        case HEARTBEAT -> {
+                            heartbeatArrivals.add(System.nanoTime());
+                            heartbeats.add(message.getHeartbeat());
+                        }
                         default -> others.add(message);
                     }
                 }

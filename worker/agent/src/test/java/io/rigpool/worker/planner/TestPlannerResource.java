@@ -10,12 +10,15 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Starts a {@link TestPlanner} before the worker app and points the worker at it. Every model in a hello is
- * assigned to that worker, on the CPU, with a 2048-token context in 2 slots. The test gets the planner in a field
- * annotated {@link InjectPlanner}.
+ * assigned to that worker, on the CPU, with a 2048-token context in 2 slots. The planner asks for a heartbeat only
+ * every 20 s, so that whatever the tests see sooner was sent at once by the worker. The worker reads its GPU from a
+ * file the tests can rewrite ({@code rigpool.worker.gpus-file}) and pauses while its pause file exists. Tests get the planner
+ * in a field annotated {@link InjectPlanner}.
  */
 public class TestPlannerResource implements QuarkusTestResourceLifecycleManager {
 
@@ -27,6 +30,9 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
 
     public static final int CONTEXT = 2048;
     public static final int SLOTS = 2;
+    public static final int HEARTBEAT_INTERVAL_MS = 20_000;
+    /** What the worker's GPU file says at start: one RTX 3060 with 11 GiB free. */
+    public static final String FIRST_GPUS = "NVIDIA GeForce RTX 3060:12GiB:11GiB";
 
     private TestPlanner planner;
 
@@ -37,15 +43,22 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
             hello.getModelsList().forEach(m -> set.addAssignments(Assignment.newBuilder().setModelId(m.getModelId())
                     .setNGpuLayers(0).setNCtx(CONTEXT).setParallelSlots(SLOTS).setReason("test plan")));
             return set.build();
-        }, 300);
+        }, HEARTBEAT_INTERVAL_MS);
         try {
             int port = planner.start(0);
-            return Map.of(
-                    "quarkus.grpc.clients.planner.host", "127.0.0.1",
-                    "quarkus.grpc.clients.planner.port", Integer.toString(port),
+            Path dir = Files.createTempDirectory("rigpool-worker-test");
+            Path gpus = Files.writeString(dir.resolve("gpus"), FIRST_GPUS);
+            Path pause = dir.resolve("pause");
+            return Map.ofEntries(
+                    Map.entry("quarkus.grpc.clients.planner.host", "127.0.0.1"),
+                    Map.entry("quarkus.grpc.clients.planner.port", Integer.toString(port)),
                     // In the test profile Quarkus gRPC clients dial test-port (default 9001), not port.
-                    "quarkus.grpc.clients.planner.test-port", Integer.toString(port),
-                    "rigpool.worker.demo-model-dir", Files.createTempDirectory("rigpool-worker-demo").toString());
+                    Map.entry("quarkus.grpc.clients.planner.test-port", Integer.toString(port)),
+                    Map.entry("rigpool.worker.demo-model-dir", dir.resolve("models").toString()),
+                    Map.entry("rigpool.worker.nvidia-smi", dir.resolve("no-nvidia-smi").toString()),
+                    Map.entry("rigpool.worker.gpus-file", gpus.toString()),
+                    Map.entry("rigpool.worker.owner.pause-file", pause.toString()),
+                    Map.entry("rigpool.worker.runner.restart-min", "200ms"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

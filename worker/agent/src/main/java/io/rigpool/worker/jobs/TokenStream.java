@@ -1,0 +1,78 @@
+package io.rigpool.worker.jobs;
+
+import io.rigpool.proto.v1.TokenChunk;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One job's text on its way to {@code rigpool.tokens}: pieces are gathered into chunks so that Kafka gets a
+ * record per batch, not per token, and no piece waits longer than the flush delay. The first piece of a batch
+ * starts the timer; the batch leaves when it fires; the end of the job sends what is left as the last chunk
+ * ({@code last = true}, possibly empty). Chunks are numbered 0, 1, 2, ... in the order they leave.
+ */
+public final class TokenStream {
+
+    /** Runs a task after a delay; a scheduled executor in the worker, a hand-driven clock in tests. */
+    public interface Timer {
+        void after(Duration delay, Runnable task);
+    }
+
+    private final String jobId;
+    private final Duration flushDelay;
+    private final Timer timer;
+    private final Consumer<TokenChunk> sink;
+    private final StringBuilder pending = new StringBuilder();
+    private boolean flushScheduled;
+    private boolean ended;
+    private int seq;
+
+    /** @param sink sends a chunk; called in chunk order, under this stream's lock, so sends keep that order */
+    TokenStream(String jobId, Duration flushDelay, Timer timer, Consumer<TokenChunk> sink) {
+        this.jobId = jobId;
+        this.flushDelay = flushDelay;
+        this.timer = timer;
+        this.sink = sink;
+    }
+
+    synchronized void add(String text) {
+        if (ended || text.isEmpty()) {
+            return;
+        }
+        pending.append(text);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            timer.after(flushDelay, this::flushDue);
+        }
+    }
+
+    /** The job ended with a result: sends the rest as the last chunk. */
+    synchronized void finish() {
+        if (!ended) {
+            ended = true;
+            send(true);
+        }
+    }
+
+    /** The job was handed back: it will be streamed again from the start wherever it runs next. */
+    synchronized void abandon() {
+        ended = true;
+    }
+
+    /** Chunks sent so far. */
+    synchronized int chunks() {
+        return seq;
+    }
+
+    private synchronized void flushDue() {
+        flushScheduled = false;
+        if (!ended && pending.length() > 0) {
+            send(false);
+        }
+    }
+
+    private void send(boolean last) {
+        sink.accept(TokenChunk.newBuilder().setJobId(jobId).setSeq(seq++).setText(pending.toString()).setLast(last)
+                .build());
+        pending.setLength(0);
+    }
+}

@@ -1,0 +1,122 @@
+package io.rigpool.worker.owner;
+
+import io.rigpool.worker.WorkerLifecycle;
+import io.rigpool.worker.gpu.ByteSizes;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.Supplier;
+
+/**
+ * The owner's switches on the worker's own HTTP port, answered only to this PC itself (loopback): anyone else on
+ * the network gets 403. {@code POST /api/owner/pause}, {@code POST /api/owner/resume},
+ * {@code PUT /api/owner/reserve} with {@code {"reserve": "2GiB"}}, {@code GET /api/owner}.
+ */
+@Path("/api/owner")
+@Produces(MediaType.APPLICATION_JSON)
+public class OwnerResource {
+
+    /** What the owner has set. */
+    public record OwnerView(boolean paused, String pausedBy, long reserveBytes) {
+
+        static OwnerView of(OwnerControls.State s) {
+            return new OwnerView(s.paused(), s.pausedBy(), s.reserveBytes());
+        }
+    }
+
+    /** The body of {@code PUT /api/owner/reserve}. */
+    public record ReserveRequest(String reserve) {
+    }
+
+    /** An error answer, naming the field at fault. */
+    public record ErrorView(Error error) {
+
+        /** The error itself. */
+        public record Error(String type, String message, String field) {
+        }
+    }
+
+    @Inject
+    WorkerLifecycle lifecycle;
+
+    @Context
+    HttpServerRequest request;
+
+    @GET
+    public Response get() {
+        return local(() -> Response.ok(OwnerView.of(controls().state())).build());
+    }
+
+    @POST
+    @Path("pause")
+    public Response pause() {
+        return local(() -> {
+            controls().pause();
+            return Response.ok(OwnerView.of(controls().state())).build();
+        });
+    }
+
+    @POST
+    @Path("resume")
+    public Response resume() {
+        return local(() -> {
+            controls().resume();
+            return Response.ok(OwnerView.of(controls().state())).build();
+        });
+    }
+
+    @PUT
+    @Path("reserve")
+    public Response reserve(ReserveRequest body) {
+        return local(() -> {
+            if (body == null || body.reserve() == null) {
+                return badRequest("reserve", "reserve: give a size such as \"2GiB\" or \"0\"");
+            }
+            long bytes;
+            try {
+                bytes = ByteSizes.parse(body.reserve());
+            } catch (IllegalArgumentException e) {
+                return badRequest("reserve", "reserve: " + e.getMessage());
+            }
+            controls().reserve(bytes);
+            return Response.ok(OwnerView.of(controls().state())).build();
+        });
+    }
+
+    private OwnerControls controls() {
+        return lifecycle.node().owner();
+    }
+
+    private Response local(Supplier<Response> action) {
+        if (!fromThisPc()) {
+            return Response.status(Response.Status.FORBIDDEN).entity(new ErrorView(new ErrorView.Error(
+                    "forbidden", "the owner controls answer only to this PC (loopback)", null))).build();
+        }
+        return action.get();
+    }
+
+    private boolean fromThisPc() {
+        if (request == null || request.remoteAddress() == null) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(request.remoteAddress().host()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static Response badRequest(String field, String message) {
+        return Response.status(Response.Status.BAD_REQUEST)
+                .entity(new ErrorView(new ErrorView.Error("invalid_request", message, field))).build();
+    }
+}

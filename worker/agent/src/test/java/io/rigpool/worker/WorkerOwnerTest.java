@@ -1,0 +1,142 @@
+package io.rigpool.worker;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.proto.v1.Heartbeat;
+import io.rigpool.proto.v1.JobRequest;
+import io.rigpool.proto.v1.JobState;
+import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.worker.planner.TestPlanner;
+import io.rigpool.worker.planner.TestPlannerResource;
+import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker as a good citizen on somebody's PC: the owner's game taking VRAM reaches the planner within 2 s, and
+ * the owner's reserve and pause switch take effect at once. The planner here asks for a heartbeat only every 20 s,
+ * so anything it hears sooner the worker sent on its own.
+ */
+@QuarkusTest
+class WorkerOwnerTest {
+
+    private static final long GIB = 1L << 30;
+    private static final Duration PROMPTLY = Duration.ofSeconds(2);
+
+    @InjectPlanner
+    TestPlanner planner;
+
+    @Inject
+    WorkerLifecycle worker;
+
+    @Inject
+    WorkerConfig config;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void aVramDropReachesThePlannerWithinTwoSeconds() throws Exception {
+        WorkerTests.awaitReady(planner, worker);
+        Path gpus = config.gpusFile().orElseThrow();
+        int before = planner.heartbeats.size();
+        try {
+            long changedAt = System.nanoTime();
+            WorkerTests.writeAtomically(gpus, "NVIDIA GeForce RTX 3060:12GiB:3GiB");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> WorkerTests.heartbeatMatching(planner, before,
+                    h -> h.getGpusCount() == 1 && h.getGpus(0).getFreeBytes() == 3 * GIB) >= 0);
+            int seen = WorkerTests.heartbeatMatching(planner, before, h -> h.getGpus(0).getFreeBytes() == 3 * GIB);
+            long tookMs = (planner.heartbeatArrivals.get(seen) - changedAt) / 1_000_000;
+            assertTrue(tookMs < PROMPTLY.toMillis(), "the planner heard of the game after " + tookMs + " ms");
+        } finally {
+            WorkerTests.writeAtomically(gpus, TestPlannerResource.FIRST_GPUS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> WorkerTests.lastHeartbeat(planner)
+                    .map(h -> h.getGpus(0).getFreeBytes() == 11 * GIB).orElse(false));
+        }
+    }
+
+    @Test
+    void theOwnerReserveReachesThePlannerAtOnceAndABadOneIsRefused() {
+        WorkerTests.awaitReady(planner, worker);
+        int before = planner.heartbeats.size();
+        try {
+            given().contentType("application/json").body("{\"reserve\": \"2GiB\"}").put("/api/owner/reserve")
+                    .then().statusCode(200).body("reserve_bytes", equalTo(2 * GIB));
+
+            await().atMost(PROMPTLY).until(() -> WorkerTests.heartbeatMatching(planner, before,
+                    h -> h.getOwnerReserveBytes() == 2 * GIB) >= 0);
+            given().contentType("application/json").body("{\"reserve\": \"lots\"}").put("/api/owner/reserve")
+                    .then().statusCode(400)
+                    .body("error.field", equalTo("reserve"))
+                    .body("error.message", equalTo("reserve: 'lots' is not a size such as 8GiB or 9000MiB"));
+            assertEquals(2 * GIB, worker.node().owner().state().reserveBytes(), "nothing changed by a bad request");
+        } finally {
+            given().contentType("application/json").body("{\"reserve\": \"0\"}").put("/api/owner/reserve")
+                    .then().statusCode(200);
+        }
+    }
+
+    @Test
+    void pausingFinishesTheRunningJobThenUnloadsAndTakesNoJobsUntilResumed() throws Exception {
+        WorkerTests.awaitReady(planner, worker);
+        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        long pid = worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid();
+        JobRequest running = WorkerKafka.job("running when paused", 400, "Tell me a long story");
+        kafka.publish(List.of(running));
+        await().atMost(WorkerKafka.DEADLINE).until(() -> kafka.running(running.getJobId()));
+        int before = planner.heartbeats.size();
+        try {
+            given().post("/api/owner/pause").then().statusCode(200).body("paused", equalTo(true));
+
+            await().atMost(PROMPTLY).until(() -> WorkerTests.heartbeatMatching(planner, before,
+                    Heartbeat::getPaused) >= 0);
+            JobUpdate end = kafka.awaitTerminal(running.getJobId());
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, end.getState(), "the running job finished: " + end);
+            assertEquals(400, end.getUsage().getCompletionTokens());
+            await().atMost(WorkerKafka.DEADLINE).until(() -> worker.node().supervisor().status().isEmpty()
+                    && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+            JobRequest waiting = WorkerKafka.job("sent while paused", 8, "Hello?");
+            kafka.publish(List.of(waiting));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> kafka.updates(waiting.getJobId()).isEmpty());
+
+            given().post("/api/owner/resume").then().statusCode(200).body("paused", equalTo(false));
+            WorkerTests.awaitReady(planner, worker);
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, kafka.awaitTerminal(waiting.getJobId()).getState());
+        } finally {
+            worker.node().owner().resume();
+        }
+    }
+
+    @Test
+    void thePauseFilePausesWhileItExists() throws Exception {
+        WorkerTests.awaitReady(planner, worker);
+        Path pauseFile = config.owner().pauseFile().orElseThrow();
+        int before = planner.heartbeats.size();
+        try {
+            Files.writeString(pauseFile, "playing");
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> WorkerTests.heartbeatMatching(planner, before,
+                    h -> h.getPaused() && h.getLoadedCount() == 0) >= 0);
+            assertTrue(worker.node().owner().state().pausedBy().startsWith("file "));
+            given().post("/api/owner/resume").then().statusCode(200).body("paused", equalTo(true));
+        } finally {
+            Files.deleteIfExists(pauseFile);
+        }
+        WorkerTests.awaitReady(planner, worker);
+        assertFalse(worker.node().owner().state().paused());
+    }
+}

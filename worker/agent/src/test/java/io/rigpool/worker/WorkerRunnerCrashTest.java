@@ -1,0 +1,69 @@
+package io.rigpool.worker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.common.topics.Topics;
+import io.rigpool.proto.v1.JobRequest;
+import io.rigpool.proto.v1.JobState;
+import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.proto.v1.RunnerCrash;
+import io.rigpool.proto.v1.RunnerEvent;
+import io.rigpool.worker.jobs.JobConsumer;
+import io.rigpool.worker.planner.TestPlanner;
+import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** A runner that dies mid-job: the crash is reported, the runner restarted, the job delivered again and done. */
+@QuarkusTest
+class WorkerRunnerCrashTest {
+
+    @InjectPlanner
+    TestPlanner planner;
+
+    @Inject
+    WorkerLifecycle worker;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void aRunnerKilledMidJobIsReportedRestartedAndTheJobCompletesOnRedelivery() throws Exception {
+        WorkerTests.awaitReady(planner, worker);
+        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        long pid = worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid();
+        JobRequest job = WorkerKafka.job("killed mid-job", 600, "Tell me a long story");
+        kafka.publish(List.of(job));
+        await().atMost(WorkerKafka.DEADLINE).until(() -> !kafka.tokens(job.getJobId()).isEmpty());
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        await().atMost(WorkerKafka.DEADLINE).until(() -> crash().isPresent());
+        RunnerCrash crash = crash().orElseThrow();
+        assertEquals(137, crash.getExitCode(), "SIGKILL");
+        assertEquals(1, crash.getJobsInFlight());
+        assertFalse(crash.getLastLogLinesList().isEmpty());
+        JobUpdate end = kafka.awaitTerminal(job.getJobId());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, end.getState(), end::toString);
+        assertEquals(600, end.getUsage().getCompletionTokens());
+        assertEquals(2, kafka.updates(job.getJobId()).stream().filter(u -> u.getState() == JobState.JOB_STATE_RUNNING)
+                .count(), "ran twice: the first run left no result, the second did");
+        assertNotEquals(pid, worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid());
+        assertTrue(kafka.updates(job.getJobId()).stream().filter(u -> u.getState() != JobState.JOB_STATE_RUNNING)
+                .count() == 1, "one result only");
+        kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
+    }
+
+    private Optional<RunnerCrash> crash() {
+        return planner.runnerEvents().stream().filter(RunnerEvent::hasCrashed).map(RunnerEvent::getCrashed)
+                .findFirst();
+    }
+}

@@ -1,0 +1,236 @@
+package io.rigpool.worker.jobs;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rigpool.common.topics.Topics;
+import io.rigpool.gguf.tiny.TinyChatModel;
+import io.rigpool.infra.SharedInfrastructure;
+import io.rigpool.proto.v1.ChatMessage;
+import io.rigpool.proto.v1.JobRequest;
+import io.rigpool.proto.v1.JobState;
+import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.proto.v1.RunnerCrash;
+import io.rigpool.proto.v1.RunnerLoadReport;
+import io.rigpool.worker.runner.RunnerCommand;
+import io.rigpool.worker.runner.RunnerLauncher;
+import io.rigpool.worker.runner.RunnerProcess;
+import io.rigpool.worker.runner.RunnerSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job consumer's promises on the real Kafka and a real runner with two slots: a partition's offset never moves
+ * past an unfinished job when jobs end out of order, and a job still running when a drain runs out of time is
+ * handed back (no result, no commit) and done by the next consumer of the group.
+ */
+class JobConsumerTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final int SLOT_CONTEXT = 4096;
+
+    @TempDir
+    static Path temp;
+
+    private static String bootstrap;
+    private static RunnerProcess runner;
+    private static ResultPublisher publisher;
+    private static ScheduledExecutorService timer;
+    private static final Map<String, List<JobUpdate>> updates = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        bootstrap = SharedInfrastructure.get().kafkaBootstrapServers();
+        Path model = TinyChatModel.write(temp.resolve("tiny.gguf"), TinyChatModel.Spec.standard());
+        Path jar = Path.of(System.getProperty("rigpool.worker.runner.jar"));
+        RunnerLauncher launcher = new RunnerLauncher(new RunnerCommand(ProcessHandle.current().info().command()
+                .orElseThrow(), List.of("-Xmx128m"), jar, Optional.empty(), 2), temp.resolve("runners"),
+                Duration.ofMinutes(2));
+        runner = launcher.start(new RunnerSpec("consumer-test-" + UUID.randomUUID().toString().substring(0, 8),
+                model, 0, 2 * SLOT_CONTEXT, 2));
+        publisher = new ResultPublisher(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "consumer-test");
+        timer = Executors.newSingleThreadScheduledExecutor();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            try {
+                admin.createTopics(List.of(new NewTopic(Topics.RESULTS, Optional.empty(), Optional.empty()))).all()
+                        .get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // Another test made it already.
+            }
+        }
+        KafkaConsumer<String, byte[]> results = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap), new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        await().atMost(DEADLINE).until(() -> {
+            results.partitionsFor(Topics.RESULTS).forEach(p -> partitions.add(new TopicPartition(p.topic(),
+                    p.partition())));
+            return !partitions.isEmpty();
+        });
+        results.assign(partitions);
+        results.seekToEnd(partitions);
+        // Resolved now, so that nothing published from here on is missed; the reader thread owns it from here.
+        partitions.forEach(results::position);
+        Thread reader = new Thread(() -> readResults(results), "consumer-test-results");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (runner != null) {
+            runner.stop(Duration.ofSeconds(10));
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        timer.shutdownNow();
+    }
+
+    @Test
+    void aShortJobEndingBeforeALongerOneBeforeItIsNotCommittedPastTheLongerOne() throws Exception {
+        JobConsumers consumers = consumers(Duration.ofSeconds(30));
+        consumers.started(runner);
+        try {
+            JobRequest longJob = job("long", 3000);
+            JobRequest shortJob = job("short", 8);
+            long longOffset = publish(longJob);
+            long shortOffset = publish(shortJob);
+
+            await().atMost(DEADLINE).until(() -> terminal(shortJob.getJobId()) != null);
+            assertEquals(null, terminal(longJob.getJobId()), "the long job still runs");
+            assertTrue(committed() <= longOffset, "committed " + committed() + " while the job at " + longOffset
+                    + " runs; the short one at " + shortOffset + " ended first");
+
+            await().atMost(DEADLINE).until(() -> terminal(longJob.getJobId()) != null);
+            await().atMost(DEADLINE).until(() -> committed() == shortOffset + 1);
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, terminal(longJob.getJobId()).getState());
+        } finally {
+            consumers.drainAll(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aJobStillRunningWhenTheDrainRunsOutIsHandedBackAndDoneByTheNextConsumer() throws Exception {
+        JobConsumers first = consumers(Duration.ofMillis(300));
+        first.started(runner);
+        JobRequest job = job("handed back", 3500);
+        long offset = publish(job);
+        await().atMost(DEADLINE).until(() -> !updates.getOrDefault(job.getJobId(), List.of()).isEmpty());
+
+        first.drainAll(Duration.ofMillis(300));
+
+        assertEquals(null, terminal(job.getJobId()), "no result for a job handed back");
+        assertTrue(committed() <= offset, "not committed past it");
+        JobConsumers next = consumers(Duration.ofSeconds(30));
+        next.started(runner);
+        try {
+            await().atMost(DEADLINE).until(() -> terminal(job.getJobId()) != null);
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, terminal(job.getJobId()).getState());
+            assertEquals(3500, terminal(job.getJobId()).getUsage().getCompletionTokens());
+            assertEquals(2, updates.get(job.getJobId()).stream()
+                    .filter(u -> u.getState() == JobState.JOB_STATE_RUNNING).count(), "ran twice");
+            await().atMost(DEADLINE).until(() -> committed() == offset + 1);
+        } finally {
+            next.drainAll(Duration.ofSeconds(30));
+        }
+    }
+
+    private static JobConsumers consumers(Duration drainTimeout) {
+        JobExecution execution = new JobExecution(new JobExecution.Reporting("test-node", publisher,
+                Duration.ofSeconds(30), Duration.ofMillis(40), (d, t) -> timer.schedule(t, d.toMillis(),
+                        TimeUnit.MILLISECONDS)), Duration.ofMinutes(5), new RunningJobs(Duration.ofMinutes(1),
+                Clock.systemUTC()), Clock.systemUTC());
+        return new JobConsumers(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "test-node", execution,
+                Duration.ofMillis(200), drainTimeout, new JobConsumers.RunnerEvents() {
+                    @Override
+                    public void loaded(String modelId, RunnerLoadReport report) {
+                    }
+
+                    @Override
+                    public void crashed(String modelId, RunnerCrash crash) {
+                    }
+                });
+    }
+
+    private static String topic() {
+        return Topics.jobs(runner.spec().modelId());
+    }
+
+    private static JobRequest job(String name, int maxTokens) {
+        return JobRequest.newBuilder().setJobId(UUID.randomUUID() + "-" + name.replace(' ', '-'))
+                .setModel(runner.spec().modelId())
+                .addMessages(ChatMessage.newBuilder().setRole("user").setContent("Tell me about the rig"))
+                .setMaxTokens(maxTokens).setTemperature(0.7f).setHasSeed(true).setSeed(7).build();
+    }
+
+    /** Publishes to the topic's only partition; returns the job's offset. */
+    private static long publish(JobRequest job) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
+                new ByteArraySerializer())) {
+            return producer.send(new ProducerRecord<>(topic(), 0, job.getJobId(), job.toByteArray()))
+                    .get(30, TimeUnit.SECONDS).offset();
+        }
+    }
+
+    /** The group's committed offset of the partition; 0 when nothing is committed. */
+    private static long committed() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(JobConsumer.groupId(runner.spec().modelId()))
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(new TopicPartition(topic(), 0));
+            return offset == null ? 0 : offset.offset();
+        }
+    }
+
+    private static JobUpdate terminal(String jobId) {
+        return updates.getOrDefault(jobId, List.of()).stream().filter(u -> u.getState() != JobState.JOB_STATE_RUNNING)
+                .findFirst().orElse(null);
+    }
+
+    private static void readResults(KafkaConsumer<String, byte[]> consumer) {
+        try (consumer) {
+            while (true) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    updates.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>())
+                            .add(JobUpdate.parseFrom(r.value()));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.rigpool.worker.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RunningJobsTest {
+
+    private static final class MovableClock extends Clock {
+        long millis;
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+    }
+
+    private final MovableClock clock = new MovableClock();
+    private final RunningJobs jobs = new RunningJobs(Duration.ofMinutes(10), clock);
+
+    @Test
+    void aCancelReachesTheRunningJobAndStopsItsGenerationOnce() {
+        JobHandle handle = jobs.start("a");
+        AtomicInteger stops = new AtomicInteger();
+        handle.onStop(stops::incrementAndGet);
+
+        assertTrue(jobs.cancel("a"));
+        assertTrue(jobs.cancel("a"));
+
+        assertTrue(handle.cancelRequested());
+        assertEquals(1, stops.get());
+    }
+
+    @Test
+    void aCancelForAJobNotRunningYetIsRememberedForAWhile() {
+        assertFalse(jobs.cancel("later"));
+
+        clock.millis += Duration.ofMinutes(9).toMillis();
+        assertTrue(jobs.start("later").cancelRequested(), "it reached this worker after its cancel");
+
+        assertFalse(jobs.cancel("old"));
+        clock.millis += Duration.ofMinutes(11).toMillis();
+        assertFalse(jobs.start("old").cancelRequested(), "forgotten after the memory");
+    }
+
+    @Test
+    void aStopAskedForBeforeTheGenerationExistsIsAppliedWhenItDoes() {
+        JobHandle handle = jobs.start("b");
+        handle.abandon();
+        AtomicInteger stops = new AtomicInteger();
+
+        handle.onStop(stops::incrementAndGet);
+
+        assertEquals(1, stops.get());
+        assertTrue(handle.abandoned());
+        assertFalse(handle.cancelRequested(), "abandoned is not cancelled: the job is handed back, not ended");
+    }
+
+    @Test
+    void anEndedJobIsNoLongerFound() {
+        JobHandle handle = jobs.start("c");
+        jobs.end(handle);
+
+        assertFalse(jobs.cancel("c"));
+        assertEquals(0, jobs.all().size());
+    }
+}
