@@ -1,0 +1,249 @@
+package io.rigpool.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rigpool.common.topics.Topics;
+import io.rigpool.proto.v1.JobState;
+import io.rigpool.proto.v1.JobUpdate;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A worker never loses a job, with every part real (planner, gateway and two workers as their packaged apps,
+ * PostgreSQL, Kafka, runner processes with llama.cpp): a runner killed mid-job has the job delivered again and
+ * finished, and a worker stopped with SIGTERM finishes the job it is running before it exits and leaves the queued
+ * ones to whoever serves next. Each job is stored once. Whether the worker restarts its runner or the planner moves
+ * the model to the other worker is the planner's call; either way the job must be done.
+ */
+class WorkerResilienceIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration DEADLINE = Duration.ofMinutes(2);
+    /** About 4 s of the generated demo model on a 2-core machine: long enough to be caught running. */
+    private static final int LONG_JOB_TOKENS = 3000;
+
+    @TempDir
+    static Path dataDir;
+
+    private static LocalStack stack;
+    private static String model;
+
+    @BeforeAll
+    static void startStack() {
+        stack = new LocalStack(StackOptions.forTest(dataDir, 2)).start();
+        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aRunnerKilledMidJobHasTheJobDeliveredAgainFinishedAndStoredOnce() throws Exception {
+        Serving serving = awaitServing();
+        String id = submit(LONG_JOB_TOKENS, 1);
+        await("job " + id + " running", () -> status(id).equals("running"));
+
+        ProcessHandle.of(serving.runnerPid()).orElseThrow().destroyForcibly();
+
+        await("job " + id + " finished", () -> !status(id).equals("running") && !status(id).equals("queued"));
+        assertEquals("succeeded", status(id), () -> job(id).toString());
+        assertNotEquals(serving.runnerPid(), awaitServing().runnerPid(), "a new runner serves the model");
+        List<JobUpdate> updates = kafkaUpdates(id);
+        assertTrue(updates.stream().filter(u -> u.getState() == JobState.JOB_STATE_RUNNING).count() >= 2,
+                "delivered again: " + updates);
+        List<JobUpdate> terminal = updates.stream().filter(u -> u.getState() != JobState.JOB_STATE_RUNNING).toList();
+        assertEquals(1, terminal.size(), "the killed run left no result, the second one did: " + updates);
+        assertStoredOnce(List.of(id));
+        JsonNode stored = job(id);
+        assertEquals(terminal.get(0).getText(), stored.at("/result/text").asText());
+        assertEquals(LONG_JOB_TOKENS, stored.at("/usage/completion_tokens").asInt());
+    }
+
+    @Test
+    void sigtermFinishesTheRunningJobBeforeTheWorkerExitsAndLosesNone() throws Exception {
+        Serving serving = awaitServing();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(submit(LONG_JOB_TOKENS, 100 + i));
+        }
+        await("a job running", () -> ids.stream().anyMatch(id -> status(id).equals("running")));
+        String running = ids.stream().filter(id -> status(id).equals("running")).findFirst().orElseThrow();
+        ProcessHandle process = ProcessHandle.of(serving.worker().pid()).orElseThrow();
+
+        process.destroy();
+
+        await("the worker to exit", () -> !process.isAlive());
+        await("job " + running + " stored", () -> !status(running).equals("running"));
+        assertEquals("succeeded", status(running), "finished before the worker left: " + job(running));
+        assertTrue(serving.worker().tail(200).contains("stopped taking jobs"), serving.worker().tail(40));
+        try {
+            await("every job done by whoever serves next", () -> ids.stream().allMatch(id ->
+                    status(id).equals("succeeded")));
+        } finally {
+            serving.worker().start();
+        }
+        assertStoredOnce(ids);
+        for (String id : ids) {
+            List<JobUpdate> terminal = kafkaUpdates(id).stream()
+                    .filter(u -> u.getState() != JobState.JOB_STATE_RUNNING).toList();
+            assertEquals(1, terminal.size(), "one result for " + id + ": " + terminal);
+        }
+    }
+
+    /** A worker whose runner serves the model, and that runner's process id. */
+    private record Serving(ServiceProcess worker, long runnerPid) {
+    }
+
+    /** Waits until one of the workers serves the model (the planner places it on one of them). */
+    private static Serving awaitServing() {
+        Serving[] found = {null};
+        await("a worker serving the model", () -> {
+            for (ServiceProcess worker : stack.workers()) {
+                Optional<Long> runner = servingRunner(worker);
+                if (runner.isPresent()) {
+                    found[0] = new Serving(worker, runner.get());
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
+    }
+
+    /** The worker's runner process (a child JVM running the runner jar), when its model is loaded and ready. */
+    private static Optional<Long> servingRunner(ServiceProcess worker) {
+        if (!worker.alive()) {
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> runner = ProcessHandle.of(worker.pid()).orElseThrow().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("rigpool-runner.jar")).findFirst();
+        if (runner.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + worker.httpPort() + "/api/status")).build(), HttpResponse.BodyHandlers.ofString());
+            boolean ready = r.statusCode() == 200
+                    && "ready".equals(JSON.readTree(r.body()).at("/loaded/0/state").asText());
+            return ready ? Optional.of(runner.get().pid()) : Optional.empty();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String submit(int maxTokens, int seed) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model": "%s", "messages": [{"role": "user", "content": "Tell me a long story"}],
+                         "max_tokens": %d, "temperature": 0.5, "seed": %d}""".formatted(model, maxTokens, seed)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, r.statusCode(), r.body());
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    private static JsonNode job(String id) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs/"
+                    + id)).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String status(String id) {
+        return job(id).get("status").asText();
+    }
+
+    /** One row per job in PostgreSQL, finished once, as succeeded. */
+    private static void assertStoredOnce(List<String> ids) throws Exception {
+        var infra = stack.infrastructure();
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.databaseUser(),
+                infra.databasePassword()); PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded' AND finished_at IS NOT NULL)"
+                                + " FROM gateway.jobs WHERE id = ANY (?::uuid[])")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                assertEquals(ids.size(), rs.getInt(1), "one row per job");
+                assertEquals(ids.size(), rs.getInt(2), "every row finished once, as succeeded");
+            }
+        }
+    }
+
+    /** Every update of a job on rigpool.results, in the order Kafka holds them (one partition per job id). */
+    private static List<JobUpdate> kafkaUpdates(String jobId) throws Exception {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.infrastructure().kafkaBootstrapServers(), ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<JobUpdate> updates = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Set<TopicPartition> done = new HashSet<>();
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (done.size() < partitions.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (jobId.equals(r.key())) {
+                        updates.add(JobUpdate.parseFrom(r.value()));
+                    }
+                }
+                partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).forEach(done::add);
+            }
+        }
+        return updates;
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, () -> "no " + what + " within " + DEADLINE + "; worker logs:\n"
+                    + stack.workers().stream().map(w -> w.name() + ":\n" + w.tail(25)).toList());
+            ServiceProcess.pause(100);
+        }
+    }
+}
