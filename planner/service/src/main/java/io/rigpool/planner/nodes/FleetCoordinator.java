@@ -79,6 +79,7 @@ public class FleetCoordinator {
     private final DemandAwareOptimiser optimiser = new DemandAwareOptimiser();
     private final RunnerFeedback feedback;
     private final Map<String, Instant> failures = new HashMap<>();
+    private final PlanningRounds rounds = new PlanningRounds();
     private final List<Runnable> outbox = new ArrayList<>();
     private AdminRules rules = new AdminRules();
     private Map<String, DemandTracker.Demand> demand = Map.of();
@@ -128,6 +129,11 @@ public class FleetCoordinator {
 
     public FleetSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** Counts and times of the planning rounds, for the metrics. */
+    public PlanningRounds rounds() {
+        return rounds;
     }
 
     /** Runs an action on the fleet loop (admin changes); the future fails with the action's exception. */
@@ -289,9 +295,11 @@ public class FleetCoordinator {
         if (scope.all()) {
             lastFleetRound = now;
         }
+        long started = System.nanoTime();
         try {
             placement = optimiser.place(round.problem(nodes.values(), rules, demand, failures, scope, now));
         } catch (RuntimeException e) {
+            rounds.record(System.nanoTime() - started, false, true);
             LOG.errorf(e, "planning failed (%s); the plan in force stays", trigger);
             publishSnapshot();
             return;
@@ -313,6 +321,7 @@ public class FleetCoordinator {
                 node.target = target;
             }
         }
+        rounds.record(System.nanoTime() - started, changed, false);
         if (changed) {
             planVersion++;
             lastTrigger = trigger;
