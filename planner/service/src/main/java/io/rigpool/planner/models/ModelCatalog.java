@@ -1,6 +1,7 @@
 package io.rigpool.planner.models;
 
 import io.rigpool.planner.estimate.EstimatorSettings;
+import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.LoadParameters;
 import io.rigpool.planner.estimate.MemoryEstimator;
 import io.rigpool.planner.estimate.ModelGeometry;

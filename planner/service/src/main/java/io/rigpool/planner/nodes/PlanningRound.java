@@ -2,7 +2,7 @@ package io.rigpool.planner.nodes;
 
 import io.rigpool.planner.PlannerConfig;
 import io.rigpool.planner.demand.DemandTracker;
-import io.rigpool.planner.models.GeometryMapping;
+import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.placement.ChangeScope;
 import io.rigpool.planner.placement.CurrentInstance;

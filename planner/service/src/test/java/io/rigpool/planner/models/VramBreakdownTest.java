@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.planner.estimate.EstimatorSettings;
+import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ShapeGeometries;
 import io.rigpool.planner.placement.RunnerOption;
 import io.rigpool.proto.v1.BufferKind;
@@ -47,7 +48,7 @@ class VramBreakdownTest {
         var shape = RealModelShapes.byName("Llama-3.2-1B-Instruct-Q8_0");
         LocalModel model = LocalModel.newBuilder().setModelId("llama-1b").setFileName("llama-1b.gguf")
                 .setSizeBytes(shape.fileSize()).setArchitecture("llama").setBlockCount(16).setContextLength(131072)
-                .setGeometry(GeometryProtos.of(ShapeGeometries.of(shape))).build();
+                .setGeometry(GeometryMapping.toProto(ShapeGeometries.of(shape))).build();
         ModelCatalog catalog = new ModelCatalog(EstimatorSettings.defaults().withGpuRuntimeBytes(RUNTIME),
                 new Measurements());
         RunnerOption option = new RunnerOption(1, 4096);

@@ -16,8 +16,8 @@ import io.rigpool.common.topics.Topics;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import io.rigpool.infra.SharedInfrastructure;
+import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ShapeGeometries;
-import io.rigpool.planner.models.GeometryProtos;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
@@ -119,7 +119,7 @@ class PlannerReplanningTest {
         var shape = RealModelShapes.byName("Llama-3.2-1B-Instruct-Q8_0");
         LocalModel m = LocalModel.newBuilder().setModelId(modelId).setFileName(modelId + ".gguf")
                 .setSizeBytes(shape.fileSize()).setArchitecture("llama").setBlockCount(16).setContextLength(131072)
-                .setGeometry(GeometryProtos.of(ShapeGeometries.of(shape))).build();
+                .setGeometry(GeometryMapping.toProto(ShapeGeometries.of(shape))).build();
         try (FakeWorker w = new FakeWorker(base.getPort())) {
             w.send(FakeWorker.hello(node, token, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);

@@ -1,8 +1,11 @@
 package io.rigpool.worker.models;
 
 import io.rigpool.common.topics.Topics;
+import io.rigpool.gguf.GgufFormatException;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.TensorInfo;
+import io.rigpool.planner.estimate.GeometryMapping;
+import io.rigpool.planner.estimate.ModelGeometry;
 import io.rigpool.proto.v1.LocalModel;
 import io.rigpool.worker.runner.LoadProgress;
 import java.io.IOException;
@@ -18,7 +21,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Finds the GGUF models in a directory (not its subdirectories). Reads headers and tensor tables only, so a scan of
- * many gigabytes takes milliseconds. A file that cannot be read is logged with the reader's reason and skipped: one
+ * many gigabytes takes milliseconds. Each model's geometry goes to the planner, whose estimator sizes it from that. A file that cannot be read is logged with the reader's reason and skipped: one
  * broken download must not keep a PC from serving its other models.
  */
 public final class ModelDirectoryScanner {
@@ -69,6 +72,13 @@ public final class ModelDirectoryScanner {
                 .setNonLayerBytes(gguf.nonLayerBytes());
         for (long bytes : gguf.layerBytes()) {
             description.addLayerBytes(bytes);
+        }
+        try {
+            description.setGeometry(GeometryMapping.toProto(ModelGeometry.of(gguf)));
+        } catch (GgufFormatException e) {
+            // Still servable: llama.cpp may read what the estimator does not; the planner then sizes the model from
+            // its per-layer bytes alone.
+            LOG.warnf("model file %s: no geometry for the planner's estimator (%s)", file, e.getMessage());
         }
         return new LocalModelFile(file, description.build(), LoadProgress.steps(gguf.tensors().stream()
                 .mapToLong(TensorInfo::byteSize).toArray()));

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.tiny.TinyChatModel;
+import io.rigpool.planner.estimate.GeometryMapping;
+import io.rigpool.planner.estimate.LoadParameters;
+import io.rigpool.planner.estimate.MemoryEstimator;
+import io.rigpool.planner.estimate.ModelGeometry;
 import io.rigpool.proto.v1.LocalModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +46,11 @@ class ModelDirectoryScannerTest {
         long tensorBytes = gguf.tensors().stream().mapToLong(t -> t.byteSize()).sum();
         assertEquals(tensorBytes, description.getNonLayerBytes()
                 + description.getLayerBytesList().stream().mapToLong(Long::longValue).sum());
+        // The planner estimates this model from the geometry alone, exactly as if it had read the file.
+        assertTrue(GeometryMapping.present(description.getGeometry()));
+        LoadParameters load = LoadParameters.defaults(2048).withParallelSlots(2).withGpuLayers(2);
+        assertEquals(new MemoryEstimator().estimate(ModelGeometry.of(gguf), load),
+                new MemoryEstimator().estimate(GeometryMapping.fromProto(description.getGeometry()), load));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.rigpool.planner.models;
+package io.rigpool.planner.estimate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
-import io.rigpool.planner.estimate.LoadParameters;
-import io.rigpool.planner.estimate.MemoryEstimator;
-import io.rigpool.planner.estimate.ModelGeometry;
-import io.rigpool.planner.estimate.ShapeGeometries;
 import io.rigpool.proto.v1.TensorEntry;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +18,7 @@ class GeometryMappingTest {
     void everyRealShapeSurvivesTheTripThroughTheMessage() throws Exception {
         for (RealModelShape shape : RealModelShapes.all()) {
             ModelGeometry read = ShapeGeometries.of(shape);
-            io.rigpool.proto.v1.ModelGeometry message = GeometryProtos.of(read);
+            io.rigpool.proto.v1.ModelGeometry message = GeometryMapping.toProto(read);
             assertTrue(GeometryMapping.present(message));
             ModelGeometry rebuilt = GeometryMapping.fromProto(
                     io.rigpool.proto.v1.ModelGeometry.parseFrom(message.toByteArray()));
@@ -36,7 +32,7 @@ class GeometryMappingTest {
     @Test
     void oneValueStandsForEveryLayer() throws Exception {
         ModelGeometry read = ShapeGeometries.of(RealModelShapes.byName("Llama-3.2-1B-Instruct-Q8_0"));
-        io.rigpool.proto.v1.ModelGeometry compact = GeometryProtos.of(read).toBuilder().clearHeads().addHeads(32)
+        io.rigpool.proto.v1.ModelGeometry compact = GeometryMapping.toProto(read).toBuilder().clearHeads().addHeads(32)
                 .clearKvHeads().addKvHeads(8).clearFeedForward().addFeedForward(8192).build();
         ModelGeometry rebuilt = GeometryMapping.fromProto(compact);
         assertEquals(8, rebuilt.kvHeads(read.layers() - 1));
@@ -48,11 +44,11 @@ class GeometryMappingTest {
     void anEmptyMessageIsAbsentAndABadOneIsRefusedByField() {
         assertFalse(GeometryMapping.present(io.rigpool.proto.v1.ModelGeometry.getDefaultInstance()));
         ModelGeometry read = ShapeGeometries.of(RealModelShapes.byName("Llama-3.2-1B-Instruct-Q8_0"));
-        io.rigpool.proto.v1.ModelGeometry bad = GeometryProtos.of(read).toBuilder()
+        io.rigpool.proto.v1.ModelGeometry bad = GeometryMapping.toProto(read).toBuilder()
                 .setTensors(0, TensorEntry.newBuilder().setName("token_embd.weight").setGgmlType(4)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeometryMapping.fromProto(bad));
         assertTrue(e.getMessage().startsWith("tensors:"), e.getMessage());
-        io.rigpool.proto.v1.ModelGeometry short_ = GeometryProtos.of(read).toBuilder().clearKvHeads().addKvHeads(8)
+        io.rigpool.proto.v1.ModelGeometry short_ = GeometryMapping.toProto(read).toBuilder().clearKvHeads().addKvHeads(8)
                 .addKvHeads(8).build();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GeometryMapping.fromProto(short_)).getMessage()
                 .startsWith("kv_heads:"));

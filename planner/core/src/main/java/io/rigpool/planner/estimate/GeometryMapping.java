@@ -1,18 +1,38 @@
-package io.rigpool.planner.models;
+package io.rigpool.planner.estimate;
 
 import io.rigpool.gguf.GgmlType;
-import io.rigpool.planner.estimate.ModelGeometry;
 import io.rigpool.proto.v1.TensorEntry;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rebuilds the estimator's {@link ModelGeometry} from the {@code rigpool.v1.ModelGeometry} a worker sends for each
- * of its models (the planner cannot read the files on the PCs).
+ * The estimator's {@link ModelGeometry} as the {@code rigpool.v1.ModelGeometry} message, both ways: a worker reads
+ * its GGUF files and sends the message in its hello, the planner (which cannot read the files on the PCs) rebuilds
+ * the geometry from it. Both directions live here so that they cannot drift apart.
  */
 public final class GeometryMapping {
 
     private GeometryMapping() {
+    }
+
+    public static io.rigpool.proto.v1.ModelGeometry toProto(ModelGeometry g) {
+        io.rigpool.proto.v1.ModelGeometry.Builder b = io.rigpool.proto.v1.ModelGeometry.newBuilder()
+                .setName(g.name()).setArchitecture(g.architecture()).setLayers(g.layers())
+                .setEmbedding(g.embedding()).setVocabulary(g.vocabulary()).setKeyLength(g.keyLength())
+                .setValueLength(g.valueLength()).setSlidingWindow(g.slidingWindow())
+                .setTrainedContext(g.trainedContext());
+        for (int i = 0; i < g.layers(); i++) {
+            b.addHeads(g.heads(i)).addKvHeads(g.kvHeads(i)).addFeedForward(g.feedForward(i));
+        }
+        for (ModelGeometry.Weight w : g.weights()) {
+            TensorEntry.Builder t = TensorEntry.newBuilder().setName(w.name()).setGgmlType(w.type().id())
+                    .setBytes(w.bytes()).setLayer(w.layer()).setOffset(w.offset()).setFile(w.file());
+            for (long d : w.dims()) {
+                t.addDims(d);
+            }
+            b.addTensors(t);
+        }
+        return b.build();
     }
 
     /** Whether the worker filled the message (older workers leave it empty). */
