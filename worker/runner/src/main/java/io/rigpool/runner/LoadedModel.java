@@ -4,6 +4,7 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.Pair;
+import de.kherud.llama.args.CacheType;
 import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import java.io.IOException;
@@ -26,6 +27,10 @@ final class LoadedModel {
     /** Logged last when a load failed. */
     private static final String FAILED_MARK = "load_model: failed to load model";
     private static final Duration LOG_FLUSH_WAIT = Duration.ofSeconds(2);
+    /** llama.cpp's own defaults (common_params, b4916) for what the command line leaves out. */
+    private static final int LLAMA_DEFAULT_BATCH = 2048;
+    private static final int LLAMA_DEFAULT_UBATCH = 512;
+    private static final String LLAMA_DEFAULT_CACHE_TYPE = "f16";
 
     private final LlamaModel model;
     private final RunnerOptions options;
@@ -96,6 +101,10 @@ final class LoadedModel {
         return model.generate(parameters).iterator();
     }
 
+    private static String cacheTypeName(CacheType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
     private static RunnerLoadReport report(RunnerOptions options, LlamaLoadLog log, long loadMs) {
         RunnerLoadReport.Builder report = RunnerLoadReport.newBuilder()
                 .setModelPath(options.model().toAbsolutePath().toString())
@@ -107,6 +116,12 @@ final class LoadedModel {
                 .setGpuBackendPresent(log.gpuBackendPresent())
                 .setNCtx(options.ctxSize())
                 .setParallelSlots(options.parallel())
+                .setNBatch(options.batchSize().orElse(LLAMA_DEFAULT_BATCH))
+                .setNUbatch(options.ubatchSize().orElse(LLAMA_DEFAULT_UBATCH))
+                .setCacheTypeK(options.cacheTypeK().map(LoadedModel::cacheTypeName).orElse(LLAMA_DEFAULT_CACHE_TYPE))
+                .setCacheTypeV(options.cacheTypeV().map(LoadedModel::cacheTypeName).orElse(LLAMA_DEFAULT_CACHE_TYPE))
+                .setFlashAttention(options.flashAttn())
+                .setMmap(!options.noMmap())
                 .setLlamaCppBuild(log.build())
                 .addAllWarnings(log.warnings())
                 .addAllWarnings(OffloadCheck.warnings(options.gpuLayers(), log));

@@ -152,6 +152,13 @@ class RunnerProcessIT {
         assertEquals(4096, report.getNCtx());
         assertEquals(2, report.getParallelSlots());
         assertEquals(8, report.getNGpuLayersRequested());
+        // The parameters that shaped the buffers, so the planner can file the measurement under exactly these.
+        assertEquals(2048, report.getNBatch());
+        assertEquals(512, report.getNUbatch());
+        assertEquals("f16", report.getCacheTypeK());
+        assertEquals("f16", report.getCacheTypeV());
+        assertFalse(report.getFlashAttention());
+        assertTrue(report.getMmap());
         assertEquals("4916 (c6af2161)", report.getLlamaCppBuild());
         assertFalse(report.getGpuBackendPresent(), "the bundled library is CPU-only");
         assertTrue(report.getWarningsList().stream().anyMatch(w -> w.contains("no usable GPU backend")),
