@@ -92,7 +92,9 @@ public final class RunnerSupervisor implements AutoCloseable {
         boolean samePlan = appliedPlanVersion != null && appliedPlanVersion == planVersion;
         appliedPlanVersion = planVersion;
         Map<String, Supervised> wanted = new LinkedHashMap<>();
+        Map<String, Boolean> drain = new LinkedHashMap<>();
         for (Assignment a : assignments) {
+            drain.put(a.getModelId(), a.getDrain());
             Optional<LocalModelFile> file = modelFiles.apply(a.getModelId());
             if (file.isEmpty()) {
                 wanted.put(a.getModelId(), Supervised.failed(a, "model '" + a.getModelId()
@@ -109,14 +111,21 @@ public final class RunnerSupervisor implements AutoCloseable {
         for (Supervised current : List.copyOf(models.values())) {
             Supervised next = wanted.get(current.modelId);
             boolean sameSpec = next != null && next.spec != null && next.spec.equals(current.spec);
-            boolean keep = sameSpec && (current.state == LoadState.LOAD_STATE_READY
+            boolean serving = current.state == LoadState.LOAD_STATE_READY
+                    || current.state == LoadState.LOAD_STATE_DRAINING;
+            boolean keep = sameSpec && (serving
                     || ((current.state == LoadState.LOAD_STATE_FAILED || current.awaitingRestart) && samePlan));
             if (keep) {
                 wanted.remove(current.modelId);
+                if (serving) {
+                    follow(current, drain.get(current.modelId));
+                }
             } else {
                 unload(current);
             }
         }
+        // Draining is for a runner that serves: a model to drain that does not run here is not loaded for it.
+        wanted.keySet().removeIf(drain::get);
         for (Supervised next : wanted.values()) {
             models.put(next.modelId, next);
             if (next.state == LoadState.LOAD_STATE_LOADING) {
@@ -126,6 +135,26 @@ public final class RunnerSupervisor implements AutoCloseable {
             }
         }
         changed.run();
+    }
+
+    /**
+     * A serving runner follows its assignment's drain flag: draining finishes its running jobs and takes no new ones
+     * (its consumer leaves the group, so the model's queue goes to the other workers) while the runner stays loaded
+     * until the next plan removes or changes it; an assignment that stops draining takes jobs again.
+     */
+    private void follow(Supervised entry, boolean drain) throws InterruptedException {
+        if (drain && entry.state == LoadState.LOAD_STATE_READY) {
+            entry.draining();
+            changed.run();
+            int handedBack = listener.stopping(entry.modelId);
+            LOG.infof("drained %s as planned (%d job(s) handed back); the runner stays loaded for now",
+                    entry.modelId, handedBack);
+        } else if (!drain && entry.state == LoadState.LOAD_STATE_DRAINING && entry.runner != null
+                && entry.runner.isAlive()) {
+            entry.ready(entry.runner);
+            listener.started(entry.runner);
+            LOG.infof("%s takes jobs again", entry.modelId);
+        }
     }
 
     /** The owner paused serving: every runner ends (their jobs drained first); the plan waits for resume(). */
@@ -211,6 +240,13 @@ public final class RunnerSupervisor implements AutoCloseable {
     }
 
     private void exited(Supervised entry, RunnerProcess runner) {
+        if (entry.endedWhileDrained(runner)) {
+            // Its jobs were done and it was on its way out anyway: no restart, nothing handed back.
+            models.remove(entry.modelId, entry);
+            LOG.warnf("drained runner of %s exited with code %d", entry.modelId, runner.exitCode());
+            changed.run();
+            return;
+        }
         if (!entry.crashedWhileReady(runner)) {
             return;
         }
@@ -335,6 +371,14 @@ public final class RunnerSupervisor implements AutoCloseable {
                 restart.cancel(false);
                 restart = null;
             }
+        }
+
+        synchronized boolean endedWhileDrained(RunnerProcess ended) {
+            if (state != LoadState.LOAD_STATE_DRAINING || runner != ended) {
+                return false;
+            }
+            state = LoadState.LOAD_STATE_UNLOADED;
+            return true;
         }
 
         /**

@@ -193,6 +193,36 @@ class RunnerSupervisorTest {
     }
 
     @Test
+    void aDrainedRunnerStopsTakingJobsButStaysLoadedUntilThePlanMovesOn() throws Exception {
+        Path tiny = TinyChatModel.write(temp.resolve("tiny.gguf"), TinyChatModel.Spec.standard());
+        Map<String, Path> files = Map.of("tiny", tiny);
+        supervisor = supervisor(launcher(), RESTARTS);
+        supervisor.apply(1, List.of(assignment("tiny", 512)), models(files));
+        long pid = supervisor.runner("tiny").orElseThrow().pid();
+        Assignment draining = assignment("tiny", 512).toBuilder().setDrain(true).build();
+
+        supervisor.apply(2, List.of(draining), models(files));
+
+        assertEquals(List.of("started tiny", "stopping tiny (runner alive)"), listener.events);
+        assertEquals(LoadState.LOAD_STATE_DRAINING, byId(supervisor.status()).get("tiny").getState());
+        assertTrue(supervisor.runner("tiny").isEmpty(), "no job may start on a draining runner");
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "still loaded");
+
+        supervisor.apply(3, List.of(assignment("tiny", 512)), models(files));
+
+        assertEquals(pid, supervisor.runner("tiny").orElseThrow().pid(), "the same runner serves again");
+        assertEquals(List.of("started tiny", "stopping tiny (runner alive)", "started tiny"), listener.events);
+
+        supervisor.apply(4, List.of(draining), models(files));
+        supervisor.apply(5, List.of(), models(files));
+
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "removed: the runner ended");
+        assertEquals(List.of(), supervisor.status());
+        supervisor.apply(6, List.of(draining), models(files));
+        assertEquals(List.of(), supervisor.status(), "a model to drain is not loaded for it");
+    }
+
+    @Test
     void loadProgressRisesToCompletionWhileTheRunnerLoads() throws Exception {
         TinyChatModel.Spec wide = TinyChatModel.Spec.standard().withWeightType(GgmlType.F32).withLayers(2)
                 .withEmbedding(1024, 2048);
