@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.JobRequest;
@@ -25,9 +26,12 @@ import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import io.rigpool.worker.planner.TestPlannerResource;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -125,6 +129,48 @@ class WorkerEndToEndTest {
         assertEquals(TestPlannerResource.SLOTS, mostRunningAtOnce(kafka, jobs.keySet()),
                 "jobs run side by side, never more than the runner's slots");
         kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
+    }
+
+    @Test
+    void aJobsTraceIdComesBackOnEveryUpdateAndChunkAndTheMetricsCountTheJob() throws Exception {
+        WorkerTests.awaitReady(planner, worker);
+        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        String traceId = TraceIds.generate();
+        JobRequest job = WorkerKafka.job("traced", 24, "Where does this trace go?").toBuilder().setStream(true).build();
+
+        kafka.publish(job, traceId);
+        JobUpdate last = kafka.awaitTerminal(job.getJobId());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, last.getState(), () -> "job failed: " + last.getError());
+        await().atMost(WorkerKafka.DEADLINE).until(() -> kafka.tokens(job.getJobId()).stream()
+                .anyMatch(TokenChunk::getLast));
+
+        List<String> traces = kafka.traces(job.getJobId());
+        assertTrue(traces.size() >= 3, "RUNNING, at least one chunk and the result: " + traces);
+        assertTrue(traces.stream().allMatch(traceId::equals), "every record carries the job's trace id: " + traces);
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String model = "model=\"" + WorkerKafka.MODEL + "\"";
+        assertTrue(metric(metrics, "rigpool_jobs_finished_total", model, "status=\"succeeded\"") >= 1, metrics);
+        assertTrue(metric(metrics, "rigpool_tokens_generated_total", model) >= 24);
+        assertTrue(metric(metrics, "rigpool_decode_tokens_per_second", model) > 0);
+        assertEquals(TestPlannerResource.SLOTS, metric(metrics, "rigpool_slots_total", model));
+        assertTrue(metric(metrics, "rigpool_runner_starts_total", model) >= 1);
+        assertTrue(metric(metrics, "rigpool_heartbeats_sent_total") >= 1);
+        long free = worker.node().gpus().latest().get(0).getFreeBytes();
+        assertEquals((double) free, metric(metrics, "rigpool_gpu_vram_free_bytes", "gpu=\"0\""));
+    }
+
+    /** The value of the first sample of a meter with all the given labels; fails when there is none. */
+    static double metric(String metrics, String name, String... labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name)
+                + "(\\{[^}]*})? (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            String found = m.group(1) == null ? "" : m.group(1);
+            if (Arrays.stream(labels).allMatch(found::contains)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        throw new AssertionError("no sample of " + name + " " + List.of(labels) + " in:\n" + metrics);
     }
 
     @Test

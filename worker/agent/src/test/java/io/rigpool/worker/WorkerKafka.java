@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.JobControl;
 import io.rigpool.proto.v1.JobRequest;
@@ -54,6 +55,8 @@ final class WorkerKafka {
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, List<JobUpdate>> updates = new ConcurrentHashMap<>();
     private final Map<String, List<TokenChunk>> tokens = new ConcurrentHashMap<>();
+    /** The trace id header of every record of a job on both topics, in the order read ("" for none). */
+    private final Map<String, List<String>> traces = new ConcurrentHashMap<>();
 
     private WorkerKafka(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
@@ -94,6 +97,19 @@ final class WorkerKafka {
             producer.send(new ProducerRecord<>(Topics.jobs(MODEL), job.getJobId(), job.toByteArray()))
                     .get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Publishes a job the way the gateway does, with its trace id in a Kafka header. */
+    void publish(JobRequest job, String traceId) throws Exception {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.jobs(MODEL), job.getJobId(),
+                job.toByteArray());
+        record.headers().add(TraceIds.KAFKA_HEADER, TraceIds.toHeader(traceId));
+        producer.send(record).get(30, TimeUnit.SECONDS);
+    }
+
+    /** The trace id headers of the job's updates and token chunks read so far. */
+    List<String> traces(String jobId) {
+        return List.copyOf(traces.getOrDefault(jobId, List.of()));
     }
 
     void cancel(String jobId) throws Exception {
@@ -184,6 +200,9 @@ final class WorkerKafka {
     }
 
     private void keep(ConsumerRecord<String, byte[]> r) {
+        var trace = r.headers().lastHeader(TraceIds.KAFKA_HEADER);
+        traces.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>())
+                .add(trace == null ? "" : new String(trace.value(), java.nio.charset.StandardCharsets.UTF_8));
         try {
             if (r.topic().equals(Topics.RESULTS)) {
                 updates.computeIfAbsent(r.key(), k -> new CopyOnWriteArrayList<>()).add(JobUpdate.parseFrom(r.value()));

@@ -2,6 +2,7 @@ package io.rigpool.worker.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.worker.jobs.JobExecution.Outcome;
 import io.rigpool.worker.runner.RunnerProcess;
@@ -31,7 +32,9 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Takes one loaded model's jobs from its Kafka topic and runs them on the model's runner, as many at once as the
@@ -287,15 +290,22 @@ public final class JobConsumer {
 
     private void runOne(ConsumerRecord<String, byte[]> record, TopicPartition partition) {
         Outcome outcome = Outcome.HANDED_BACK;
+        String traceId = traceId(record);
+        // The job's trace id is on every line logged about it on this thread (%X{traceId} in the log format).
+        if (traceId != null) {
+            MDC.put(TraceIds.MDC_KEY, traceId);
+        }
         try {
-            outcome = execute(record);
+            outcome = execute(record, traceId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.errorf(e, "job at %s@%d failed unexpectedly; it is handed back", partition, record.offset());
         } finally {
+            MDC.remove(TraceIds.MDC_KEY);
             if (outcome == Outcome.HANDED_BACK) {
                 handedBack.incrementAndGet();
+                execution.tally().jobHandedBack(modelId);
             }
             completions.add(new Completion(partition, record.offset(), outcome));
             inFlight.decrementAndGet();
@@ -303,7 +313,13 @@ public final class JobConsumer {
         }
     }
 
-    private Outcome execute(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+    /** The trace id the gateway put on the job record; null for a record without a valid one. */
+    private static String traceId(ConsumerRecord<String, byte[]> record) {
+        Header header = record.headers().lastHeader(TraceIds.KAFKA_HEADER);
+        return header == null ? null : TraceIds.fromHeader(header.value()).orElse(null);
+    }
+
+    private Outcome execute(ConsumerRecord<String, byte[]> record, String traceId) throws InterruptedException {
         JobRequest job;
         try {
             job = JobRequest.parseFrom(record.value() == null ? new byte[0] : record.value());
@@ -312,7 +328,7 @@ public final class JobConsumer {
             LOG.warnf("record %s@%d of %s is not a JobRequest: %s", record.partition(), record.offset(),
                     record.topic(), e.getMessage());
             return jobId.isEmpty() ? Outcome.REPORTED
-                    : execution.reject(jobId, modelId, "not a valid JobRequest: " + e.getMessage());
+                    : execution.reject(jobId, modelId, "not a valid JobRequest: " + e.getMessage(), traceId);
         }
         if (closing || !runner.isAlive()) {
             return Outcome.HANDED_BACK;
@@ -320,7 +336,7 @@ public final class JobConsumer {
         JobHandle handle = execution.running().start(job.getJobId());
         handles.put(job.getJobId(), handle);
         try {
-            Outcome outcome = execution.run(job, runner, handle);
+            Outcome outcome = execution.run(job, runner, handle, traceId);
             if (handle.decodeTps() > 0) {
                 double before = decodeTps;
                 decodeTps = before == 0 ? handle.decodeTps()

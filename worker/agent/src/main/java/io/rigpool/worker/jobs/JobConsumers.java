@@ -49,6 +49,7 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
 
     @Override
     public void started(RunnerProcess runner) {
+        execution.tally().runnerStarted(runner.spec().modelId());
         JobConsumer consumer = new JobConsumer(runner, kafka, nodeId, execution, pollTimeout);
         stopping(consumer.modelId());
         byModel.put(consumer.modelId(), consumer);
@@ -68,6 +69,7 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
 
     @Override
     public void crashed(String modelId, RunnerCrash crash) {
+        execution.tally().runnerCrashed(modelId);
         events.crashed(modelId, crash);
     }
 
@@ -76,6 +78,11 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
         List<JobConsumer> all = List.copyOf(byModel.values());
         byModel.clear();
         drain(all, timeout);
+    }
+
+    /** What this worker's jobs and runners came to so far, for the metrics. */
+    public JobTally tally() {
+        return execution.tally();
     }
 
     /** Jobs running now on the model's runner. */

@@ -49,6 +49,7 @@ public final class JobExecution {
     private final Duration jobTimeout;
     private final RunningJobs running;
     private final Clock clock;
+    private final JobTally tally = new JobTally();
 
     public JobExecution(Reporting reporting, Duration jobTimeout, RunningJobs running, Clock clock) {
         this.reporting = reporting;
@@ -61,17 +62,27 @@ public final class JobExecution {
         return running;
     }
 
-    /** Runs the job with a handle through which it can be cancelled or abandoned from another thread. */
-    public Outcome run(JobRequest job, RunnerProcess runner, JobHandle handle) throws InterruptedException {
+    /** What this worker's jobs came to so far, for the metrics. */
+    public JobTally tally() {
+        return tally;
+    }
+
+    /**
+     * Runs the job with a handle through which it can be cancelled or abandoned from another thread.
+     *
+     * @param traceId the job's trace id, copied onto everything published about it; null when it has none
+     */
+    public Outcome run(JobRequest job, RunnerProcess runner, JobHandle handle, String traceId)
+            throws InterruptedException {
         long startedAt = clock.millis();
         String nodeId = reporting.nodeId();
         if (handle.cancelRequested()) {
             // Cancelled while it waited in the queue: it ends without touching the runner.
-            return report(JobUpdates.cancelledBeforeStart(job, nodeId, clock.millis()));
+            return report(JobUpdates.cancelledBeforeStart(job, nodeId, clock.millis()), traceId);
         }
-        reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt));
+        reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt), traceId);
         TokenStream tokens = new TokenStream(job.getJobId(), reporting.tokenFlushDelay(), reporting.timer(),
-                reporting.publisher()::publish);
+                chunk -> reporting.publisher().publish(chunk, traceId));
         JobUpdate terminal;
         try {
             StringBuilder text = new StringBuilder();
@@ -100,17 +111,18 @@ public final class JobExecution {
             tokens.finish();
             terminal = JobUpdates.failed(job.getJobId(), job.getModel(), nodeId, describe(e), clock.millis());
         }
-        return report(terminal);
+        return report(terminal, traceId);
     }
 
     /** Reports a record that is not a job at all; redelivering it would fail the same way forever. */
-    public Outcome reject(String jobId, String model, String error) throws InterruptedException {
-        return report(JobUpdates.failed(jobId, model, reporting.nodeId(), error, clock.millis()));
+    public Outcome reject(String jobId, String model, String error, String traceId) throws InterruptedException {
+        return report(JobUpdates.failed(jobId, model, reporting.nodeId(), error, clock.millis()), traceId);
     }
 
-    private Outcome report(JobUpdate terminal) throws InterruptedException {
+    private Outcome report(JobUpdate terminal, String traceId) throws InterruptedException {
         try {
-            reporting.publisher().publishAcknowledged(terminal, reporting.publishTimeout());
+            reporting.publisher().publishAcknowledged(terminal, traceId, reporting.publishTimeout());
+            tally.reported(terminal);
             return Outcome.REPORTED;
         } catch (ExecutionException | TimeoutException e) {
             LOG.warnf("job %s handed back: its result was not acknowledged by Kafka (%s)", terminal.getJobId(),

@@ -1,5 +1,6 @@
 package io.rigpool.worker.jobs;
 
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.TokenChunk;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
  * Publishes job updates to {@link Topics#RESULTS} and streamed text to {@link Topics#TOKENS}, keyed by job id so
  * that all records of a job stay in order on one partition of each topic. Idempotent and acks=all: an acknowledged
  * terminal update is on the broker, which is what allows the job's offset to be committed; idempotence also keeps
- * a job's token chunks in the order they were sent, retries included.
+ * a job's token chunks in the order they were sent, retries included. Each record carries the job's trace id, when
+ * it has one, in the {@link TraceIds#KAFKA_HEADER} header.
  */
 public final class ResultPublisher implements AutoCloseable {
 
@@ -41,26 +43,34 @@ public final class ResultPublisher implements AutoCloseable {
     }
 
     /** Sends without waiting: for progress updates whose loss costs nothing. */
-    public Future<RecordMetadata> publish(JobUpdate update) {
-        return producer.send(new ProducerRecord<>(Topics.RESULTS, update.getJobId(), update.toByteArray()));
+    public Future<RecordMetadata> publish(JobUpdate update, String traceId) {
+        return producer.send(traced(new ProducerRecord<>(Topics.RESULTS, update.getJobId(), update.toByteArray()),
+                traceId));
     }
 
     /**
      * Sends a chunk of a job's text without waiting; chunks sent one after another stay in that order. Streaming
      * is best effort: a chunk Kafka does not take is logged, and the job goes on (its result carries the whole text).
      */
-    public void publish(TokenChunk chunk) {
+    public void publish(TokenChunk chunk, String traceId) {
         try {
-            producer.send(new ProducerRecord<>(Topics.TOKENS, chunk.getJobId(), chunk.toByteArray()));
+            producer.send(traced(new ProducerRecord<>(Topics.TOKENS, chunk.getJobId(), chunk.toByteArray()), traceId));
         } catch (KafkaException e) {
             LOG.debugf("chunk %d of job %s not sent: %s", chunk.getSeq(), chunk.getJobId(), e);
         }
     }
 
     /** Sends and waits for the broker's acknowledgement. */
-    public void publishAcknowledged(JobUpdate update, Duration timeout)
+    public void publishAcknowledged(JobUpdate update, String traceId, Duration timeout)
             throws ExecutionException, TimeoutException, InterruptedException {
-        publish(update).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        publish(update, traceId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static ProducerRecord<String, byte[]> traced(ProducerRecord<String, byte[]> record, String traceId) {
+        if (traceId != null) {
+            record.headers().add(TraceIds.KAFKA_HEADER, TraceIds.toHeader(traceId));
+        }
+        return record;
     }
 
     @Override
