@@ -161,5 +161,12 @@ public interface PlannerConfig {
         /** A model that failed to load on a node is not planned there again for this long. */
         @WithDefault("5m")
         Duration failureBackoff();
+
+        /**
+         * Runner crashes of one model on one node within {@code failure-backoff} that count as a failure; fewer are
+         * left to the worker, which restarts the runner at once.
+         */
+        @WithDefault("3")
+        int crashesBeforeBackoff();
     }
 }

@@ -79,6 +79,7 @@ public class FleetCoordinator {
     private final DemandAwareOptimiser optimiser = new DemandAwareOptimiser();
     private final RunnerFeedback feedback;
     private final Map<String, Instant> failures = new HashMap<>();
+    private final RunnerCrashes crashes;
     private final PlanningRounds rounds = new PlanningRounds();
     private final List<Runnable> outbox = new ArrayList<>();
     private AdminRules rules = new AdminRules();
@@ -104,6 +105,8 @@ public class FleetCoordinator {
         this.round = new PlanningRound(this.config, catalog, budgets);
         this.rollouts = new Rollouts(this.config.replanning().drainTimeout());
         this.feedback = new RunnerFeedback(measurements, measuredStore, clock,
+                this.config.replanning().failureBackoff());
+        this.crashes = new RunnerCrashes(this.config.replanning().crashesBeforeBackoff(),
                 this.config.replanning().failureBackoff());
         PlannerConfig.Demand d = this.config.demand();
         this.demandTracker = new DemandTracker(d.tokensPerJob(), d.backlogDrain(), d.smoothing());
@@ -218,10 +221,17 @@ public class FleetCoordinator {
                     replan("node " + nodeId + ": a runner measured its buffers", ChangeScope.only(Set.of(nodeId)));
                 }
             } else if (event.hasCrashed()) {
-                failures.put(PlacementProblem.pairKey(nodeId, event.getModelId()),
-                        clock.instant().plus(config.replanning().failureBackoff()));
-                replan("node " + nodeId + ": runner of " + event.getModelId() + " crashed ("
-                        + event.getCrashed().getReason() + ")", ChangeScope.only(Set.of(nodeId)));
+                String pair = PlacementProblem.pairKey(nodeId, event.getModelId());
+                if (crashes.crashed(pair, clock.instant())) {
+                    failures.put(pair, clock.instant().plus(config.replanning().failureBackoff()));
+                    replan("node " + nodeId + ": runner of " + event.getModelId() + " crashed "
+                            + config.replanning().crashesBeforeBackoff() + " times ("
+                            + event.getCrashed().getReason() + ")", ChangeScope.only(Set.of(nodeId)));
+                } else {
+                    LOG.warnf("node %s: runner of %s crashed (%s, %d job(s) handed back); the worker restarts it",
+                            nodeId, event.getModelId(), event.getCrashed().getReason(),
+                            event.getCrashed().getJobsInFlight());
+                }
             }
         });
     }
