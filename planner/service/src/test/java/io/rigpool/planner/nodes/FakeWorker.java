@@ -1,5 +1,6 @@
 package io.rigpool.planner.nodes;
 
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -26,7 +27,7 @@ public final class FakeWorker implements AutoCloseable {
     public static final long GIB = 1024L * 1024 * 1024;
 
     final List<PlannerMessage> received = new CopyOnWriteArrayList<>();
-    volatile Throwable error;
+    public volatile Throwable error;
     volatile boolean completed;
     private final ManagedChannel channel;
     private final StreamObserver<WorkerMessage> requests;
@@ -38,7 +39,16 @@ public final class FakeWorker implements AutoCloseable {
     private volatile Heartbeat repeated;
 
     public FakeWorker(int port) {
-        channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        this(ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build(), true);
+    }
+
+    /** A worker on a channel of the caller's making (a TLS client configured by Quarkus, say), left open at close. */
+    public FakeWorker(Channel channel) {
+        this(channel, false);
+    }
+
+    private FakeWorker(Channel channel, boolean owned) {
+        this.channel = owned ? (ManagedChannel) channel : null;
         requests = PlannerGrpc.newStub(channel).connect(new StreamObserver<>() {
             @Override
             public void onNext(PlannerMessage value) {
@@ -142,6 +152,10 @@ public final class FakeWorker implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         timer.shutdownNow();
+        if (channel == null) {
+            requests.onError(new IllegalStateException("the test worker closed"));
+            return;
+        }
         channel.shutdownNow();
         channel.awaitTermination(5, TimeUnit.SECONDS);
     }
