@@ -1,6 +1,7 @@
 package io.rigpool.runner;
 
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The generations running now, by request id, so that a Cancel can find the one it names. */
@@ -18,14 +19,10 @@ final class ActiveGenerations {
         byRequestId.remove(generation.requestId(), generation);
     }
 
-    /** Asks the named generation to stop; false when no such generation is running. */
-    boolean cancel(String requestId) {
+    /** Asks the named generation to stop; the tokens it had sampled by then, or empty when no such one runs. */
+    OptionalInt cancel(String requestId) {
         Generation generation = byRequestId.get(requestId);
-        if (generation == null) {
-            return false;
-        }
-        generation.cancel();
-        return true;
+        return generation == null ? OptionalInt.empty() : OptionalInt.of(generation.cancel());
     }
 
     int count() {

@@ -6,6 +6,7 @@ import de.kherud.llama.LlamaOutput;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +24,7 @@ final class Generation {
 
     private final String requestId;
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
+    private final AtomicInteger sampled = new AtomicInteger();
 
     Generation(String requestId) {
         this.requestId = requestId;
@@ -32,8 +34,10 @@ final class Generation {
         return requestId;
     }
 
-    void cancel() {
+    /** Asks the generation to stop after the token it is on; returns the tokens sampled so far. */
+    int cancel() {
         cancelRequested.set(true);
+        return sampled.get();
     }
 
     boolean cancelRequested() {
@@ -68,6 +72,7 @@ final class Generation {
                 boolean marker = !iterator.hasNext();
                 if (!marker) {
                     tokens++;
+                    sampled.set(tokens);
                     if (firstPieceAt == 0) {
                         firstPieceAt = System.nanoTime();
                     }

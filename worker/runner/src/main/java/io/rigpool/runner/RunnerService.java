@@ -13,6 +13,7 @@ import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerGrpc;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import io.rigpool.proto.v1.TextPiece;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.logging.Level;
@@ -88,8 +89,9 @@ final class RunnerService extends RunnerGrpc.RunnerImplBase {
 
     @Override
     public void cancel(CancelRequest request, StreamObserver<CancelReply> responses) {
-        boolean found = active.cancel(request.getRequestId());
-        responses.onNext(CancelReply.newBuilder().setCancelled(found).build());
+        OptionalInt sampled = active.cancel(request.getRequestId());
+        responses.onNext(CancelReply.newBuilder().setCancelled(sampled.isPresent())
+                .setCompletionTokensAtCancel(sampled.orElse(0)).build());
         responses.onCompleted();
     }
 

@@ -9,6 +9,7 @@ import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.TensorInfo;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.proto.v1.BufferKind;
+import io.rigpool.proto.v1.CancelReply;
 import io.rigpool.proto.v1.CancelRequest;
 import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.DescribeRequest;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -116,16 +118,38 @@ class RunnerProcessIT {
         });
         assertTrue(firstPieces.await(DEADLINE.toSeconds(), TimeUnit.SECONDS), "generation started");
 
-        boolean cancelled = runner.blocking().cancel(CancelRequest.newBuilder().setRequestId("long-1").build())
-                .getCancelled();
+        CancelReply reply = runner.blocking().cancel(CancelRequest.newBuilder().setRequestId("long-1").build());
 
-        assertTrue(cancelled, "the runner knew the request");
+        assertTrue(reply.getCancelled(), "the runner knew the request");
         Finished end = finished.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertEquals("cancelled", end.getFinishReason());
+        // Within one token: the one being sampled when the cancel landed may still count, nothing after it. (The
+        // client may still receive several pieces after the reply: they were on the wire already.)
+        assertTrue(end.getCompletionTokens() - reply.getCompletionTokensAtCancel() <= 1,
+                reply.getCompletionTokensAtCancel() + " tokens at the cancel, " + end.getCompletionTokens() + " in all");
         // Uncancelled, max_tokens 0 runs until the 2048-token slot is full.
         assertTrue(end.getCompletionTokens() < 500, "stopped early: " + end);
         assertFalse(runner.blocking().cancel(CancelRequest.newBuilder().setRequestId("long-1").build())
                 .getCancelled(), "a finished request is no longer known");
+    }
+
+    @Test
+    void theSameSeedSamplesTheSameTextAndTopPNarrowsTheChoice() throws Exception {
+        GenerateRequest sampled = request("seed", 24, List.of()).toBuilder().setTemperature(1.5f).setSeed(42).setHasSeed(true).build();
+
+        String first = generate(sampled.toBuilder().setRequestId("seed-42-a").build()).text;
+        String again = generate(sampled.toBuilder().setRequestId("seed-42-b").build()).text;
+        List<String> otherSeeds = new ArrayList<>();
+        for (int seed = 1; seed <= 3; seed++) {
+            otherSeeds.add(generate(sampled.toBuilder().setRequestId("seed-" + seed).setSeed(seed).build()).text);
+        }
+        // top_p that keeps only the likeliest token is greedy decoding whatever the temperature and seed.
+        String greedy = generate(request("greedy", 24, List.of())).text;
+        String narrow = generate(sampled.toBuilder().setRequestId("top-p").setSeed(7).setTopP(0.0001f).build()).text;
+
+        assertEquals(first, again, "same seed, same text");
+        assertTrue(otherSeeds.stream().anyMatch(t -> !t.equals(first)), "other seeds sample otherwise: " + otherSeeds);
+        assertEquals(greedy, narrow);
     }
 
     @Test
