@@ -1,5 +1,6 @@
 package io.rigpool.gateway.api;
 
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.auth.Caller;
 import io.rigpool.gateway.availability.Availability;
 import io.rigpool.gateway.jobs.DatabaseUnavailableException;
@@ -12,6 +13,7 @@ import io.rigpool.gateway.jobs.WriteOutcome;
 import io.rigpool.gateway.limits.RateLimiter;
 import io.rigpool.gateway.metrics.GatewayMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Takes a checked job in for both APIs: refuses it at once while PostgreSQL or Kafka is down (503) or when the key
@@ -49,6 +52,9 @@ public class JobSubmissions {
     @Inject
     GatewayMetrics metrics;
 
+    @Inject
+    RequestTrace trace;
+
     /**
      * @param api which API took it, for the metrics
      * @throws ApiException at once for a refusal that needs no database; the future fails with one for the rest
@@ -67,8 +73,9 @@ public class JobSubmissions {
             metrics.refused(refused.code());
             throw refused;
         }
+        String traceId = traceId(jobId);
         NewJob job = new NewJob(jobId, spec, Instant.now().truncatedTo(ChronoUnit.MICROS), caller.keyId(),
-                idempotencyKey, caller.limits().maxConcurrentJobs());
+                idempotencyKey, caller.limits().maxConcurrentJobs(), traceId);
         return writing.write(job)
                 .handle((outcome, failure) -> {
                     try {
@@ -78,6 +85,9 @@ public class JobSubmissions {
                         Submitted submitted = accepted(job, outcome);
                         if (!submitted.repeated()) {
                             metrics.submitted(spec.model(), api);
+                            MDC.put(TraceIds.MDC_KEY, traceId);
+                            LOG.infof("job %s queued for %s", submitted.id(), spec.model());
+                            MDC.remove(TraceIds.MDC_KEY);
                         }
                         return submitted;
                     } catch (ApiException refused) {
@@ -85,6 +95,15 @@ public class JobSubmissions {
                         throw refused;
                     }
                 });
+    }
+
+    /** The request's trace id, or the job's own when no request is being handled here. */
+    private String traceId(UUID jobId) {
+        try {
+            return trace.forJob(jobId);
+        } catch (ContextNotActiveException e) {
+            return TraceIds.ofJob(jobId);
+        }
     }
 
     private Submitted accepted(NewJob job, WriteOutcome outcome) {

@@ -1,6 +1,7 @@
 package io.rigpool.gateway.jobs;
 
 import io.rigpool.common.topics.Topics;
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Duration;
 import java.util.Set;
@@ -47,14 +48,18 @@ public final class JobPublisher implements AutoCloseable {
                 });
     }
 
-    /** Queues the job for sending unless a send of it is already under way; returns whether it was queued. */
-    public boolean publish(JobRequest request) {
+    /**
+     * Queues the job for sending unless a send of it is already under way; returns whether it was queued.
+     *
+     * @param traceId goes with the record in the {@link TraceIds#KAFKA_HEADER} header, for the worker's logs
+     */
+    public boolean publish(JobRequest request, String traceId) {
         UUID jobId = UUID.fromString(request.getJobId());
         if (!inFlight.add(jobId)) {
             return false;
         }
         try {
-            sender.execute(() -> send(jobId, request));
+            sender.execute(() -> send(jobId, request, traceId));
             return true;
         } catch (RejectedExecutionException e) {
             inFlight.remove(jobId);
@@ -63,10 +68,11 @@ public final class JobPublisher implements AutoCloseable {
         }
     }
 
-    private void send(UUID jobId, JobRequest request) {
+    private void send(UUID jobId, JobRequest request, String traceId) {
         try {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.jobs(request.getModel()),
                     request.getJobId(), request.toByteArray());
+            record.headers().add(TraceIds.KAFKA_HEADER, TraceIds.toHeader(traceId));
             producer.send(record, (metadata, error) -> {
                 inFlight.remove(jobId);
                 if (error == null) {

@@ -3,6 +3,7 @@ package io.rigpool.gateway.jobs;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.GatewayConfig;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
@@ -92,7 +93,7 @@ public class JobPublishing {
     /** Publishes jobs whose rows are committed. */
     public void publish(List<NewJob> jobs) {
         for (NewJob job : jobs) {
-            publisher.publish(JobRequests.of(job.id(), job.spec(), job.createdAt()));
+            publisher.publish(JobRequests.of(job.id(), job.spec(), job.createdAt()), job.traceId());
         }
     }
 
@@ -106,7 +107,7 @@ public class JobPublishing {
             List<JobEntity> unpublished = repository.unpublishedBefore(cutoff, config.sweeper().batchSize());
             int queued = 0;
             for (JobEntity job : unpublished) {
-                if (publisher.publish(JobRequests.of(job))) {
+                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id))) {
                     queued++;
                 }
             }

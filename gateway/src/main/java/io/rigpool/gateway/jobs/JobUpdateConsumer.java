@@ -2,6 +2,7 @@ package io.rigpool.gateway.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.agroal.api.AgroalDataSource;
+import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.metrics.GatewayMetrics;
 import io.rigpool.proto.v1.JobUpdate;
 import io.smallrye.common.annotation.Blocking;
@@ -11,9 +12,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * Stores what workers report on {@code rigpool.results}, a poll's batch per transaction. The connector commits the
@@ -37,14 +45,28 @@ public class JobUpdateConsumer {
 
     @Incoming("job-updates")
     @Blocking
-    public void onUpdates(List<byte[]> payloads) throws InterruptedException {
+    public void onUpdates(ConsumerRecords<String, byte[]> records) throws InterruptedException {
         Instant receivedAt = Instant.now();
-        List<JobProgress> updates = new ArrayList<>(payloads.size());
-        for (byte[] payload : payloads) {
-            read(payload, receivedAt, updates);
+        List<JobProgress> updates = new ArrayList<>(records.count());
+        Map<UUID, String> traces = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            int before = updates.size();
+            read(record.value(), receivedAt, updates);
+            Header trace = record.headers().lastHeader(TraceIds.KAFKA_HEADER);
+            if (trace != null && updates.size() > before) {
+                UUID jobId = updates.get(before).jobId();
+                TraceIds.fromHeader(trace.value()).ifPresent(id -> traces.put(jobId, id));
+            }
         }
         if (!updates.isEmpty()) {
-            metrics.resultsStored(storeUntilDone(updates));
+            List<JobResultStore.Stored> stored = storeUntilDone(updates);
+            metrics.resultsStored(stored);
+            for (JobResultStore.Stored result : stored) {
+                UUID jobId = result.finished().jobId();
+                MDC.put(TraceIds.MDC_KEY, traces.getOrDefault(jobId, TraceIds.ofJob(jobId)));
+                LOG.infof("job %s %s", jobId, result.finished().status().wireName());
+            }
+            MDC.remove(TraceIds.MDC_KEY);
         }
     }
 
