@@ -25,6 +25,8 @@ import io.rigpool.worker.planner.TestPlanner;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import io.rigpool.worker.planner.TestPlannerResource;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,6 +57,12 @@ class WorkerEndToEndTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
+
+    @ConfigProperty(name = "quarkus.log.file.path")
+    Path log;
+
+    @ConfigProperty(name = "rigpool.cluster-token")
+    String clusterToken;
 
     @Test
     void helloDescribesThisPcItsGpuAndItsDemoModel() {
@@ -158,6 +166,11 @@ class WorkerEndToEndTest {
         assertTrue(metric(metrics, "rigpool_heartbeats_sent_total") >= 1);
         long free = worker.node().gpus().latest().get(0).getFreeBytes();
         assertEquals((double) free, metric(metrics, "rigpool_gpu_vram_free_bytes", "gpu=\"0\""));
+
+        // The log shows the job's end with its trace id, and never the cluster token the hello carried.
+        await().atMost(WorkerKafka.DEADLINE).until(() -> Files.readAllLines(log).stream()
+                .anyMatch(line -> line.contains(traceId) && line.contains("job " + job.getJobId() + " succeeded")));
+        assertFalse(Files.readString(log).contains(clusterToken), "the cluster token is in the worker's log");
     }
 
     /** The value of the first sample of a meter with all the given labels; fails when there is none. */

@@ -14,6 +14,7 @@ import io.rigpool.worker.runner.RunnerProcess;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -123,6 +124,8 @@ public final class JobExecution {
         try {
             reporting.publisher().publishAcknowledged(terminal, traceId, reporting.publishTimeout());
             tally.reported(terminal);
+            LOG.infof("job %s %s", terminal.getJobId(),
+                    terminal.getState().name().replace("JOB_STATE_", "").toLowerCase(Locale.ROOT));
             return Outcome.REPORTED;
         } catch (ExecutionException | TimeoutException e) {
             LOG.warnf("job %s handed back: its result was not acknowledged by Kafka (%s)", terminal.getJobId(),
