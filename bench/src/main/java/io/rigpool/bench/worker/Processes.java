@@ -9,24 +9,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** The benchmark's child processes: started with their output in a file, waited for with a deadline, ended. */
-final class Processes {
+public final class Processes {
 
     private Processes() {
     }
 
-    static String java() {
+    public static String java() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /** Starts with standard input left a pipe: children given the exit-with-parent flag end with this JVM. */
-    static Process start(List<String> command, Path output) throws IOException {
+    public static Process start(List<String> command, Path output) throws IOException {
         Files.createDirectories(output.toAbsolutePath().getParent());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
     /** Polls until the condition holds; fails with the process's last output when it dies or time runs out. */
-    static void await(String what, Process process, Path output, BooleanSupplier condition, Duration timeout)
+    public static void await(String what, Process process, Path output, BooleanSupplier condition, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
@@ -40,7 +40,7 @@ final class Processes {
         }
     }
 
-    static void end(Process process) throws InterruptedException {
+    public static void end(Process process) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -48,7 +48,7 @@ final class Processes {
         }
     }
 
-    static String tail(Path file) {
+    public static String tail(Path file) {
         try {
             List<String> lines = Files.readAllLines(file);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));

@@ -1,0 +1,76 @@
+package io.rigpool.bench.gateway;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time used so far by each part of the pipeline: the services (with their children: the worker's runner counted
+ * apart), PostgreSQL (the postmaster found by its data directory, and its backends), and this JVM split into the
+ * benchmark's HTTP clients and the rest (chiefly the embedded Kafka broker). Two readings apart give where a run's
+ * CPU went.
+ */
+final class CpuAccounts {
+
+    static final String CLIENT_THREAD_PREFIX = "bench-client-";
+
+    private final PipelineStack stack;
+    private final List<ProcessHandle> postmasters;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+
+    /** Finds the PostgreSQL server now: looking through all processes is too slow to do at each reading. */
+    CpuAccounts(PipelineStack stack, Path dataDir) {
+        this.stack = stack;
+        String dir = dataDir.toString();
+        this.postmasters = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> Stream.of(a).anyMatch(x -> x.startsWith(dir)))
+                        .orElse(false))
+                .toList();
+    }
+
+    /** Milliseconds of CPU per part, now. */
+    Map<String, Double> read() {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        for (PipelineStack.Service service : stack.services()) {
+            ProcessHandle process = service.process().toHandle();
+            ms.put(service.name(), cpu(process));
+            double children = process.descendants().mapToDouble(CpuAccounts::cpu).sum();
+            if (children > 0) {
+                ms.put(service.name().equals("worker") ? "runner" : service.name() + "-children", children);
+            }
+        }
+        ms.put("postgres", postgres());
+        double client = 0;
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            if (info != null && info.getThreadName().startsWith(CLIENT_THREAD_PREFIX)) {
+                client += Math.max(0, threads.getThreadCpuTime(id)) / 1e6;
+            }
+        }
+        ms.put("kafka_broker_and_bench_jvm", cpu(ProcessHandle.current()) - client);
+        ms.put("http_clients", client);
+        return ms;
+    }
+
+    /** Differences of two readings. */
+    static Map<String, Double> since(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        after.forEach((part, ms) -> out.put(part, ms - before.getOrDefault(part, 0.0)));
+        return out;
+    }
+
+    private double postgres() {
+        return postmasters.stream().mapToDouble(p -> cpu(p) + p.descendants().mapToDouble(CpuAccounts::cpu).sum())
+                .sum();
+    }
+
+    private static double cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e6;
+    }
+}

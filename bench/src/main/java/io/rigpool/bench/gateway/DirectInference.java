@@ -1,0 +1,51 @@
+package io.rigpool.bench.gateway;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.Pair;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The same inference without the pipeline: java-llama.cpp in this JVM, the model loaded with the runner's
+ * parameters (context, slots, threads), the chat rendered with the model's template as the runner renders it, then
+ * one generation read to its end. Safe to call from as many threads as there are slots.
+ */
+final class DirectInference {
+
+    private final LlamaModel model;
+
+    DirectInference(Path modelFile, int contextSize, int slots, int threads) {
+        this.model = new LlamaModel(new ModelParameters()
+                .setModel(modelFile.toString())
+                .setCtxSize(contextSize)
+                .setParallel(slots)
+                .setThreads(threads)
+                .setGpuLayers(0)
+                // Its per-job lines would flood this benchmark's output (the runner's go to a file); without
+                // them the direct path is if anything faster, so the overhead measured is not understated.
+                .disableLog());
+    }
+
+    /** Runs one job and returns its wall time in nanoseconds. */
+    long run(BenchJob job) {
+        long start = System.nanoTime();
+        String prompt = model.applyTemplate(new InferenceParameters("").setMessages(null,
+                List.of(new Pair<>("user", job.content()))));
+        LlamaIterator tokens = model.generate(new InferenceParameters(prompt)
+                .setNPredict(job.maxTokens())
+                .setTemperature(BenchJob.TEMPERATURE)
+                .setSeed(job.seed())).iterator();
+        int outputs = 0;
+        while (tokens.hasNext()) {
+            tokens.next();
+            outputs++;
+        }
+        if (outputs == 0) {
+            throw new IllegalStateException("llama.cpp produced nothing for job " + job.seed());
+        }
+        return System.nanoTime() - start;
+    }
+}

@@ -1,0 +1,436 @@
+package io.rigpool.bench.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.gguf.tiny.TinyChatModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * What the pipeline adds to an inference: jobs with {@code max_tokens=1} on the tiny generated model, through the
+ * whole real stack (HTTP gateway, PostgreSQL, Kafka, worker, runner process, llama.cpp), against the same inference
+ * called directly on java-llama.cpp in this JVM.
+ * <ol>
+ * <li>latency: one job at a time, alternating between the pipeline (an OpenAI chat completion, non-streaming: the
+ * request returns when the job's result came back from the worker) and the direct call; the added latency of a
+ * pair is the pipeline's time minus the direct time; then, for every pipeline job, how much later
+ * {@code GET /v1/jobs/{id}} shows it stored as succeeded;</li>
+ * <li>direct throughput: as many threads as the runner has slots, calling llama.cpp in this JVM (the bound any
+ * pipeline on this machine is under);</li>
+ * <li>pipeline throughput: many concurrent clients, each submitting its next job when its last one came back (more
+ * clients than slots, so the worker's slots stay busy); jobs per second stored as succeeded in PostgreSQL over a
+ * measured window after a ramp-up, and the CPU each part of the pipeline used per job.</li>
+ * </ol>
+ *
+ * <p>Run with {@code bench/run gateway [--latency-jobs N] [--slots N] [--clients N] [--seconds N] [--threads N]
+ * [--gateway-prop key=value ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and runner. Writes
+ * {@code bench/results/gateway.json} unless {@code --out} names another file.
+ */
+public final class PipelineOverheadBenchmark {
+
+    private static final int SLOT_CONTEXT = 512;
+    private static final int WARM_UP_JOBS = 30;
+    private static final Duration RAMP_UP = Duration.ofSeconds(3);
+    private static final Duration DIRECT_THROUGHPUT_TIME = Duration.ofSeconds(5);
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> OPTIONS = List.of("--latency-jobs", "--slots", "--clients", "--seconds",
+            "--threads", "--gateway-prop", "--profile", "--out");
+
+    private PipelineOverheadBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        // The embedded Kafka broker logs its whole configuration at INFO.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            // java-llama.cpp leaves a non-daemon native thread that would keep the JVM alive.
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
+        Path home = Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
+        Map<String, String> options = new LinkedHashMap<>();
+        Map<String, String> gatewayProps = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!OPTIONS.contains(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + OPTIONS);
+            }
+            if (args[i].equals("--gateway-prop")) {
+                String[] kv = args[i + 1].split("=", 2);
+                gatewayProps.put(kv[0], kv.length > 1 ? kv[1] : "");
+            } else {
+                options.put(args[i], args[i + 1]);
+            }
+        }
+        int latencyJobs = Integer.parseInt(options.getOrDefault("--latency-jobs", "300"));
+        int slots = Integer.parseInt(options.getOrDefault("--slots", "8"));
+        int clients = Integer.parseInt(options.getOrDefault("--clients", Integer.toString(4 * slots)));
+        int seconds = Integer.parseInt(options.getOrDefault("--seconds", "20"));
+        int threads = Integer.parseInt(options.getOrDefault("--threads",
+                Integer.toString(Runtime.getRuntime().availableProcessors())));
+        Path resultsFile = Path.of(options.getOrDefault("--out", home.resolve("bench/results/gateway.json")
+                .toString()));
+        for (String module : List.of("planner/service", "gateway", "worker/agent")) {
+            requireBuilt(home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"));
+        }
+        requireBuilt(home.resolve("worker/runner/target/rigpool-runner.jar"));
+
+        long began = System.nanoTime();
+        Path work = Files.createTempDirectory("rigpool-gateway-bench");
+        // java-llama.cpp extracts its native library into this directory and cleans it: one of our own.
+        System.setProperty("de.kherud.llama.tmpdir", Files.createDirectories(work.resolve("jllama")).toString());
+        TinyChatModel.Spec spec = TinyChatModel.Spec.standard();
+        Path modelDir = Files.createDirectories(work.resolve("models"));
+        Path model = TinyChatModel.write(modelDir.resolve(spec.name() + ".gguf"), spec);
+        String loadBefore = loadAverage();
+        Map<String, Object> wakeUpBefore = wakeUpLatency();
+        System.out.printf(Locale.ROOT, "model %s (%d KB); %d slots x %d context, %d threads; %d clients; load"
+                + " average %s; a 1 ms sleep wakes %s us late%n", spec.name(), Files.size(model) / 1024, slots, SLOT_CONTEXT,
+                threads, clients, loadBefore, wakeUpBefore);
+
+        DirectInference direct = new DirectInference(model, slots * SLOT_CONTEXT, slots, threads);
+        Map<String, Object> results = new LinkedHashMap<>();
+        boolean profile = Boolean.parseBoolean(options.getOrDefault("--profile", "false"));
+        try (PipelineStack stack = new PipelineStack(home, work, modelDir, spec.name(), slots, SLOT_CONTEXT, threads,
+                gatewayProps, profile)) {
+            System.out.printf(Locale.ROOT, "stack up after %.1f s%n", (System.nanoTime() - began) / 1e9);
+            GatewayClient client = new GatewayClient(stack.gatewayUrl(), spec.name());
+            Latency latency = latency(stack, client, direct, latencyJobs);
+            double directJobsPerSecond = directThroughput(direct, slots);
+            Throughput throughput = throughput(stack, client, new CpuAccounts(stack, work.resolve("infra")), clients,
+                    seconds);
+
+            results.put("jobs", latencyJobs + throughput.stored());
+            results.put("overhead_ms_p50", round(percentile(latency.overheadMs(), 0.50)));
+            results.put("overhead_ms_p99", round(percentile(latency.overheadMs(), 0.99)));
+            results.put("jobs_per_second", round(throughput.storedPerSecond()));
+            results.put("targets", ordered("overhead_ms_p50", 5, "overhead_ms_p99", 20, "jobs_per_second", 1000));
+            results.put("latency", ordered(
+                    "jobs", latencyJobs,
+                    "end_to_end_ms", summary(latency.pipelineMs()),
+                    "direct_ms", summary(latency.directMs()),
+                    "overhead_ms", summary(latency.overheadMs()),
+                    "stored_after_answer_ms", summary(latency.storedAfterMs()),
+                    "stages_ms", latency.stagesMs()));
+            Map<String, Object> throughputFigures = new LinkedHashMap<>();
+            throughputFigures.put("clients", clients);
+            throughputFigures.put("window_s", round(throughput.windowSeconds()));
+            throughputFigures.put("stored_in_window", throughput.stored());
+            throughputFigures.put("answered_per_second", round(throughput.answeredPerSecond()));
+            throughputFigures.put("stored_per_second", round(throughput.storedPerSecond()));
+            throughputFigures.put("direct_llama_cpp_jobs_per_second", round(directJobsPerSecond));
+            throughputFigures.put("cpu_ms_per_job", throughput.cpuMsPerJob());
+            throughputFigures.put("cpu_cores_busy", round(throughput.cpuCoresBusy()));
+            // What the machine's cores allow at this much CPU per job, were they all the pipeline's.
+            throughputFigures.put("cpu_bound_jobs_per_second", round(Runtime.getRuntime().availableProcessors()
+                    * 1000 / throughput.cpuMsPerJob().get("total")));
+            results.put("throughput", throughputFigures);
+            results.put("model", spec.name() + " (generated: " + spec.layers() + " layers, " + spec.embedding()
+                    + " wide, " + spec.weightType() + ", " + Files.size(model) / 1024 + " KB)");
+            results.put("slots", slots);
+            results.put("slot_context", SLOT_CONTEXT);
+            results.put("threads", threads);
+            results.put("max_tokens", 1);
+            if (!gatewayProps.isEmpty()) {
+                results.put("gateway_properties", gatewayProps);
+            }
+            results.put("method", "Real stack: embedded PostgreSQL 17 and Kafka 4.2 in the benchmark JVM; packaged"
+                    + " planner, gateway and worker (with its runner process) as child JVMs; the planner may choose"
+                    + " only " + slots + " slots. Latency: " + latencyJobs + " sequential jobs after "
+                    + WARM_UP_JOBS + " warm-up ones, each pipeline job (POST /v1/chat/completions, non-streaming,"
+                    + " timed until its answer is read) paired with the same job run directly on java-llama.cpp in"
+                    + " this JVM (template + generate, same model, context, slots, threads, prompt, seed,"
+                    + " temperature); overhead = pipeline - direct per pair. stored_after_answer = time from the"
+                    + " answer until GET /v1/jobs/{id} shows status succeeded. Throughput: " + clients
+                    + " closed-loop clients (each sends its next chat completion when the last is answered),"
+                    + " succeeded rows counted in PostgreSQL at the start and end of a " + seconds + " s window"
+                    + " after " + RAMP_UP.toSeconds() + " s of ramp-up. Direct throughput: " + slots
+                    + " threads calling llama.cpp in this JVM for " + DIRECT_THROUGHPUT_TIME.toSeconds() + " s."
+                    + " cpu_ms_per_job: CPU time of each process (and of the client threads) over the window per"
+                    + " stored job. The clients, Kafka and PostgreSQL share the machine's cores with the pipeline.");
+            results.put("host", ordered("cpus", Runtime.getRuntime().availableProcessors(),
+                    "load_average_before", loadBefore, "load_average_after", loadAverage(),
+                    "sleep_1ms_late_us_before", wakeUpBefore, "sleep_1ms_late_us_after", wakeUpLatency()));
+        }
+        if (!profile) {
+            deleteRecursively(work);
+        }
+        Files.createDirectories(resultsFile.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(resultsFile.toFile(), results);
+        if (profile) {
+            System.out.println("logs and flight recordings of the services: " + work.resolve("logs"));
+        }
+        System.out.printf(Locale.ROOT, "overhead p50 %s ms, p99 %s ms; %s jobs/s stored; took %.1f min; wrote %s%n",
+                results.get("overhead_ms_p50"), results.get("overhead_ms_p99"), results.get("jobs_per_second"),
+                (System.nanoTime() - began) / 60e9, resultsFile);
+    }
+
+    private record Latency(double[] pipelineMs, double[] directMs, double[] overheadMs, double[] storedAfterMs,
+            Map<String, Map<String, Object>> stagesMs) {
+    }
+
+    private record Throughput(long stored, double windowSeconds, long answered, Map<String, Double> cpuMsPerJob,
+            double cpuMs) {
+
+        double storedPerSecond() {
+            return stored / windowSeconds;
+        }
+
+        double answeredPerSecond() {
+            return answered / windowSeconds;
+        }
+
+        double cpuCoresBusy() {
+            return cpuMs / 1000 / windowSeconds;
+        }
+    }
+
+    private static Latency latency(PipelineStack stack, GatewayClient client, DirectInference direct, int jobs)
+            throws Exception {
+        for (int i = 0; i < WARM_UP_JOBS; i++) {
+            BenchJob job = BenchJob.of(-1 - i, 1);
+            direct.run(job);
+            client.awaitStored(client.complete(job), STORE_TIMEOUT);
+        }
+        double[] pipeline = new double[jobs];
+        double[] alone = new double[jobs];
+        double[] overhead = new double[jobs];
+        double[] stored = new double[jobs];
+        String[] ids = new String[jobs];
+        long[] sentAt = new long[jobs];
+        long[] answeredAt = new long[jobs];
+        for (int i = 0; i < jobs; i++) {
+            BenchJob job = BenchJob.of(i, 1);
+            // Alternate which goes first, so that neither always runs right after the other's work.
+            if (i % 2 == 0) {
+                alone[i] = direct.run(job) / 1e6;
+            }
+            sentAt[i] = System.currentTimeMillis();
+            long start = System.nanoTime();
+            String id = client.complete(job);
+            long answered = System.nanoTime();
+            answeredAt[i] = System.currentTimeMillis();
+            ids[i] = id;
+            pipeline[i] = (answered - start) / 1e6;
+            stored[i] = (client.awaitStored(id, STORE_TIMEOUT) - answered) / 1e6;
+            if (i % 2 == 1) {
+                alone[i] = direct.run(job) / 1e6;
+            }
+            overhead[i] = pipeline[i] - alone[i];
+        }
+        System.out.printf(Locale.ROOT, "latency over %d jobs: pipeline %s ms, direct %s ms, overhead %s ms;"
+                + " stored %s ms after the answer%n", jobs, summary(pipeline), summary(alone), summary(overhead),
+                summary(stored));
+        Map<String, Map<String, Object>> stages = stages(stack.moments(List.of(ids)), ids, sentAt, answeredAt);
+        System.out.printf(Locale.ROOT, "where a job's time goes (ms): %s%n", stages);
+        return new Latency(pipeline, alone, overhead, stored, stages);
+    }
+
+    /**
+     * The parts of a job's way, from the wall-clock moments stored with it (millisecond precision): the request
+     * until the gateway took it; until Kafka acknowledged its publication (PostgreSQL commit, send); until the
+     * worker started it (Kafka to the worker's consumer); until the worker had its result (runner, llama.cpp; of
+     * which the runner's own prompt and decode time as it reported it); until the answer was read (result to Kafka, the gateway's follower, HTTP).
+     */
+    private static Map<String, Map<String, Object>> stages(Map<String, long[]> moments, String[] ids, long[] sentAt,
+            long[] answeredAt) {
+        String[] names = {"request_to_created", "created_to_published", "published_to_started",
+            "started_to_finished", "of_which_runner_generation", "finished_to_answered"};
+        List<double[]> spans = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            long[] m = moments.get(ids[i]);
+            if (m == null || Arrays.stream(m).anyMatch(t -> t < 0)) {
+                continue;
+            }
+            spans.add(new double[] {m[0] - sentAt[i], m[1] - m[0], m[2] - m[1], m[3] - m[2], m[4] / 1000.0,
+                answeredAt[i] - m[3]});
+        }
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (int s = 0; s < names.length; s++) {
+            int stage = s;
+            double[] values = spans.stream().mapToDouble(span -> span[stage]).toArray();
+            out.put(names[s], values.length == 0 ? Map.of() : ordered("p50", round(percentile(values, 0.5)),
+                    "p90", round(percentile(values, 0.9))));
+        }
+        return out;
+    }
+
+    private static double directThroughput(DirectInference direct, int slots) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long end = System.nanoTime() + DIRECT_THROUGHPUT_TIME.toNanos();
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < slots; t++) {
+            int first = 1_000_000 * (t + 1);
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = first; System.nanoTime() < end; i++) {
+                        direct.run(BenchJob.of(i, 1));
+                        done.incrementAndGet();
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "direct-" + t);
+            thread.start();
+            workers.add(thread);
+        }
+        for (Thread thread : workers) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("direct inference failed", failure.get());
+        }
+        double perSecond = done.get() / ((System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "direct llama.cpp, %d callers at once: %.1f jobs/s%n", slots, perSecond);
+        return perSecond;
+    }
+
+    private static Throughput throughput(PipelineStack stack, GatewayClient client, CpuAccounts cpu, int clients,
+            int seconds)
+            throws Exception {
+        AtomicInteger answered = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        long rampEnd = System.nanoTime() + RAMP_UP.toNanos();
+        long end = rampEnd + Duration.ofSeconds(seconds).toNanos();
+        List<Thread> threads = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int first = 10_000_000 * (c + 1);
+            Thread thread = new Thread(() -> {
+                try {
+                    // Clients go on until the CPU readings are taken, so that their threads are still there.
+                    for (int i = first; !stop.get() && failure.get() == null; i++) {
+                        client.complete(BenchJob.of(i, 1));
+                        long now = System.nanoTime();
+                        if (now >= rampEnd && now < end) {
+                            answered.incrementAndGet();
+                        }
+                    }
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, CpuAccounts.CLIENT_THREAD_PREFIX + c);
+            thread.start();
+            threads.add(thread);
+        }
+        sleepUntil(rampEnd);
+        Map<String, Double> cpuBefore = cpu.read();
+        long windowStart = System.nanoTime();
+        long storedBefore = stack.countJobs("succeeded");
+        sleepUntil(end);
+        Map<String, Double> cpuAfter = cpu.read();
+        long storedAfter = stack.countJobs("succeeded");
+        double window = (System.nanoTime() - windowStart) / 1e9;
+        stop.set(true);
+        for (Thread thread : threads) {
+            thread.join(STORE_TIMEOUT.toMillis());
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a client failed", failure.get());
+        }
+        long stored = storedAfter - storedBefore;
+        Map<String, Double> used = CpuAccounts.since(cpuBefore, cpuAfter);
+        double totalCpu = used.values().stream().mapToDouble(Double::doubleValue).sum();
+        Map<String, Double> perJob = new LinkedHashMap<>();
+        used.forEach((part, ms) -> perJob.put(part, round(ms / Math.max(1, stored))));
+        perJob.put("total", round(totalCpu / Math.max(1, stored)));
+        Throughput result = new Throughput(stored, window, answered.get(), perJob, totalCpu);
+        System.out.printf(Locale.ROOT, "throughput, %d clients: %.1f jobs/s stored as succeeded (%d in %.1f s),"
+                + " %.1f answered/s; CPU %.2f cores busy; CPU ms per job %s%n", clients, result.storedPerSecond(),
+                stored, window, result.answeredPerSecond(), result.cpuCoresBusy(), perJob);
+        return result;
+    }
+
+    /**
+     * How late a 1 ms sleep wakes up on this host now (microseconds): a job crosses some twenty threads of five
+     * processes, so a busy machine's scheduling delay shows up many times over in the pipeline's latency.
+     */
+    private static Map<String, Object> wakeUpLatency() throws InterruptedException {
+        double[] late = new double[500];
+        for (int i = 0; i < late.length; i++) {
+            long start = System.nanoTime();
+            Thread.sleep(1);
+            late[i] = (System.nanoTime() - start - 1_000_000) / 1e3;
+        }
+        return ordered("p50", round(percentile(late, 0.5)), "p99", round(percentile(late, 0.99)));
+    }
+
+    /** A map that keeps the order given, so that the result file reads in that order. */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    private static Map<String, Object> summary(double[] values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("p50", round(percentile(values, 0.50)));
+        out.put("p90", round(percentile(values, 0.90)));
+        out.put("p99", round(percentile(values, 0.99)));
+        out.put("min", round(Arrays.stream(values).min().orElse(Double.NaN)));
+        out.put("max", round(Arrays.stream(values).max().orElse(Double.NaN)));
+        return out;
+    }
+
+    /** The nearest-rank percentile. */
+    private static double percentile(double[] values, double p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private static void requireBuilt(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build with ./mvnw -DskipTests install");
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+}
