@@ -1,5 +1,6 @@
 package io.rigpool.worker;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -60,6 +61,12 @@ class WorkerRunnerCrashTest {
         assertTrue(kafka.updates(job.getJobId()).stream().filter(u -> u.getState() != JobState.JOB_STATE_RUNNING)
                 .count() == 1, "one result only");
         kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String model = "model=\"" + WorkerKafka.MODEL + "\"";
+        assertTrue(WorkerEndToEndTest.metric(metrics, "rigpool_runner_crashes_total", model) >= 1, metrics);
+        assertTrue(WorkerEndToEndTest.metric(metrics, "rigpool_runner_restarts_total", model) >= 1);
+        assertTrue(WorkerEndToEndTest.metric(metrics, "rigpool_jobs_handed_back_total", model) >= 1);
     }
 
     private Optional<RunnerCrash> crash() {
