@@ -26,6 +26,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final StackOptions options;
     private final List<ServiceProcess> workers = new ArrayList<>();
+    private final List<ServiceProcess> extraWorkers = new ArrayList<>();
+    private final Map<String, String> workerSettings = new LinkedHashMap<>();
     private Infrastructure infrastructure;
     private ServiceProcess planner;
     private ServiceProcess gateway;
@@ -51,6 +53,12 @@ public final class LocalStack implements AutoCloseable {
             System.exit(1);
         }
         stopped.await();
+    }
+
+    /** Settings every worker of this stack gets on top of the usual ones (set before {@link #start}). */
+    public LocalStack withWorkerSettings(Map<String, String> settings) {
+        workerSettings.putAll(settings);
+        return this;
     }
 
     public LocalStack start() {
@@ -95,20 +103,46 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startWorker(int index) {
-        int port = index == 1 ? options.workerPort() : FreePorts.find();
+        workers.add(worker("worker-" + index, index == 1 ? options.workerPort() : FreePorts.find(), Map.of()).start());
+    }
+
+    /**
+     * Starts one more worker beside the stack's own, with settings of its own on top of the usual ones (another
+     * model directory, another cluster token); it is stopped with the stack. Does not wait for it to be ready.
+     */
+    public ServiceProcess addWorker(String nodeId, Map<String, String> overrides) {
+        ServiceProcess worker = worker(nodeId, FreePorts.find(), overrides).start();
+        extraWorkers.add(worker);
+        return worker;
+    }
+
+    private ServiceProcess worker(String nodeId, int port, Map<String, String> overrides) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("kafka.bootstrap.servers", infrastructure.kafkaBootstrapServers());
         props.put("rigpool.cluster-token", options.clusterToken());
         props.put("quarkus.http.port", String.valueOf(port));
         props.put("quarkus.grpc.clients.planner.host", "127.0.0.1");
         props.put("quarkus.grpc.clients.planner.port", String.valueOf(options.plannerPort()));
-        props.put("rigpool.worker.node-id", "worker-" + index);
+        props.put("rigpool.worker.node-id", nodeId);
         props.put("rigpool.worker.runner.jar", options.home().resolve("worker/runner/target/rigpool-runner.jar")
                 .toString());
         if (options.modelDir() != null) {
             props.put("rigpool.worker.model-dir", options.modelDir().toString());
         }
-        workers.add(service("worker-" + index, "worker/agent", props, port).start());
+        props.putAll(workerSettings);
+        props.putAll(overrides);
+        return service(nodeId, "worker/agent", props, port);
+    }
+
+    /**
+     * Stops a service as an operator would (SIGTERM) and starts it again with the same settings, then waits.
+     *
+     * @return the stopped process's exit code (see {@link ServiceProcess#stop})
+     */
+    public int restart(ServiceProcess service, Duration readyWithin) {
+        int exitCode = service.stop(Duration.ofSeconds(20));
+        service.start().awaitReady(readyWithin);
+        return exitCode;
     }
 
     private ServiceProcess service(String name, String module, Map<String, String> props, int port) {
@@ -136,7 +170,7 @@ public final class LocalStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
-            for (ServiceProcess p : all()) {
+            for (ServiceProcess p : core()) {
                 if (!p.alive()) {
                     throw new IllegalStateException(p.name() + " died; last lines of " + p.log() + ":\n" + p.tail(40));
                 }
@@ -176,6 +210,11 @@ public final class LocalStack implements AutoCloseable {
         return "http://localhost:" + options.plannerPort();
     }
 
+    /** The planner admin API's key ({@code Authorization: Bearer <key>}). */
+    public String plannerAdminKey() {
+        return options.plannerAdminKey();
+    }
+
     public Infrastructure infrastructure() {
         return infrastructure;
     }
@@ -192,7 +231,14 @@ public final class LocalStack implements AutoCloseable {
         return List.copyOf(workers);
     }
 
+    /** Everything to stop on close: extra workers first, then the stack's own services. */
     private List<ServiceProcess> all() {
+        List<ServiceProcess> all = new ArrayList<>(extraWorkers);
+        all.addAll(core());
+        return all;
+    }
+
+    private List<ServiceProcess> core() {
         List<ServiceProcess> all = new ArrayList<>(workers);
         if (gateway != null) {
             all.add(gateway);

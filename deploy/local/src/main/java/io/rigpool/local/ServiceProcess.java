@@ -112,21 +112,33 @@ public final class ServiceProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Ends the service as an operator would: SIGTERM, then SIGKILL if it does not stop in time. */
-    public synchronized void stop(Duration grace) {
+    /**
+     * Ends the service as an operator would: SIGTERM, then SIGKILL if it does not stop in time.
+     *
+     * @return the exit code (143 after a clean SIGTERM shutdown, 137 when it had to be killed), or -1 when it was
+     *         not running
+     */
+    public synchronized int stop(Duration grace) {
         if (process == null || !process.isAlive()) {
-            return;
+            return -1;
         }
         process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() would also close the child's standard input, which
+        // ParentProcessWatch takes for our death and halts at once, skipping the graceful shutdown (a gateway
+        // then never leaves its Kafka group, and its partitions wait out the session timeout).
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+            return process.exitValue();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+            return -1;
+        } catch (IllegalThreadStateException e) {
+            return -1;
         }
     }
 

@@ -1,0 +1,118 @@
+package io.rigpool.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rigpool.local.reliability.Fault;
+import io.rigpool.local.reliability.FaultRun;
+import io.rigpool.local.reliability.ReliabilityDrill;
+import io.rigpool.local.reliability.ReliabilityDrill.Load;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The fault suite, CI form: planner, gateway and two workers as separate processes on real PostgreSQL and Kafka,
+ * jobs in flight while a runner and then a whole worker are SIGKILLed, and while Kafka, PostgreSQL, the planner and
+ * the gateway are restarted one after the other. Every accepted job must end succeeded, stored once and reported
+ * once, counted from PostgreSQL and the results topic; while Kafka or PostgreSQL is down submissions get 503 with
+ * Retry-After, and everything recovers with nobody's help. {@code bench/run reliability} runs the longer form.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteIT {
+
+    /** Enough tokens that 200 jobs are still in flight when the fault strikes. */
+    private static final Load KILL_LOAD = new Load(200, 48, 8, Duration.ZERO);
+    /** Paced, so that submissions go on before, during and after the restart. */
+    private static final Load RESTART_LOAD = new Load(100, 24, 4, Duration.ofMillis(250));
+
+    @TempDir
+    static Path dataDir;
+
+    private static LocalStack stack;
+    private static ReliabilityDrill drill;
+
+    @BeforeAll
+    static void startStack() {
+        stack = new LocalStack(StackOptions.forTest(dataDir, 2))
+                .withWorkerSettings(ReliabilityDrill.FAST_TAKEOVER)
+                .start();
+        String model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
+        drill = new ReliabilityDrill(stack, model, Duration.ofMinutes(3), line -> System.out.println("[faults "
+                + LocalTime.now() + "] " + line));
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        if (stack != null) {
+            stack.close();
+            // The services' logs outlive the throw-away directory, for whoever reads a failure.
+            Path keep = Path.of("target/failsafe-reports/fault-suite-logs");
+            Files.createDirectories(keep);
+            try (var logs = Files.list(dataDir.resolve("logs"))) {
+                for (Path log : logs.toList()) {
+                    Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aRunnerKilledWithJobsInFlightLosesNone() {
+        assertAllDoneOnce(drill.run(Fault.killRunner(), KILL_LOAD));
+    }
+
+    @Test
+    @Order(2)
+    void aWorkerKilledWithJobsInFlightLosesNone() {
+        assertAllDoneOnce(drill.run(Fault.killWorker(), KILL_LOAD));
+    }
+
+    @Test
+    @Order(3)
+    void kafkaRestartedDuringLoadLosesNoneAndRefusesWith503Meanwhile() {
+        FaultRun run = drill.run(Fault.restartKafka(), RESTART_LOAD);
+        assertAllDoneOnce(run);
+        assertTrue(run.refused503() > 0, "submissions were refused while Kafka was down: " + run);
+    }
+
+    @Test
+    @Order(4)
+    void postgresRestartedDuringLoadLosesNoneAndRefusesWith503Meanwhile() {
+        FaultRun run = drill.run(Fault.restartPostgres(), RESTART_LOAD);
+        assertAllDoneOnce(run);
+        assertTrue(run.refused503() > 0, "submissions were refused while PostgreSQL was down: " + run);
+    }
+
+    @Test
+    @Order(5)
+    void plannerRestartedDuringLoadLosesNone() {
+        assertAllDoneOnce(drill.run(Fault.restartPlanner(), RESTART_LOAD));
+    }
+
+    @Test
+    @Order(6)
+    void gatewayRestartedDuringLoadLosesNone() {
+        FaultRun run = drill.run(Fault.restartGateway(), RESTART_LOAD);
+        assertAllDoneOnce(run);
+        assertTrue(run.unreachable() > 0, "clients met the gateway away and sent again: " + run);
+    }
+
+    private static void assertAllDoneOnce(FaultRun run) {
+        assertTrue(run.jobs() >= 100, run.toString());
+        assertEquals(0, run.lost(), () -> "lost jobs: " + run + " " + run.statuses());
+        assertEquals(run.jobs(), run.succeeded(), () -> run + " " + run.statuses());
+        assertEquals(0, run.duplicates(), run.toString());
+    }
+}
