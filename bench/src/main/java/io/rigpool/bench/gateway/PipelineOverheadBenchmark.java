@@ -37,7 +37,7 @@ import java.util.stream.Stream;
  * </ol>
  *
  * <p>Run with {@code bench/run gateway [--latency-jobs N] [--slots N] [--clients N] [--seconds N] [--threads N]
- * [--gateway-prop key=value ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and runner. Writes
+ * [--model tiny|micro] [--gateway-prop key=value ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and runner. Writes
  * {@code bench/results/gateway.json} unless {@code --out} names another file.
  */
 public final class PipelineOverheadBenchmark {
@@ -48,7 +48,7 @@ public final class PipelineOverheadBenchmark {
     private static final Duration DIRECT_THROUGHPUT_TIME = Duration.ofSeconds(5);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> OPTIONS = List.of("--latency-jobs", "--slots", "--clients", "--seconds",
-            "--threads", "--gateway-prop", "--profile", "--out");
+            "--threads", "--gateway-prop", "--profile", "--model", "--out");
 
     private PipelineOverheadBenchmark() {
     }
@@ -98,7 +98,12 @@ public final class PipelineOverheadBenchmark {
         Path work = Files.createTempDirectory("rigpool-gateway-bench");
         // java-llama.cpp extracts its native library into this directory and cleans it: one of our own.
         System.setProperty("de.kherud.llama.tmpdir", Files.createDirectories(work.resolve("jllama")).toString());
-        TinyChatModel.Spec spec = TinyChatModel.Spec.standard();
+        // micro: the smallest model that runs, to see what the pipeline costs with next to no inference in it.
+        TinyChatModel.Spec spec = switch (options.getOrDefault("--model", "tiny")) {
+            case "tiny" -> TinyChatModel.Spec.standard();
+            case "micro" -> TinyChatModel.Spec.micro();
+            default -> throw new IllegalArgumentException("--model: tiny or micro, not " + options.get("--model"));
+        };
         Path modelDir = Files.createDirectories(work.resolve("models"));
         Path model = TinyChatModel.write(modelDir.resolve(spec.name() + ".gguf"), spec);
         String loadBefore = loadAverage();
