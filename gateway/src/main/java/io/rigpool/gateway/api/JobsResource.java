@@ -62,7 +62,8 @@ public class JobsResource {
         this.cancellation = cancellation;
         this.events = events;
         this.currentCaller = currentCaller;
-        this.check = new JobRequestCheck(JobRequestReaders.of(config), catalogue::find);
+        this.check = new JobRequestCheck(JobRequestReaders.of(config),
+                CatalogueLookup.of(catalogue, config.availability().retryAfter()));
         this.json = new JsonWriter(mapper);
         this.availability = availability;
     }

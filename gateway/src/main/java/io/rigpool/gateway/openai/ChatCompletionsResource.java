@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.api.ApiException;
+import io.rigpool.gateway.api.CatalogueLookup;
 import io.rigpool.gateway.api.JobRequestCheck;
 import io.rigpool.gateway.api.JobRequestReader;
 import io.rigpool.gateway.api.JobRequestReaders;
@@ -73,7 +74,8 @@ public class ChatCompletionsResource {
         this.cancellation = cancellation;
         this.events = events;
         this.currentCaller = currentCaller;
-        this.check = new JobRequestCheck(JobRequestReaders.of(config), catalogue::find);
+        this.check = new JobRequestCheck(JobRequestReaders.of(config),
+                CatalogueLookup.of(catalogue, config.availability().retryAfter()));
         this.json = new JsonWriter(mapper);
         this.timeout = config.chat().timeout();
     }
