@@ -47,6 +47,7 @@ final class PipelineStack implements AutoCloseable {
     }
 
     private final boolean record;
+    private final Path apps;
     private final Infrastructure infrastructure;
     private final List<Service> services = new ArrayList<>();
     private final Service gateway;
@@ -60,7 +61,8 @@ final class PipelineStack implements AutoCloseable {
     PipelineStack(Path checkout, Path workDir, Path modelDir, String modelId, int slots, int slotContext, int threads,
             Map<String, String> extraGateway, boolean record) throws Exception {
         this.record = record;
-        Path home = snapshot(checkout, workDir.resolve("apps"));
+        this.apps = workDir.resolve("apps");
+        Path home = snapshot(checkout, apps);
         infrastructure = InfrastructureFactory.start(new InfrastructureFactory.Options(workDir.resolve("infra"),
                 FreePorts.find(), FreePorts.find(), 8));
         try {
@@ -179,8 +181,14 @@ final class PipelineStack implements AutoCloseable {
                 }
             }
         }
-        Path runnerJar = RUNNER_JAR;
-        Files.copy(checkout.resolve(runnerJar), into.resolve(runnerJar));
+        Files.copy(checkout.resolve(RUNNER_JAR), into.resolve(RUNNER_JAR));
+        for (String app : APPS) {
+            Path jar = into.resolve(app).resolve("quarkus-run.jar");
+            if (app.endsWith("quarkus-app") && !Files.isRegularFile(jar)) {
+                throw new IllegalStateException(checkout.resolve(app) + " has no quarkus-run.jar: a build was"
+                        + " replacing it while it was copied; run again when it is done");
+            }
+        }
         return into;
     }
 
@@ -274,5 +282,10 @@ final class PipelineStack implements AutoCloseable {
             }
         }
         infrastructure.close();
+        try (Stream<Path> paths = Files.walk(apps)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete the copied apps: " + e.getMessage());
+        }
     }
 }
