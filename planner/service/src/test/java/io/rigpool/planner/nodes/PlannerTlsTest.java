@@ -108,6 +108,8 @@ class PlannerTlsTest {
                         "quarkus.tls.key-store.p12.path", keyStore.toString(),
                         "quarkus.tls.key-store.p12.password", password,
                         "quarkus.http.insecure-requests", "disabled",
+                        // One port, as documented: with the clear listener off, TLS may take the HTTP port.
+                        "quarkus.http.test-port", port,
                         "quarkus.http.test-ssl-port", port,
                         // A worker, as worker/README.md describes it.
                         "quarkus.grpc.clients.planner.host", "localhost",
