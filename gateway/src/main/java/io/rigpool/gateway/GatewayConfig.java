@@ -2,6 +2,7 @@ package io.rigpool.gateway;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -47,9 +48,15 @@ public interface GatewayConfig {
 
         /**
          * An admin key to accept from the start (stored hashed, like every key). When absent and no admin key
-         * exists yet, the gateway makes one on its first start and logs it once.
+         * exists yet, the gateway makes one on its first start and writes it to {@link #bootstrapKeyFile()}.
          */
         Optional<String> bootstrapAdminKey();
+
+        /**
+         * Where a key the gateway made itself is written (readable by its owner only), since secrets never go to
+         * the log; default {@code ~/.rigpool/gateway-admin-key}.
+         */
+        Optional<Path> bootstrapKeyFile();
 
         /**
          * How long a looked-up key is trusted without asking the database again: a key revoked on another

@@ -7,6 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -40,8 +42,22 @@ public class BootstrapAdminKeyStartup {
                         return store.createFirstAdminKey(name, key);
                     }
                 }, ApiKeySecrets::generate);
-        made.ifPresent(key -> LOG.warnf("%n%n    First start: made the admin key%n%n        %s%n%n    It is shown only"
-                + " this once (only its hash is stored). Use it as 'Authorization: Bearer <key>' to make other"
-                + " keys with POST /v1/admin/keys.%n", key));
+        made.ifPresent(this::handOver);
+    }
+
+    /** The key goes to a file only its owner can read, never to the log: logs are collected and shared. */
+    private void handOver(String key) {
+        Path file = config.auth().bootstrapKeyFile()
+                .orElse(Path.of(System.getProperty("user.home"), ".rigpool", "gateway-admin-key"));
+        try {
+            OwnerOnlyFile.write(file, key + System.lineSeparator());
+            LOG.warnf("First start: made an admin key and wrote it to %s (readable by this user only; only its hash"
+                    + " is stored). Use it as 'Authorization: Bearer <key>' to make other keys with"
+                    + " POST /v1/admin/keys, then delete the file.", file);
+        } catch (IOException e) {
+            LOG.errorf("First start: made an admin key but could not write it to %s (%s); it is not shown anywhere."
+                    + " Set rigpool.gateway.auth.bootstrap-admin-key (RIGPOOL_GATEWAY_AUTH_BOOTSTRAP_ADMIN_KEY) to an"
+                    + " admin key of your choice and restart.", file, e.getMessage());
+        }
     }
 }
