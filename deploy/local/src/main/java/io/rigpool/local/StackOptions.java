@@ -39,12 +39,6 @@ public record StackOptions(Path home, Path dataDir, Path modelDir, int gatewayPo
                 workers, clusterToken, plannerAdminKey, gatewayAdminKey, deleteDataOnClose);
     }
 
-    /** The same stack, whose data directory is deleted when it stops (benchmarks on a throw-away directory). */
-    public StackOptions deletingDataOnClose() {
-        return new StackOptions(home, dataDir, modelDir, gatewayPort, plannerPort, workerPort, postgresPort, kafkaPort,
-                workers, clusterToken, plannerAdminKey, gatewayAdminKey, true);
-    }
-
     static StackOptions parse(String[] args) {
         Path home = checkoutDir();
         Path data = home.resolve(".rigpool-local");

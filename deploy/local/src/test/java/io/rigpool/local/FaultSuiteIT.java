@@ -3,6 +3,7 @@ package io.rigpool.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rigpool.local.reliability.BurstRun;
 import io.rigpool.local.reliability.Fault;
 import io.rigpool.local.reliability.FaultRun;
 import io.rigpool.local.reliability.ReliabilityDrill;
@@ -24,9 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fault suite, CI form: planner, gateway and two workers as separate processes on real PostgreSQL and Kafka,
  * jobs in flight while a runner and then a whole worker are SIGKILLed, and while Kafka, PostgreSQL, the planner and
- * the gateway are restarted one after the other. Every accepted job must end succeeded, stored once and reported
- * once, counted from PostgreSQL and the results topic; while Kafka or PostgreSQL is down submissions get 503 with
- * Retry-After, and everything recovers with nobody's help. {@code bench/run reliability} runs the longer form.
+ * the gateway are restarted one after the other. Every accepted job must end succeeded and be stored once (one row
+ * per job and per idempotency key, however often a client sent it again), counted in PostgreSQL; jobs that Kafka's
+ * at-least-once delivery ran twice are counted on the results topic and printed. While Kafka or PostgreSQL is down
+ * submissions get 503 with Retry-After, and everything recovers with nobody's help. {@code bench/run reliability}
+ * runs the longer form.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
@@ -107,6 +110,17 @@ class FaultSuiteIT {
         FaultRun run = drill.run(Fault.restartGateway(), RESTART_LOAD);
         assertAllDoneOnce(run);
         assertTrue(run.unreachable() > 0, "clients met the gateway away and sent again: " + run);
+    }
+
+    @Test
+    @Order(7)
+    void aBurstAllCompletesWithTheGatewaysMemoryBounded() {
+        BurstRun burst = drill.burst(new Load(600, 8, 16, Duration.ZERO));
+        assertEquals(600, burst.succeeded(), burst::toString);
+        assertEquals(0, burst.lost(), burst::toString);
+        assertEquals(0, burst.duplicates(), burst::toString);
+        // -Xmx384m plus the JVM's own: a gateway that held every job it saw would grow past this.
+        assertTrue(burst.gatewayPeakRssMb() > 0 && burst.gatewayPeakRssMb() < 700, burst::toString);
     }
 
     private static void assertAllDoneOnce(FaultRun run) {

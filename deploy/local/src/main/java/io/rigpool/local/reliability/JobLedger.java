@@ -81,6 +81,23 @@ public final class JobLedger {
     }
 
     /**
+     * Jobs stored more than once: rows beyond one per idempotency key of the run (keys {@code runId-seq}). A client
+     * that sends a job again after its answer was lost must find the job it made, not make a second one.
+     */
+    public int duplicateSubmissions(String runId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(infrastructure.jdbcUrl(), infrastructure.databaseUser(),
+                infrastructure.databasePassword());
+                PreparedStatement s = c.prepareStatement("SELECT count(*) - count(DISTINCT idempotency_key)"
+                        + " FROM gateway.jobs WHERE idempotency_key LIKE ?")) {
+            s.setString(1, runId.replace("_", "\\_").replace("%", "\\%") + "-%");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /**
      * Waits until no job is queued or running any more, or the time is up; returns the last reading. While
      * PostgreSQL itself is away the reading is retried.
      */
@@ -117,7 +134,9 @@ public final class JobLedger {
 
     /**
      * Jobs among {@code ids} for which the workers reported more than one final outcome on {@code rigpool.results}:
-     * a job run to the end twice. Reads the topic from the beginning up to its current end.
+     * a job run to the end twice. Kafka delivers at least once, so this happens when a partition moves to another
+     * worker while its job runs (a rebalance, a crash after the result but before the commit); the gateway stores
+     * the first outcome only. Reads the topic from the beginning up to its current end.
      */
     public Set<String> jobsReportedTwice(Collection<String> ids, Duration timeout) {
         Set<String> wanted = new HashSet<>(ids);

@@ -120,6 +120,11 @@ public final class JobSubmitter {
                 + response.body());
     }
 
+    /** The prefix of this submitter's idempotency keys ({@code runId-seq}). */
+    public String runId() {
+        return runId;
+    }
+
     /** Ids of every job the gateway accepted (a repeated key answers with the same id, so each is here once). */
     public Set<String> accepted() {
         return Set.copyOf(accepted);

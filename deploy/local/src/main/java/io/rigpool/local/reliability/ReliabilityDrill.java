@@ -67,13 +67,14 @@ public final class ReliabilityDrill {
         Set<String> ids = submitter.accepted();
         JobLedger.Tally tally = ledger.awaitSettled(ids, settleWithin);
         double seconds = (System.nanoTime() - began) / 1e9;
-        int duplicates = tally.duplicateRows() + ledger.jobsReportedTwice(ids, Duration.ofMinutes(1)).size();
+        int duplicates = tally.duplicateRows() + duplicateSubmissions(submitter);
+        int ranTwice = ledger.jobsReportedTwice(ids, Duration.ofMinutes(1)).size();
         if (submitter.unavailableWithoutRetryAfter() > 0) {
             throw new IllegalStateException(submitter.unavailableWithoutRetryAfter() + " refusals without"
                     + " Retry-After during " + fault.name());
         }
         FaultRun run = new FaultRun(fault.name(), ids.size(), tally.count("succeeded"),
-                ids.size() - tally.count("succeeded"), duplicates, submitter.unavailable(), submitter.unreachable(),
+                ids.size() - tally.count("succeeded"), duplicates, ranTwice, submitter.unavailable(), submitter.unreachable(),
                 seconds, tally.byStatus());
         log.accept(run.toString());
         restoreWorkers();
@@ -128,12 +129,21 @@ public final class ReliabilityDrill {
         }
         double seconds = (System.nanoTime() - began) / 1e9;
         Set<String> ids = submitter.accepted();
-        int duplicates = tally.duplicateRows() + ledger.jobsReportedTwice(ids, Duration.ofMinutes(2)).size();
+        int duplicates = tally.duplicateRows() + duplicateSubmissions(submitter);
+        int ranTwice = ledger.jobsReportedTwice(ids, Duration.ofMinutes(2)).size();
         int succeeded = tally.count("succeeded");
-        BurstRun burst = new BurstRun(ids.size(), succeeded, load.jobs() - succeeded, duplicates, seconds,
+        BurstRun burst = new BurstRun(ids.size(), succeeded, load.jobs() - succeeded, duplicates, ranTwice, seconds,
                 acceptSeconds, peakQueue, succeeded / seconds, peakRssMb(stack.gateway().pid()));
         log.accept(burst.toString());
         return burst;
+    }
+
+    private int duplicateSubmissions(JobSubmitter submitter) {
+        try {
+            return ledger.duplicateSubmissions(submitter.runId());
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL unreadable after the run", e);
+        }
     }
 
     /** Starts again any of the stack's workers a fault killed, and waits until the model is served. */
