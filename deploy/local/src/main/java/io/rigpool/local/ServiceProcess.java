@@ -12,9 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * One rigpool service (a packaged Quarkus app) run as a child JVM. Its output goes to a log file; its standard input
@@ -25,7 +28,11 @@ public final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
+    /** Properties whose values are secrets: they go to the child in its environment, not on its command line. */
+    private static final Pattern SECRET = Pattern.compile("token|key|password|secret", Pattern.CASE_INSENSITIVE);
+
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private final int httpPort;
     private Process process;
@@ -43,10 +50,24 @@ public final class ServiceProcess implements AutoCloseable {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);
         cmd.add(ParentProcessWatch.jvmFlag());
-        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        Map<String, String> secrets = new LinkedHashMap<>();
+        properties.forEach((k, v) -> {
+            if (SECRET.matcher(k).find()) {
+                // A command line is visible to every user of the machine (ps); the environment is not.
+                secrets.put(environmentName(k), v);
+            } else {
+                cmd.add("-D" + k + "=" + v);
+            }
+        });
+        this.environment = Map.copyOf(secrets);
         cmd.add("-jar");
         cmd.add(appJar.toString());
         this.command = List.copyOf(cmd);
+    }
+
+    /** Quarkus' environment-variable form of a property name: rigpool.cluster-token is RIGPOOL_CLUSTER_TOKEN. */
+    static String environmentName(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
     }
 
     public synchronized ServiceProcess start() {
@@ -55,10 +76,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
