@@ -8,6 +8,8 @@ import java.util.UUID;
 /** What a worker's {@link JobUpdate} says happened to a job, in the terms the jobs table stores. */
 public sealed interface JobProgress {
 
+    java.time.Duration MAX_CLOCK_AHEAD = java.time.Duration.ofDays(1);
+
     UUID jobId();
 
     /** A runner took the job. */
@@ -27,7 +29,10 @@ public sealed interface JobProgress {
 
     /**
      * Reads an update; empty when it cannot apply to any job (no state, or a job id that is not a UUID, which this
-     * gateway never hands out). {@code receivedAt} stands in for a missing {@code at_ms}.
+     * gateway never hands out). {@code receivedAt} stands in for a missing {@code at_ms}, and for one PostgreSQL
+     * could not store or that no clock could have meant; strings are made storable (see {@link StorableText}).
+     * Whatever a worker (or anyone who reaches the broker) writes, the result must be storable, or one record
+     * would stall its partition.
      */
     static Optional<JobProgress> of(JobUpdate update, Instant receivedAt) {
         UUID jobId;
@@ -36,8 +41,8 @@ public sealed interface JobProgress {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        Instant at = update.getAtMs() > 0 ? Instant.ofEpochMilli(update.getAtMs()) : receivedAt;
-        String nodeId = emptyToNull(update.getNodeId());
+        Instant at = plausibleTime(update.getAtMs(), receivedAt);
+        String nodeId = emptyToNull(StorableText.of(update.getNodeId()));
         return switch (update.getState()) {
             case JOB_STATE_RUNNING -> Optional.of(new Started(jobId, at, nodeId));
             case JOB_STATE_SUCCEEDED -> Optional.of(finished(jobId, JobStatus.SUCCEEDED, at, nodeId, update));
@@ -49,12 +54,21 @@ public sealed interface JobProgress {
 
     private static Finished finished(UUID jobId, JobStatus status, Instant at, String nodeId, JobUpdate update) {
         // A succeeded job may rightly have produced no text; for the others an empty text means none.
-        String text = status == JobStatus.SUCCEEDED ? update.getText() : emptyToNull(update.getText());
+        String text = StorableText.of(update.getText());
+        text = status == JobStatus.SUCCEEDED ? text : emptyToNull(text);
         Integer promptTokens = update.hasUsage() ? update.getUsage().getPromptTokens() : null;
         Integer completionTokens = update.hasUsage() ? update.getUsage().getCompletionTokens() : null;
         JobTimings timings = update.hasTimings() ? JobTimings.of(update.getTimings()) : null;
-        return new Finished(jobId, status, at, text, emptyToNull(update.getFinishReason()), promptTokens,
-                completionTokens, nodeId, emptyToNull(update.getError()), timings);
+        return new Finished(jobId, status, at, text, emptyToNull(StorableText.of(update.getFinishReason())),
+                promptTokens, completionTokens, nodeId, emptyToNull(StorableText.of(update.getError())), timings);
+    }
+
+    /** A job's events lie between the epoch and now; a worker's clock a day ahead is not a clock but a mistake. */
+    static Instant plausibleTime(long atMs, Instant receivedAt) {
+        if (atMs <= 0 || atMs > receivedAt.plus(MAX_CLOCK_AHEAD).toEpochMilli()) {
+            return receivedAt;
+        }
+        return Instant.ofEpochMilli(atMs);
     }
 
     private static String emptyToNull(String value) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,15 +28,19 @@ import org.jboss.logging.MDC;
  * Stores what workers report on {@code rigpool.results}, a poll's batch per transaction. The connector commits the
  * batch's offsets only after this method returns, so a result is never skipped; and because every store is
  * conditional, the same record read twice changes nothing the second time. All gateway instances share one
- * consumer group, so each result is stored (and counted in the metrics) by one of them.
+ * consumer group, so each result is stored (and counted in the metrics) by one of them. Only an unavailable
+ * database is waited for; an update PostgreSQL refuses is dead-lettered ({@link ResultDeadLetters}), so no record
+ * can stall the results.
  */
 @ApplicationScoped
 public class JobUpdateConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobUpdateConsumer.class);
+    private static final Duration INITIAL_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final JobResultStore store = new JobResultStore();
+    private final ResultDeadLetters deadLetters = new ResultDeadLetters();
 
     @Inject
     AgroalDataSource dataSource;
@@ -47,19 +52,20 @@ public class JobUpdateConsumer {
     @Blocking
     public void onUpdates(ConsumerRecords<String, byte[]> records) throws InterruptedException {
         Instant receivedAt = Instant.now();
-        List<JobProgress> updates = new ArrayList<>(records.count());
+        List<Received> updates = new ArrayList<>(records.count());
         Map<UUID, String> traces = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
-            int before = updates.size();
-            read(record.value(), receivedAt, updates);
-            Header trace = record.headers().lastHeader(TraceIds.KAFKA_HEADER);
-            if (trace != null && updates.size() > before) {
-                UUID jobId = updates.get(before).jobId();
-                TraceIds.fromHeader(trace.value()).ifPresent(id -> traces.put(jobId, id));
-            }
+            read(record.value(), receivedAt).ifPresent(progress -> {
+                updates.add(new Received(progress, new ResultDeadLetters.Origin(record.topic(), record.partition(),
+                        record.offset(), record.value())));
+                Header trace = record.headers().lastHeader(TraceIds.KAFKA_HEADER);
+                if (trace != null) {
+                    TraceIds.fromHeader(trace.value()).ifPresent(id -> traces.put(progress.jobId(), id));
+                }
+            });
         }
         if (!updates.isEmpty()) {
-            List<JobResultStore.Stored> stored = storeUntilDone(updates);
+            List<JobResultStore.Stored> stored = store(updates);
             metrics.resultsStored(stored);
             for (JobResultStore.Stored result : stored) {
                 UUID jobId = result.finished().jobId();
@@ -70,35 +76,120 @@ public class JobUpdateConsumer {
         }
     }
 
-    private static void read(byte[] payload, Instant receivedAt, List<JobProgress> into) {
-        if (payload == null) {
-            return;
-        }
-        try {
-            JobUpdate update = JobUpdate.parseFrom(payload);
-            JobProgress.of(update, receivedAt).ifPresentOrElse(into::add,
-                    () -> LOG.debugf("skipping update %s for job '%s'", update.getState(), update.getJobId()));
-        } catch (InvalidProtocolBufferException e) {
-            LOG.warnf("skipping a record on the results topic that is not a JobUpdate (%s)", e.getMessage());
+    /** An update as read, with the record it came in. */
+    private record Received(JobProgress progress, ResultDeadLetters.Origin origin) {
+    }
+
+    /** PostgreSQL refused the statement itself: retrying the same data cannot help. */
+    private static final class Refused extends Exception {
+        Refused(Throwable cause) {
+            super(cause.getMessage(), cause);
         }
     }
 
-    /** Waits out a database outage here: moving on would commit the offsets of results never stored. */
-    private List<JobResultStore.Stored> storeUntilDone(List<JobProgress> updates) throws InterruptedException {
-        Duration backoff = Duration.ofMillis(200);
+    private static Optional<JobProgress> read(byte[] payload, Instant receivedAt) {
+        if (payload == null) {
+            return Optional.empty();
+        }
+        try {
+            JobUpdate update = JobUpdate.parseFrom(payload);
+            Optional<JobProgress> progress = JobProgress.of(update, receivedAt);
+            if (progress.isEmpty()) {
+                LOG.debugf("skipping update %s for job '%s'", update.getState(), update.getJobId());
+            }
+            return progress;
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warnf("skipping a record on the results topic that is not a JobUpdate (%s)", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stores the batch in one transaction; when PostgreSQL refuses it, stores the updates one by one so that only
+     * the refused ones are dead-lettered and every other is stored, in order.
+     */
+    private List<JobResultStore.Stored> store(List<Received> updates) throws InterruptedException {
+        try {
+            return storeWaitingOutOutages(updates);
+        } catch (Refused batchRefused) {
+            List<JobResultStore.Stored> stored = new ArrayList<>();
+            for (Received update : updates) {
+                try {
+                    stored.addAll(storeWaitingOutOutages(List.of(update)));
+                } catch (Refused refused) {
+                    deadLetter(update, refused.getCause());
+                }
+            }
+            return stored;
+        }
+    }
+
+    /**
+     * Waits out a database outage here: moving on would commit the offsets of results never stored. Only
+     * unavailability is waited for; a refused statement would be refused forever and stall the partition.
+     */
+    private List<JobResultStore.Stored> storeWaitingOutOutages(List<Received> updates)
+            throws InterruptedException, Refused {
+        List<JobProgress> progress = updates.stream().map(Received::progress).toList();
+        Duration backoff = INITIAL_BACKOFF;
         while (true) {
             try {
-                return storeOnce(updates);
+                return JdbcTransaction.run(dataSource, connection -> store.apply(connection, progress));
             } catch (SQLException | RuntimeException e) {
+                if (!worthRetrying(e)) {
+                    throw new Refused(e);
+                }
                 LOG.warnf("could not store %d job updates, retrying in %d ms (%s)", updates.size(),
                         backoff.toMillis(), e.toString());
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                backoff = pause(backoff);
             }
         }
     }
 
-    private List<JobResultStore.Stored> storeOnce(List<JobProgress> updates) throws SQLException {
-        return JdbcTransaction.run(dataSource, connection -> store.apply(connection, updates));
+    private void deadLetter(Received update, Throwable cause) throws InterruptedException {
+        UUID jobId = update.progress().jobId();
+        boolean finalUpdate = update.progress() instanceof JobProgress.Finished;
+        ResultDeadLetters.Origin origin = update.origin();
+        Duration backoff = INITIAL_BACKOFF;
+        while (true) {
+            try {
+                boolean failed = JdbcTransaction.run(dataSource, connection -> deadLetters.deadLetter(connection,
+                        jobId, finalUpdate, origin, cause.toString(), Instant.now()));
+                metrics.resultDeadLettered();
+                LOG.errorf("job %s: PostgreSQL refused its update at %s-%d@%d, kept in gateway.dead_letters%s (%s)",
+                        jobId, origin.topic(), origin.partition(), origin.offset(),
+                        failed ? "; the job is failed" : "", cause.toString());
+                return;
+            } catch (SQLException | RuntimeException e) {
+                if (!worthRetrying(e)) {
+                    metrics.resultDeadLettered();
+                    LOG.errorf("job %s: PostgreSQL refused its update at %s-%d@%d (%s) and its dead letter too (%s);"
+                            + " the record stays on the topic only", jobId, origin.topic(), origin.partition(),
+                            origin.offset(), cause.toString(), e.toString());
+                    return;
+                }
+                backoff = pause(backoff);
+            }
+        }
+    }
+
+    /** Unavailability, and the conflicts that a second try resolves (serialization failure, deadlock). */
+    static boolean worthRetrying(Throwable failure) {
+        if (DatabaseUnavailableException.isUnavailability(failure)) {
+            return true;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().equals("40001") || sql.getSQLState().equals("40P01"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Duration pause(Duration backoff) throws InterruptedException {
+        Thread.sleep(backoff.toMillis());
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
     }
 }

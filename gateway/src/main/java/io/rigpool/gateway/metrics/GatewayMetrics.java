@@ -91,6 +91,13 @@ public class GatewayMetrics {
     }
 
     /** Reads the queue depth of every model now (also done every few seconds). */
+    /** A worker's update that PostgreSQL refused, set aside in gateway.dead_letters. */
+    public void resultDeadLettered() {
+        counters.computeIfAbsent("dead-lettered", key -> Counter.builder("rigpool.results.dead.lettered")
+                .description("worker updates PostgreSQL refused, kept in gateway.dead_letters").register(registry))
+                .increment();
+    }
+
     public void refreshQueueDepths() {
         Map<String, Long> queued = repository.queuedPerModel();
         queued.forEach((model, depth) -> queueDepth(model).set(depth));

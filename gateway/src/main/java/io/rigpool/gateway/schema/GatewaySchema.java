@@ -14,7 +14,8 @@ public final class GatewaySchema {
     /** Every file under {@code src/main/resources/db/gateway}, oldest first; a test keeps this list complete. */
     public static final List<String> MIGRATIONS = List.of(
             "V1__jobs.sql",
-            "V2__keys_ownership_and_streams.sql");
+            "V2__keys_ownership_and_streams.sql",
+            "V3__dead_letters.sql");
 
     private GatewaySchema() {
     }
