@@ -95,11 +95,19 @@ public interface WorkerConfig {
         Optional<String> java();
 
         /**
-         * Folder with a java-llama.cpp native library built with a GPU backend (CUDA); passed to runners as
-         * {@code de.kherud.llama.lib.path}. Not set: the bundled CPU-only library, and the planner is told that
-         * this PC cannot offload layers.
+         * Folder with a java-llama.cpp native library built with a GPU backend (CUDA), probed alone instead of the
+         * folders under {@link #nativesDir()}. Passed to runners as {@code de.kherud.llama.lib.path} only once a
+         * probe load proved it; else runners use the bundled CPU library and the planner is told why.
          */
         Optional<Path> nativeLibraryPath();
+
+        /**
+         * Ollama-style natives folders: {@code cuda-13/}, {@code cuda-12/}, each with libjllama.so, its CUDA
+         * libraries and the manifest.json of deploy/natives/build-cuda.sh. At start the worker probes the newest one
+         * the driver supports, then the next, and falls back to java-llama.cpp's bundled CPU library.
+         */
+        @WithDefault("natives")
+        Path nativesDir();
 
         /** Options for the runner JVM. The model lives outside the Java heap, so a small heap is enough. */
         @WithDefault("-Xmx256m,-XX:+UseSerialGC")

@@ -5,6 +5,10 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.common.lifecycle.ParentProcessWatch;
+import io.rigpool.worker.backend.BackendSelection;
+import io.rigpool.worker.backend.NativesFolder;
+import io.rigpool.worker.backend.NvidiaDriver;
+import io.rigpool.worker.backend.RunnerBackendProbe;
 import io.rigpool.worker.gpu.GpuDiscovery;
 import io.rigpool.worker.gpu.MemoryBandwidth;
 import io.rigpool.worker.models.DemoModel;
@@ -24,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -56,16 +61,20 @@ public class WorkerLifecycle {
     void onStart(@Observes StartupEvent event) throws IOException {
         ParentProcessWatch.startIfRequested();
         String hostname = hostname();
+        GpuDiscovery gpus = new GpuDiscovery(config.nvidiaSmi(), config.gpus(), config.gpusFile());
+        RunnerCommand command = runnerCommand();
+        BackendSelection.Choice backend = chooseBackend(command, gpus);
         WorkerNode.Setup setup = new WorkerNode.Setup(
                 config.nodeId().orElse(hostname),
                 hostname,
                 cluster.clusterToken(),
                 version,
                 models(),
-                new GpuDiscovery(config.nvidiaSmi(), config.gpus(), config.gpusFile()),
+                gpus,
                 config.cpuBandwidthGbps().orElseGet(() -> MemoryBandwidth.measureGbps(BANDWIDTH_TEST_MILLIS)),
-                config.runner().nativeLibraryPath().isPresent(),
-                launcher(),
+                backend.backend(),
+                new RunnerLauncher(command.withNativeLibraryPath(backend.libraryPath()), config.runner().workDir(),
+                        config.runner().startTimeout()),
                 kafka,
                 config);
         node = new WorkerNode(setup, plannerChannel);
@@ -94,7 +103,8 @@ public class WorkerLifecycle {
         return ModelDirectoryScanner.scan(dir);
     }
 
-    private RunnerLauncher launcher() {
+    /** The runners' command, still without a library folder: the backend probe chooses it. */
+    private RunnerCommand runnerCommand() {
         var runner = config.runner();
         if (!Files.isRegularFile(runner.jar())) {
             throw new IllegalStateException("rigpool.worker.runner.jar: no runner jar at " + runner.jar()
@@ -102,9 +112,38 @@ public class WorkerLifecycle {
         }
         String java = runner.java().orElseGet(() -> ProcessHandle.current().info().command().orElse("java"));
         int threads = runner.threads().orElse(Runtime.getRuntime().availableProcessors());
-        RunnerCommand command = new RunnerCommand(java, runner.jvmOptions(), runner.jar(),
-                runner.nativeLibraryPath(), threads);
-        return new RunnerLauncher(command, runner.workDir(), runner.startTimeout());
+        return new RunnerCommand(java, runner.jvmOptions(), runner.jar(), Optional.empty(), threads);
+    }
+
+    /**
+     * A configured library folder is probed alone; otherwise every natives/cuda-N folder, newest first. Nothing is
+     * taken on trust: a folder that does not prove itself leaves the node on the CPU, and the log says why.
+     */
+    private BackendSelection.Choice chooseBackend(RunnerCommand command, GpuDiscovery gpus) throws IOException {
+        var runner = config.runner();
+        Path nativesDir = runner.nativesDir().toAbsolutePath().normalize();
+        List<NativesFolder> candidates = runner.nativeLibraryPath().map(p -> List.of(NativesFolder.configured(p)))
+                .orElse(NativesFolder.under(nativesDir));
+        String missing = "no CUDA natives: " + nativesDir + " has no cuda-N folder (deploy/natives/build-cuda.sh"
+                + " builds one)";
+        try {
+            BackendSelection.Choice choice = BackendSelection.choose(candidates, gpus.discover().size(),
+                    NvidiaDriver.query(config.nvidiaSmi()), missing,
+                    new RunnerBackendProbe(command, runner.workDir(), runner.startTimeout()));
+            for (var attempt : choice.backend().getAttemptsList()) {
+                LOG.infof("llama.cpp library %s: %s", attempt.getLibrary(), attempt.getOutcome());
+            }
+            if (choice.backend().getGpuProven()) {
+                LOG.infof("GPU offload proven with %s (llama.cpp %s, CUDA %s)", choice.backend().getLibrary(),
+                        choice.backend().getLlamaCppBuild(), choice.backend().getCudaRuntime());
+            } else {
+                LOG.infof("runners use java-llama.cpp's bundled CPU library: %s", choice.backend().getCpuOnlyReason());
+            }
+            return choice;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing the llama.cpp libraries", e);
+        }
     }
 
     private static String hostname() {

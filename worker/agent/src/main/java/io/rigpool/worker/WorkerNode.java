@@ -2,6 +2,7 @@ package io.rigpool.worker;
 
 import io.grpc.Channel;
 import io.rigpool.proto.v1.AssignmentSet;
+import io.rigpool.proto.v1.Backend;
 import io.rigpool.proto.v1.RunnerCrash;
 import io.rigpool.proto.v1.RunnerEvent;
 import io.rigpool.proto.v1.RunnerLoadReport;
@@ -45,7 +46,7 @@ public final class WorkerNode implements AutoCloseable {
 
     /** Everything a worker is made of, already resolved from configuration. */
     public record Setup(String nodeId, String hostname, String clusterToken, String version,
-            List<LocalModelFile> models, GpuDiscovery gpus, double cpuBandwidthGbps, boolean gpuOffloadSupported,
+            List<LocalModelFile> models, GpuDiscovery gpus, double cpuBandwidthGbps, Backend backend,
             RunnerLauncher launcher, Map<String, Object> kafka, WorkerConfig config) {
     }
 
@@ -100,7 +101,7 @@ public final class WorkerNode implements AutoCloseable {
         this.gpus = new GpuMonitor(setup.gpus(), ByteSizes.parse(config.vramChangeThreshold()),
                 reason -> heartbeatNow());
         WorkerReport report = new WorkerReport(new WorkerReport.Identity(setup.nodeId(), setup.hostname(),
-                setup.clusterToken(), setup.version(), setup.gpuOffloadSupported(), setup.cpuBandwidthGbps()),
+                setup.clusterToken(), setup.version(), setup.backend(), setup.cpuBandwidthGbps()),
                 gpus, setup.models(), supervisor::status,
                 new WorkerReport.JobFigures(jobs::busySlots, jobs::decodeTps), owner);
         this.planner = new PlannerLink(plannerChannel, report::hello, report::heartbeat, this::applyLater,

@@ -1,5 +1,6 @@
 package io.rigpool.worker;
 
+import io.rigpool.proto.v1.Backend;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.worker.models.LocalModelFile;
@@ -38,10 +39,24 @@ public class WorkerStatusResource {
         }
     }
 
+    /** The llama.cpp library runners use, as the probe at start proved it (or why it is the CPU one). */
+    public record BackendStatus(String kind, String library, boolean gpuProven, String llamaCppBuild,
+            String cudaRuntime, String driverVersion, String driverCuda, List<String> devices, String cpuOnlyReason,
+            List<String> attempts) {
+
+        static BackendStatus of(Backend b) {
+            return new BackendStatus(b.getKind(), b.getLibrary(), b.getGpuProven(), b.getLlamaCppBuild(),
+                    b.getCudaRuntime(), b.getDriverVersion(), b.getDriverCuda(),
+                    b.getDevicesList().stream().map(d -> d.getId() + ": " + d.getName() + ", compute capability "
+                            + d.getComputeCapability()).toList(),
+                    b.getCpuOnlyReason(), b.getAttemptsList().stream().map(a -> a.getOutcome()).toList());
+        }
+    }
+
     /** The whole answer. */
     public record WorkerStatus(String nodeId, boolean plannerConnected, boolean paused, String pausedBy,
-            long ownerReserveBytes, double cpuBandwidthGbps, List<GpuStatus> gpus, List<String> models,
-            List<LoadedModelStatus> loaded) {
+            long ownerReserveBytes, double cpuBandwidthGbps, BackendStatus backend, List<GpuStatus> gpus,
+            List<String> models, List<LoadedModelStatus> loaded) {
     }
 
     @Inject
@@ -53,7 +68,7 @@ public class WorkerStatusResource {
         WorkerNode node = lifecycle.node();
         OwnerControls.State owner = node.owner().state();
         return new WorkerStatus(node.setup().nodeId(), node.plannerConnected(), owner.paused(), owner.pausedBy(),
-                owner.reserveBytes(), node.setup().cpuBandwidthGbps(),
+                owner.reserveBytes(), node.setup().cpuBandwidthGbps(), BackendStatus.of(node.setup().backend()),
                 node.gpus().latest().stream().map(GpuStatus::of).toList(),
                 node.setup().models().stream().map(LocalModelFile::modelId).toList(),
                 node.supervisor().status().stream().map(m -> LoadedModelStatus.of(m, node)).toList());

@@ -79,6 +79,10 @@ class WorkerEndToEndTest {
         assertEquals(12 * GIB, gpu.getTotalBytes());
         assertEquals(360.0, gpu.getBandwidthGbps(), "from the RTX card table");
         assertFalse(hello.getGpuOffloadSupported(), "the bundled llama.cpp library is CPU-only");
+        assertFalse(hello.getBackend().getGpuProven());
+        assertEquals("cpu", hello.getBackend().getKind());
+        assertTrue(hello.getBackend().getCpuOnlyReason().startsWith("no CUDA natives: "),
+                "a GPU but no natives folder, and the node says so: " + hello.getBackend().getCpuOnlyReason());
         LocalModel model = hello.getModels(0);
         assertEquals(WorkerKafka.MODEL, model.getModelId());
         assertEquals(4, model.getLayerBytesCount());
@@ -92,6 +96,8 @@ class WorkerEndToEndTest {
                 .body("planner_connected", equalTo(true))
                 .body("paused", equalTo(false))
                 .body("gpus[0].name", equalTo("NVIDIA GeForce RTX 3060"))
+                .body("backend.gpu_proven", equalTo(false))
+                .body("backend.cpu_only_reason", equalTo(hello.getBackend().getCpuOnlyReason()))
                 .body("models", contains(WorkerKafka.MODEL))
                 .body("loaded[0].model_id", equalTo(WorkerKafka.MODEL))
                 .body("loaded[0].state", equalTo("ready"))

@@ -2,6 +2,7 @@ package io.rigpool.runner;
 
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
+import io.rigpool.proto.v1.GpuDevice;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,9 +18,13 @@ import java.util.Optional;
  * @param build             "4916 (c6af2161)" from the "build:" line, empty when missing
  * @param warnings          warning lines, as logged
  * @param errors            error lines, as logged
+ * @param cudaDevices       the CUDA devices ggml_cuda_init listed (name, compute capability; free VRAM from the
+ *                          "using device" line where there is one)
+ * @param gpuInitError      why the CUDA backend did not come up, as llama.cpp said it; empty when it did or was absent
  */
 public record LlamaLoadLog(List<DeviceBuffer> buffers, int layersOffloaded, int layersTotal, List<String> gpuDevices,
-        boolean gpuBackendPresent, String build, List<String> warnings, List<String> errors) {
+        boolean gpuBackendPresent, String build, List<String> warnings, List<String> errors,
+        List<GpuDevice> cudaDevices, String gpuInitError) {
 
     private static final String LOAD_ERROR_MARK = "error loading model: ";
 
@@ -28,6 +33,7 @@ public record LlamaLoadLog(List<DeviceBuffer> buffers, int layersOffloaded, int 
         gpuDevices = List.copyOf(gpuDevices);
         warnings = List.copyOf(warnings);
         errors = List.copyOf(errors);
+        cudaDevices = List.copyOf(cudaDevices);
     }
 
     /** Sum of the buffers of one kind on devices whose name starts with the prefix ("CPU", "CUDA0", ...). */

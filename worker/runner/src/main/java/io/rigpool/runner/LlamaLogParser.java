@@ -2,11 +2,14 @@ package io.rigpool.runner;
 
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
+import io.rigpool.proto.v1.GpuDevice;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +26,13 @@ public final class LlamaLogParser {
     private static final Pattern BUFFER = Pattern.compile(
             "^\\s*([\\w.]+):\\s+(\\S+)\\s+(?:(model|KV|compute|output)\\s+)?buffer size\\s*=\\s*(\\d+(?:\\.\\d+)?) MiB");
     private static final Pattern OFFLOADED = Pattern.compile("offloaded (\\d+)/(\\d+) layers to GPU");
-    private static final Pattern USING_DEVICE = Pattern.compile("using device (\\S+) \\(");
+    private static final Pattern USING_DEVICE = Pattern.compile("using device (\\S+) \\((.*)\\) - (\\d+) MiB free");
+    private static final Pattern USING_DEVICE_SHORT = Pattern.compile("using device (\\S+) \\(");
+    /** ggml_cuda_init's list: "  Device 0: NVIDIA GeForce RTX 4090, compute capability 8.9, VMM: yes". */
+    private static final Pattern CUDA_DEVICE = Pattern.compile(
+            "^Device (\\d+): (.+), compute capability (\\d+\\.\\d+)");
+    /** "ggml_cuda_init: failed to initialize CUDA: CUDA driver version is insufficient for CUDA runtime version". */
+    private static final Pattern CUDA_INIT_FAILED = Pattern.compile("failed to initialize CUDA: (.+)$");
     private static final Pattern BUILD = Pattern.compile("^build: (\\d+ \\(\\w+\\))");
     private static final Pattern ERROR = Pattern.compile("\\berror\\b|failed to|\\bcannot allocate\\b",
             Pattern.CASE_INSENSITIVE);
@@ -38,6 +47,10 @@ public final class LlamaLogParser {
     public static LlamaLoadLog parse(List<String> lines) {
         List<DeviceBuffer> buffers = new ArrayList<>();
         List<String> devices = new ArrayList<>();
+        // A line read twice (the log and the output both carry it) names the same device.
+        Map<String, GpuDevice> cudaDevices = new LinkedHashMap<>();
+        Map<String, Long> freeMib = new LinkedHashMap<>();
+        String gpuInitError = "";
         Set<String> warnings = new LinkedHashSet<>();
         Set<String> errors = new LinkedHashSet<>();
         int offloaded = 0;
@@ -67,6 +80,24 @@ public final class LlamaLogParser {
             m = USING_DEVICE.matcher(line);
             if (m.find()) {
                 devices.add(m.group(1));
+                freeMib.put(m.group(1), Long.parseLong(m.group(3)));
+                continue;
+            }
+            m = USING_DEVICE_SHORT.matcher(line);
+            if (m.find()) {
+                devices.add(m.group(1));
+                continue;
+            }
+            m = CUDA_DEVICE.matcher(line);
+            if (m.find()) {
+                cudaDevices.put("CUDA" + m.group(1), GpuDevice.newBuilder().setId("CUDA" + m.group(1))
+                        .setName(m.group(2).strip()).setComputeCapability(m.group(3)).build());
+                continue;
+            }
+            m = CUDA_INIT_FAILED.matcher(line);
+            if (m.find()) {
+                gpuInitError = m.group(1).strip();
+                errors.add(line);
                 continue;
             }
             m = BUILD.matcher(line);
@@ -84,8 +115,13 @@ public final class LlamaLogParser {
             }
         }
         boolean gpuBackend = !devices.isEmpty() && !noGpuWarning;
+        List<GpuDevice> found = new ArrayList<>();
+        for (GpuDevice device : cudaDevices.values()) {
+            Long free = freeMib.get(device.getId());
+            found.add(free == null ? device : device.toBuilder().setFreeBytes(free * MIB).build());
+        }
         return new LlamaLoadLog(buffers, offloaded, total, devices, gpuBackend, build, List.copyOf(warnings),
-                List.copyOf(errors));
+                List.copyOf(errors), found, gpuInitError);
     }
 
     /**

@@ -58,8 +58,13 @@ final class LoadedModel {
             throw new ModelLoadException(LoadFailureReason.describe(path, LlamaLogParser.parse(lines)));
         }
         long loadMs = (System.nanoTime() - start) / 1_000_000;
-        LlamaLoadLog log = LlamaLogParser.parse(logLines(options, LOADED_MARK));
-        return new LoadedModel(model, options, report(options, log, loadMs));
+        List<String> logLines = logLines(options, LOADED_MARK);
+        LlamaLoadLog log = LlamaLogParser.parse(logLines);
+        // The output repeats much of the log (buffer lines too), so only GPU discovery is taken from it.
+        List<String> outputAndLog = new ArrayList<>(options.outputFile().map(LoadedModel::readLog).orElse(List.of()));
+        outputAndLog.addAll(logLines);
+        LlamaLoadLog discovery = LlamaLogParser.parse(outputAndLog);
+        return new LoadedModel(model, options, report(options, log, discovery, loadMs));
     }
 
     RunnerLoadReport report() {
@@ -105,7 +110,9 @@ final class LoadedModel {
         return type.name().toLowerCase(Locale.ROOT);
     }
 
-    private static RunnerLoadReport report(RunnerOptions options, LlamaLoadLog log, long loadMs) {
+    /** @param discovery the log read together with the process's output, for what ggml printed before the log */
+    private static RunnerLoadReport report(RunnerOptions options, LlamaLoadLog log, LlamaLoadLog discovery,
+            long loadMs) {
         RunnerLoadReport.Builder report = RunnerLoadReport.newBuilder()
                 .setModelPath(options.model().toAbsolutePath().toString())
                 .setNGpuLayersRequested(options.gpuLayers())
@@ -124,7 +131,10 @@ final class LoadedModel {
                 .setMmap(!options.noMmap())
                 .setLlamaCppBuild(log.build())
                 .addAllWarnings(log.warnings())
-                .addAllWarnings(OffloadCheck.warnings(options.gpuLayers(), log));
+                .addAllWarnings(OffloadCheck.warnings(options.gpuLayers(), log))
+                .addAllDevices(discovery.cudaDevices())
+                .setGpuInitError(discovery.gpuInitError())
+                .setNativeLibrary(NativeLibraryInUse.path().orElse(""));
         return report.build();
     }
 

@@ -39,7 +39,7 @@ public final class RunnerMain {
             System.err.println("rigpool-runner: " + e.getMessage());
             System.err.println("usage: rigpool-runner --model PATH --ctx-size N --gpu-layers N --parallel N"
                     + " --threads N [--batch-size N] [--ubatch-size N] [--flash-attn] [--cache-type-k TYPE]"
-                    + " [--cache-type-v TYPE] [--no-mmap] --log-file PATH --port-file PATH");
+                    + " [--cache-type-v TYPE] [--no-mmap] --log-file PATH --port-file PATH [--output-file PATH]");
             System.exit(EXIT_USAGE);
             return;
         }

@@ -15,12 +15,15 @@ import java.util.OptionalInt;
  * <pre>
  * --model PATH --ctx-size N --gpu-layers N --parallel N --threads N
  * [--batch-size N] [--ubatch-size N] [--flash-attn] [--cache-type-k TYPE] [--cache-type-v TYPE] [--no-mmap]
- * --log-file PATH --port-file PATH
+ * --log-file PATH --port-file PATH [--output-file PATH]
  * </pre>
+ * {@code --output-file} names the file the process's standard error goes to, where the caller redirected it:
+ * llama.cpp prints its GPU discovery there (ggml_cuda_init runs before the log file is open), and the load report
+ * needs it.
  */
 public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel, int threads, OptionalInt batchSize,
         OptionalInt ubatchSize, boolean flashAttn, Optional<CacheType> cacheTypeK, Optional<CacheType> cacheTypeV,
-        boolean noMmap, Path logFile, Path portFile) {
+        boolean noMmap, Path logFile, Path portFile, Optional<Path> outputFile) {
 
     /** The command line was wrong; the message names the option. */
     public static final class UsageException extends IllegalArgumentException {
@@ -48,6 +51,7 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
                 case "--cache-type-v" -> b.cacheTypeV = Optional.of(cacheType(option, rest));
                 case "--log-file" -> b.logFile = Path.of(value(option, rest));
                 case "--port-file" -> b.portFile = Path.of(value(option, rest));
+                case "--output-file" -> b.outputFile = Optional.of(Path.of(value(option, rest)));
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
@@ -130,6 +134,7 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
         boolean noMmap;
         Path logFile;
         Path portFile;
+        Optional<Path> outputFile = Optional.empty();
 
         RunnerOptions build() {
             if (model == null) {
@@ -146,7 +151,7 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
                         + parallel + " slots");
             }
             return new RunnerOptions(model, ctxSize, gpuLayers, parallel, threads, batchSize, ubatchSize, flashAttn,
-                    cacheTypeK, cacheTypeV, noMmap, logFile, portFile);
+                    cacheTypeK, cacheTypeV, noMmap, logFile, portFile, outputFile);
         }
     }
 }

@@ -39,7 +39,7 @@ final class LaunchedRunner implements AutoCloseable {
                 ProcessHandle.current().info().command().orElse("java"), "-Xmx128m",
                 "-Dde.kherud.llama.tmpdir=" + dir.resolve("native"), ParentProcessWatch.jvmFlag(),
                 "-jar", jar.toString(), "--model", model.toString(), "--log-file", dir.resolve("llama.log").toString(),
-                "--port-file", dir.resolve("port").toString()));
+                "--port-file", dir.resolve("port").toString(), "--output-file", dir.resolve("runner.out").toString()));
         command.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
+import io.rigpool.proto.v1.GpuDevice;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -132,5 +133,41 @@ class LlamaLogParserTest {
         try (InputStream in = LlamaLogParserTest.class.getResourceAsStream("/llama-logs/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
+    }
+
+    @Test
+    void readsTheCudaDevicesAndTheirFreeMemoryFromGgmlCudaInitAndTheLoad() {
+        LlamaLoadLog log = LlamaLogParser.parse(List.of(
+                "ggml_cuda_init: GGML_CUDA_FORCE_MMQ:    no",
+                "ggml_cuda_init: GGML_CUDA_FORCE_CUBLAS: no",
+                "ggml_cuda_init: found 2 CUDA devices:",
+                "  Device 0: NVIDIA GeForce RTX 4090, compute capability 8.9, VMM: yes",
+                "  Device 1: NVIDIA GeForce RTX 3060, compute capability 8.6, VMM: yes",
+                "llama_model_load_from_file_impl: using device CUDA0 (NVIDIA GeForce RTX 4090) - 23008 MiB free",
+                "llama_model_load_from_file_impl: using device CUDA1 (NVIDIA GeForce RTX 3060) - 11800 MiB free",
+                "load_tensors: offloaded 3/3 layers to GPU"));
+
+        assertEquals(List.of("CUDA0", "CUDA1"), log.gpuDevices());
+        assertEquals(2, log.cudaDevices().size());
+        GpuDevice first = log.cudaDevices().get(0);
+        assertEquals("CUDA0", first.getId());
+        assertEquals("NVIDIA GeForce RTX 4090", first.getName());
+        assertEquals("8.9", first.getComputeCapability());
+        assertEquals(23008 * MIB, first.getFreeBytes());
+        assertEquals("8.6", log.cudaDevices().get(1).getComputeCapability());
+        assertTrue(log.gpuBackendPresent());
+        assertEquals("", log.gpuInitError());
+    }
+
+    @Test
+    void keepsWhyCudaDidNotComeUp() {
+        LlamaLoadLog log = LlamaLogParser.parse(List.of(
+                "ggml_cuda_init: failed to initialize CUDA: CUDA driver version is insufficient for CUDA runtime"
+                        + " version",
+                "warning: no usable GPU found, --gpu-layers option will be ignored"));
+
+        assertEquals("CUDA driver version is insufficient for CUDA runtime version", log.gpuInitError());
+        assertFalse(log.gpuBackendPresent());
+        assertEquals(List.of(), log.cudaDevices());
     }
 }

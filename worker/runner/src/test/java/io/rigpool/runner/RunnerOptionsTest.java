@@ -17,11 +17,11 @@ class RunnerOptionsTest {
         RunnerOptions o = RunnerOptions.parse("--model", "/m/a.gguf", "--ctx-size", "8192", "--gpu-layers", "33",
                 "--parallel", "4", "--threads", "6", "--batch-size", "1024", "--ubatch-size", "256", "--flash-attn",
                 "--cache-type-k", "q8_0", "--cache-type-v", "f16", "--no-mmap", "--log-file", "/r/llama.log",
-                "--port-file", "/r/port");
+                "--port-file", "/r/port", "--output-file", "/r/runner.out");
 
         assertEquals(new RunnerOptions(Path.of("/m/a.gguf"), 8192, 33, 4, 6, OptionalInt.of(1024),
                 OptionalInt.of(256), true, Optional.of(CacheType.Q8_0), Optional.of(CacheType.F16), true,
-                Path.of("/r/llama.log"), Path.of("/r/port")), o);
+                Path.of("/r/llama.log"), Path.of("/r/port"), Optional.of(Path.of("/r/runner.out"))), o);
         assertEquals(2048, o.slotContext());
     }
 

@@ -189,6 +189,12 @@ class RunnerProcessIT {
                 "GPU layers were asked for but cannot be honoured: " + report.getWarningsList());
         assertTrue(report.getLoadMs() > 0);
         assertEquals(model.toAbsolutePath().toString(), report.getModelPath());
+        // java-llama.cpp extracted its bundled CPU library into the runner's own native folder, and that is the
+        // library the process mapped: the worker tells a folder of natives that did not load by this.
+        assertTrue(report.getNativeLibrary().contains("jllama")
+                && report.getNativeLibrary().startsWith(runner.dir.resolve("native").toAbsolutePath().toString()),
+                report.getNativeLibrary());
+        assertEquals(List.of(), report.getDevicesList(), "a CPU-only library finds no CUDA device");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rigpool.worker.planner;
 
+import io.rigpool.proto.v1.Backend;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.WorkerHello;
@@ -17,7 +18,7 @@ public final class WorkerReport {
 
     /** Who this worker is; fixed for its life. */
     public record Identity(String nodeId, String hostname, String clusterToken, String version,
-            boolean gpuOffloadSupported, double cpuBandwidthGbps) {
+            Backend backend, double cpuBandwidthGbps) {
     }
 
     /** What the job side knows about each loaded model. */
@@ -55,7 +56,8 @@ public final class WorkerReport {
                 .setCpuThreads(HostResources.cpuThreads())
                 .setCpuBandwidthGbps(identity.cpuBandwidthGbps())
                 .setWorkerVersion(identity.version())
-                .setGpuOffloadSupported(identity.gpuOffloadSupported())
+                .setGpuOffloadSupported(identity.backend().getGpuProven())
+                .setBackend(identity.backend())
                 .setOwnerReserveBytes(owner.state().reserveBytes());
         models.forEach(m -> hello.addModels(m.description()));
         return hello.build();

@@ -14,6 +14,11 @@ import java.util.Optional;
 public record RunnerCommand(String java, List<String> jvmOptions, Path jar, Optional<Path> nativeLibraryPath,
         int threads) {
 
+    /** The same command with runners loading their JNI library from another folder (empty: the bundled one). */
+    public RunnerCommand withNativeLibraryPath(Optional<Path> folder) {
+        return new RunnerCommand(java, jvmOptions, jar, folder, threads);
+    }
+
     public List<String> build(RunnerSpec spec, RunnerFiles files) {
         List<String> command = new ArrayList<>();
         command.add(java);
@@ -30,7 +35,8 @@ public record RunnerCommand(String java, List<String> jvmOptions, Path jar, Opti
                 "--parallel", Integer.toString(spec.slots()),
                 "--threads", Integer.toString(threads),
                 "--log-file", files.llamaLog().toString(),
-                "--port-file", files.portFile().toString()));
+                "--port-file", files.portFile().toString(),
+                "--output-file", files.output().toString()));
         return command;
     }
 }

@@ -81,7 +81,7 @@ public record RunnerFiles(Path dir) {
     }
 
     /** Every line of a file written so far; empty when it is not there yet. */
-    static List<String> lines(Path file) {
+    public static List<String> lines(Path file) {
         try {
             return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
         } catch (IOException e) {

@@ -24,7 +24,8 @@ class RunnerCommandTest {
         assertEquals(List.of("/jdk/bin/java", "-Xmx256m", "-Dde.kherud.llama.tmpdir=/tmp/r1/native",
                 "-Dde.kherud.llama.lib.path=/cuda-lib", ParentProcessWatch.jvmFlag(), "-jar", "/w/runner.jar",
                 "--model", "/models/m.gguf", "--ctx-size", "8192", "--gpu-layers", "20", "--parallel", "4",
-                "--threads", "6", "--log-file", "/tmp/r1/llama.log", "--port-file", "/tmp/r1/port"), line);
+                "--threads", "6", "--log-file", "/tmp/r1/llama.log", "--port-file", "/tmp/r1/port",
+                "--output-file", "/tmp/r1/runner.out"), line);
     }
 
     @Test
