@@ -3,15 +3,18 @@ package io.rigpool.worker;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.worker.owner.OwnerRequestCheck;
 import io.rigpool.worker.planner.TestPlanner;
 import io.rigpool.worker.planner.TestPlannerResource;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
@@ -72,18 +75,18 @@ class WorkerOwnerTest {
         WorkerTests.awaitReady(planner, worker);
         int before = planner.heartbeats.size();
         try {
-            given().contentType("application/json").body("{\"reserve\": \"2GiB\"}").put("/api/owner/reserve")
+            owner().contentType("application/json").body("{\"reserve\": \"2GiB\"}").put("/api/owner/reserve")
                     .then().statusCode(200).body("reserve_bytes", equalTo(2 * GIB));
 
             await().atMost(PROMPTLY).until(() -> WorkerTests.heartbeatMatching(planner, before,
                     h -> h.getOwnerReserveBytes() == 2 * GIB) >= 0);
-            given().contentType("application/json").body("{\"reserve\": \"lots\"}").put("/api/owner/reserve")
+            owner().contentType("application/json").body("{\"reserve\": \"lots\"}").put("/api/owner/reserve")
                     .then().statusCode(400)
                     .body("error.field", equalTo("reserve"))
                     .body("error.message", equalTo("reserve: 'lots' is not a size such as 8GiB or 9000MiB"));
             assertEquals(2 * GIB, worker.node().owner().state().reserveBytes(), "nothing changed by a bad request");
         } finally {
-            given().contentType("application/json").body("{\"reserve\": \"0\"}").put("/api/owner/reserve")
+            owner().contentType("application/json").body("{\"reserve\": \"0\"}").put("/api/owner/reserve")
                     .then().statusCode(200);
         }
     }
@@ -98,7 +101,7 @@ class WorkerOwnerTest {
         await().atMost(WorkerKafka.DEADLINE).until(() -> kafka.running(running.getJobId()));
         int before = planner.heartbeats.size();
         try {
-            given().post("/api/owner/pause").then().statusCode(200).body("paused", equalTo(true));
+            owner().post("/api/owner/pause").then().statusCode(200).body("paused", equalTo(true));
 
             await().atMost(PROMPTLY).until(() -> WorkerTests.heartbeatMatching(planner, before,
                     Heartbeat::getPaused) >= 0);
@@ -113,7 +116,7 @@ class WorkerOwnerTest {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                     .until(() -> kafka.updates(waiting.getJobId()).isEmpty());
 
-            given().post("/api/owner/resume").then().statusCode(200).body("paused", equalTo(false));
+            owner().post("/api/owner/resume").then().statusCode(200).body("paused", equalTo(false));
             WorkerTests.awaitReady(planner, worker);
             assertEquals(JobState.JOB_STATE_SUCCEEDED, kafka.awaitTerminal(waiting.getJobId()).getState());
         } finally {
@@ -132,11 +135,29 @@ class WorkerOwnerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> WorkerTests.heartbeatMatching(planner, before,
                     h -> h.getPaused() && h.getLoadedCount() == 0) >= 0);
             assertTrue(worker.node().owner().state().pausedBy().startsWith("file "));
-            given().post("/api/owner/resume").then().statusCode(200).body("paused", equalTo(true));
+            owner().post("/api/owner/resume").then().statusCode(200).body("paused", equalTo(true));
         } finally {
             Files.deleteIfExists(pauseFile);
         }
         WorkerTests.awaitReady(planner, worker);
         assertFalse(worker.node().owner().state().paused());
+    }
+
+    @Test
+    void aWebPageTheOwnerVisitsCannotFlipTheSwitches() {
+        // A cross-site form post from a page: no owner header, a foreign Origin.
+        given().header("Origin", "https://ads.example").post("/api/owner/resume").then().statusCode(403)
+                .body("error.message", equalTo("the owner controls do not answer web pages (Origin https://ads.example)"));
+        // A script on this PC that forgot the header.
+        given().post("/api/owner/pause").then().statusCode(403)
+                .body("error.message", startsWith("a change needs the X-Rigpool-Owner header"));
+        // DNS rebinding: a page's own domain now resolving to 127.0.0.1.
+        owner().header("Host", "rebound.example:8082").post("/api/owner/pause").then().statusCode(403);
+        assertFalse(worker.node().owner().state().paused(), "nothing was paused");
+        given().get("/api/owner").then().statusCode(200).body("paused", equalTo(false));
+    }
+
+    private static RequestSpecification owner() {
+        return given().header(OwnerRequestCheck.HEADER, "1");
     }
 }

@@ -14,11 +14,13 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The owner's switches on the worker's own HTTP port, answered only to this PC itself (loopback): anyone else on
- * the network gets 403. {@code POST /api/owner/pause}, {@code POST /api/owner/resume},
+ * The owner's switches on the worker's own HTTP port (127.0.0.1 by default), answered only to the owner
+ * ({@link OwnerRequestCheck}: loopback peer and Host, no foreign Origin, and a custom header for changes): anyone
+ * else gets 403. {@code POST /api/owner/pause}, {@code POST /api/owner/resume},
  * {@code PUT /api/owner/reserve} with {@code {"reserve": "2GiB"}}, {@code GET /api/owner}.
  */
 @Path("/api/owner")
@@ -53,13 +55,13 @@ public class OwnerResource {
 
     @GET
     public Response get() {
-        return local(() -> Response.ok(OwnerView.of(controls().state())).build());
+        return owner(false, () -> Response.ok(OwnerView.of(controls().state())).build());
     }
 
     @POST
     @Path("pause")
     public Response pause() {
-        return local(() -> {
+        return owner(true, () -> {
             controls().pause();
             return Response.ok(OwnerView.of(controls().state())).build();
         });
@@ -68,7 +70,7 @@ public class OwnerResource {
     @POST
     @Path("resume")
     public Response resume() {
-        return local(() -> {
+        return owner(true, () -> {
             controls().resume();
             return Response.ok(OwnerView.of(controls().state())).build();
         });
@@ -77,7 +79,7 @@ public class OwnerResource {
     @PUT
     @Path("reserve")
     public Response reserve(ReserveRequest body) {
-        return local(() -> {
+        return owner(true, () -> {
             if (body == null || body.reserve() == null) {
                 return badRequest("reserve", "reserve: give a size such as \"2GiB\" or \"0\"");
             }
@@ -96,12 +98,18 @@ public class OwnerResource {
         return lifecycle.node().owner();
     }
 
-    private Response local(Supplier<Response> action) {
-        if (!fromThisPc()) {
+    private Response owner(boolean changes, Supplier<Response> action) {
+        Optional<String> refusal = OwnerRequestCheck.refusal(changes, fromThisPc(), header("Host"),
+                header("Origin"), header(OwnerRequestCheck.HEADER));
+        if (refusal.isPresent()) {
             return Response.status(Response.Status.FORBIDDEN).entity(new ErrorView(new ErrorView.Error(
-                    "forbidden", "the owner controls answer only to this PC (loopback)", null))).build();
+                    "forbidden", refusal.get(), null))).build();
         }
         return action.get();
+    }
+
+    private String header(String name) {
+        return request == null ? null : request.getHeader(name);
     }
 
     private boolean fromThisPc() {
