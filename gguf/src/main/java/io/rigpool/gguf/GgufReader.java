@@ -38,6 +38,16 @@ public final class GgufReader {
     /** ggml's GGML_MAX_NAME: llama.cpp refuses tensor names of this many bytes or more. */
     public static final int MAX_TENSOR_NAME_BYTES = 64;
     private static final int MAX_ARRAY_NESTING = 3;
+    /**
+     * What a header may make the reader keep in memory: strings and the elements of kept arrays. A real model's
+     * header keeps well under a megabyte (the tokenizer's long arrays are skipped), so the budget only stops a
+     * hostile file that is nothing but metadata (a 20 GB file of 16 MB strings would otherwise be 20 GB of heap).
+     */
+    public static final long MAX_KEPT_BYTES = 64L << 20;
+    /** llama.cpp models have at most a few thousand tensors; each kept entry costs about 150 bytes. */
+    public static final long MAX_TENSORS = 1L << 18;
+    /** What a kept value costs beyond its bytes (the boxed value and its slot in the list). */
+    private static final int KEPT_VALUE_OVERHEAD = 16;
 
     private final Path path;
     private final SeekableByteChannel channel;
@@ -45,6 +55,7 @@ public final class GgufReader {
     private final ByteBuffer window = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private long windowStart;
     private long position;
+    private long keptBytes;
 
     private GgufReader(Path path, SeekableByteChannel channel) throws IOException {
         this.path = path;
@@ -82,6 +93,10 @@ public final class GgufReader {
             throw corrupt("header.version", 4, "unsupported version " + version + hint);
         }
         long tensorCount = count("header.tensor_count", 8 + 4 + 8 + 4 + 8);
+        if (tensorCount > MAX_TENSORS) {
+            throw corrupt("header.tensor_count", 8, tensorCount + " tensors; models have at most a few thousand"
+                    + " (limit " + MAX_TENSORS + ")");
+        }
         long kvCount = count("header.metadata_kv_count", 8 + 4 + 1);
 
         Map<String, Object> metadata = new LinkedHashMap<>();
@@ -227,6 +242,7 @@ public final class GgufReader {
         for (long i = 0; i < count; i++) {
             String elementField = field + "[" + i + "]";
             if (keep) {
+                keep(elementField, position, KEPT_VALUE_OVERHEAD);
                 values.add(value(elementField, elementType, depth + 1));
             } else {
                 skipValue(elementField, elementType, depth + 1);
@@ -262,6 +278,7 @@ public final class GgufReader {
             throw corrupt(field + " length", at, "string of " + length + " bytes is over the "
                     + MAX_STRING_BYTES + "-byte limit");
         }
+        keep(field, at, length);
         byte[] data = new byte[(int) length];
         int done = 0;
         while (done < data.length) {
@@ -274,6 +291,14 @@ public final class GgufReader {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
         } catch (CharacterCodingException e) {
             throw corrupt(field, at + 8, "string is not valid UTF-8");
+        }
+    }
+
+    private void keep(String field, long at, long bytes) throws GgufFormatException {
+        keptBytes += bytes;
+        if (keptBytes > MAX_KEPT_BYTES) {
+            throw corrupt(field, at, "the header would keep over " + (MAX_KEPT_BYTES >> 20) + " MiB of strings"
+                    + " and values; a model's header keeps well under 1 MiB");
         }
     }
 

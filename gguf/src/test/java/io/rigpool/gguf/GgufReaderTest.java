@@ -176,4 +176,20 @@ class GgufReaderTest {
     static void putLong(byte[] bytes, int at, long value) {
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(at, value);
     }
+
+    @Test
+    void aHeaderThatIsNothingButHugeStringsIsRefusedBeforeItFillsTheHeap() throws IOException {
+        String big = "x".repeat(15 << 20);
+        GgufWriter writer = new GgufWriter().putString("general.architecture", "llama");
+        for (int i = 0; i < 5; i++) {
+            writer.putString("junk." + i, big);
+        }
+        Path file = dir.resolve("hostile.gguf");
+        writer.write(file);
+
+        GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufReader.read(file));
+
+        assertTrue(e.getMessage().contains("metadata 'junk.4'") && e.getMessage().contains("64 MiB"),
+                e.getMessage());
+    }
 }
