@@ -8,8 +8,18 @@ import java.util.TreeMap;
  * One job's tokens in order, its outcome once known, and who listens. Tokens are numbered by the worker; a number
  * heard twice (a redelivered job streams again from 0) is dropped, and one that comes early waits for the gap to
  * fill. A channel created when the follower joined a job late starts at the first number it heard.
+ *
+ * <p>Whoever reaches the broker can write token chunks, so one job's memory is bounded: past {@link #MAX_CHARS}
+ * characters, or with {@link #MAX_EARLY} chunks waiting for a gap, or a number more than {@link #MAX_GAP} ahead,
+ * a chunk is dropped. Nothing is lost to a reader: when the job ends, the stored result fills in what was not
+ * streamed ({@link StreamAssembler}).
  */
 final class JobChannel {
+
+    /** About 1 M tokens of English: far beyond any context a model is served with. */
+    static final long MAX_CHARS = 4L << 20;
+    static final int MAX_EARLY = 1024;
+    static final int MAX_GAP = 4096;
 
     private final List<String> tokens = new ArrayList<>();
     private final TreeMap<Integer, String> early = new TreeMap<>();
@@ -35,6 +45,10 @@ final class JobChannel {
         }
         int next = firstSeq + tokens.size();
         if (seq < next || early.containsKey(seq)) {
+            return 0;
+        }
+        if (bufferedChars + text.length() > MAX_CHARS
+                || seq > next && (early.size() >= MAX_EARLY || seq - next > MAX_GAP)) {
             return 0;
         }
         if (seq > next) {

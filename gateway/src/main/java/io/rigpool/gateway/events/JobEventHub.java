@@ -117,6 +117,11 @@ public final class JobEventHub {
         return channels.size();
     }
 
+    /** Characters of token text held for all jobs. */
+    public long bufferedChars() {
+        return channels.values().stream().mapToLong(JobChannel::bufferedChars).sum();
+    }
+
     private static UUID jobId(String text) {
         try {
             return UUID.fromString(text);

@@ -48,6 +48,23 @@ class JobEventHubTest {
     }
 
     @Test
+    void aFloodOfChunksForOneJobIsBounded() {
+        Heard heard = new Heard();
+        hub.watch(job, heard);
+        token(0, "a");
+        for (int seq = 2; seq < 2 + JobChannel.MAX_EARLY + 500; seq++) {
+            token(seq, "early");
+        }
+        token(1_000_000, "far ahead");
+        token(1, "x".repeat((int) JobChannel.MAX_CHARS));
+
+        assertEquals(List.of("0:a"), heard.events, "nothing past the gap was delivered");
+        assertTrue(hub.bufferedChars() <= JobChannel.MAX_CHARS, "buffered " + hub.bufferedChars());
+        assertTrue(hub.bufferedChars() <= 1 + 5L * JobChannel.MAX_EARLY, "early chunks beyond the cap were dropped: "
+                + hub.bufferedChars());
+    }
+
+    @Test
     void repeatsAreDroppedAndEarlyTokensWaitForTheGap() {
         Heard heard = new Heard();
         hub.watch(job, heard);
