@@ -1,6 +1,8 @@
 package io.rigpool.infra;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 
 /** PostgreSQL and Kafka as embedded real servers, with their data under one directory. */
 public final class EmbeddedInfrastructure implements Infrastructure {
@@ -9,8 +11,13 @@ public final class EmbeddedInfrastructure implements Infrastructure {
     private final EmbeddedKafkaBroker kafka;
 
     public EmbeddedInfrastructure(Path dataDir, int postgresPort, int kafkaPort, int defaultPartitions) {
+        this(dataDir, postgresPort, kafkaPort, defaultPartitions, Optional.empty());
+    }
+
+    public EmbeddedInfrastructure(Path dataDir, int postgresPort, int kafkaPort, int defaultPartitions,
+            Optional<KafkaSecurity> kafkaSecurity) {
         this.postgres = new EmbeddedPostgresServer(dataDir.resolve("postgres"), postgresPort);
-        this.kafka = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), kafkaPort, defaultPartitions);
+        this.kafka = new EmbeddedKafkaBroker(dataDir.resolve("kafka"), kafkaPort, defaultPartitions, kafkaSecurity);
     }
 
     /** Starts both servers side by side: each takes seconds, and they do not depend on each other. */
@@ -43,6 +50,16 @@ public final class EmbeddedInfrastructure implements Infrastructure {
     @Override
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    @Override
+    public Map<String, String> kafkaClientSettings(KafkaRole role) {
+        return kafka.security().map(s -> s.clientSettings(role)).orElse(Map.of());
+    }
+
+    @Override
+    public Map<String, String> kafkaAdminSettings() {
+        return kafka.security().map(KafkaSecurity::adminSettings).orElse(Map.of());
     }
 
     @Override

@@ -4,11 +4,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -17,7 +21,10 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * Apache Kafka's own broker in KRaft mode (broker and controller in one node), started in this JVM. The storage is
- * formatted once; stopping and starting again keeps the port and the data, like a real broker restart.
+ * formatted once; stopping and starting again keeps the port and the data, like a real broker restart. With a
+ * {@link KafkaSecurity} the client listener takes only SASL/SCRAM and the broker's authorizer refuses whatever
+ * {@link KafkaAccessPolicy} does not grant; the controller listener stays on loopback, unauthenticated, and is
+ * never advertised.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -25,13 +32,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final int defaultPartitions;
+    private final Optional<KafkaSecurity> security;
     private KafkaRaftServer server;
 
     public EmbeddedKafkaBroker(Path dataDir, int port, int defaultPartitions) {
+        this(dataDir, port, defaultPartitions, Optional.empty());
+    }
+
+    public EmbeddedKafkaBroker(Path dataDir, int port, int defaultPartitions, Optional<KafkaSecurity> security) {
         this.dataDir = dataDir;
         this.port = port == 0 ? FreePorts.find() : port;
         this.controllerPort = FreePorts.find();
         this.defaultPartitions = defaultPartitions;
+        this.security = security;
     }
 
     public synchronized EmbeddedKafkaBroker start() {
@@ -51,7 +64,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
+        security.ifPresent(this::provision);
         return this;
+    }
+
+    /** Users and ACLs live in the cluster metadata, so a restart keeps them; provisioning again changes nothing. */
+    private void provision(KafkaSecurity s) {
+        Map<String, Object> admin = new HashMap<>(s.adminSettings());
+        admin.put("bootstrap.servers", bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            s.provision(client);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not provision Kafka users and ACLs: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while provisioning Kafka users and ACLs", e);
+        }
+    }
+
+    public Optional<KafkaSecurity> security() {
+        return security;
     }
 
     public synchronized void stop() {
@@ -76,7 +108,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void format(KafkaConfig config) throws Exception {
-        new Formatter()
+        Formatter formatter = new Formatter();
+        security.ifPresent(s -> formatter.setScramArguments(List.of(s.adminScramArgument())));
+        formatter
                 .setClusterId(Uuid.randomUuid().toString())
                 .setNodeId(config.nodeId())
                 .setDirectories(List.of(dataDir.toString()))
@@ -92,11 +126,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties p = new Properties();
         p.put("node.id", "1");
         p.put("process.roles", "broker,controller");
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security.isPresent()) {
+            KafkaSecurity s = security.get();
+            p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            p.put("sasl.enabled.mechanisms", KafkaSecurity.MECHANISM);
+            p.put("sasl.mechanism.inter.broker.protocol", KafkaSecurity.MECHANISM);
+            p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                    KafkaSecurity.jaas(KafkaSecurity.ADMIN_USER, s.adminPassword()));
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("allow.everyone.if.no.acl.found", "false");
+            // The controller listener is loopback only and unauthenticated: its requests come as ANONYMOUS.
+            p.put("super.users", "User:" + KafkaSecurity.ADMIN_USER + ";User:ANONYMOUS");
+        } else {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+        }
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         p.put("log.dirs", dataDir.toString());
         p.put("metadata.log.dir", dataDir.toString());

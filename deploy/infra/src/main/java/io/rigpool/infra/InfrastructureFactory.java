@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -19,8 +20,15 @@ public final class InfrastructureFactory {
     private InfrastructureFactory() {
     }
 
-    /** Options for the embedded path; ports 0 mean "pick free ones". */
-    public record Options(Path dataDir, int postgresPort, int kafkaPort, int defaultPartitions) {
+    /**
+     * Options for the embedded path; ports 0 mean "pick free ones". {@code secureKafka}: the broker takes only
+     * SASL/SCRAM clients and enforces {@link KafkaAccessPolicy}, with credentials kept in the data directory.
+     */
+    public record Options(Path dataDir, int postgresPort, int kafkaPort, int defaultPartitions, boolean secureKafka) {
+
+        public Options(Path dataDir, int postgresPort, int kafkaPort, int defaultPartitions) {
+            this(dataDir, postgresPort, kafkaPort, defaultPartitions, false);
+        }
 
         public static Options temporary() {
             try {
@@ -42,10 +50,22 @@ public final class InfrastructureFactory {
                     + mode);
         };
         if (containers) {
+            if (options.secureKafka()) {
+                System.err.println("rigpool-infra: the Kafka container runs without SASL; the embedded broker"
+                        + " (-D" + MODE_PROPERTY + "=embedded) enforces the ACLs");
+            }
             return new ContainerInfrastructure().start();
         }
+        Optional<KafkaSecurity> security = Optional.empty();
+        if (options.secureKafka()) {
+            try {
+                security = Optional.of(KafkaSecurity.loadOrCreate(options.dataDir().resolve("kafka-credentials")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         return new EmbeddedInfrastructure(options.dataDir(), options.postgresPort(), options.kafkaPort(),
-                options.defaultPartitions()).start();
+                options.defaultPartitions(), security).start();
     }
 
     static boolean dockerAvailable() {

@@ -3,6 +3,7 @@ package io.rigpool.local;
 import io.rigpool.infra.FreePorts;
 import io.rigpool.infra.Infrastructure;
 import io.rigpool.infra.InfrastructureFactory;
+import io.rigpool.infra.KafkaRole;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,8 +65,9 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack start() {
         long began = System.nanoTime();
         System.out.println("starting PostgreSQL and Kafka (" + options.dataDir() + ") ...");
+        // The broker is secured as a deployment's must be: SASL/SCRAM, one user per role, least-privilege ACLs.
         infrastructure = InfrastructureFactory.start(new InfrastructureFactory.Options(options.dataDir().resolve("infra"),
-                options.postgresPort(), options.kafkaPort(), 8));
+                options.postgresPort(), options.kafkaPort(), 8, true));
         Map<String, String> shared = new LinkedHashMap<>();
         shared.put("kafka.bootstrap.servers", infrastructure.kafkaBootstrapServers());
         shared.put("rigpool.cluster-token", options.clusterToken());
@@ -76,10 +78,12 @@ public final class LocalStack implements AutoCloseable {
 
         System.out.println("starting planner and gateway ...");
         Map<String, String> plannerProps = new LinkedHashMap<>(database);
+        plannerProps.putAll(kafkaSettings(KafkaRole.PLANNER));
         plannerProps.put("quarkus.http.port", String.valueOf(options.plannerPort()));
         plannerProps.put("rigpool.planner.admin-key", options.plannerAdminKey());
         planner = service("planner", "planner/service", plannerProps, options.plannerPort()).start();
         Map<String, String> gatewayProps = new LinkedHashMap<>(database);
+        gatewayProps.putAll(kafkaSettings(KafkaRole.GATEWAY));
         gatewayProps.put("quarkus.http.port", String.valueOf(options.gatewayPort()));
         if (options.gatewayAdminKey() == null) {
             // A single-user local stack: no keys, and therefore reachable from this machine only.
@@ -119,6 +123,7 @@ public final class LocalStack implements AutoCloseable {
     private ServiceProcess worker(String nodeId, int port, Map<String, String> overrides) {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("kafka.bootstrap.servers", infrastructure.kafkaBootstrapServers());
+        props.putAll(kafkaSettings(KafkaRole.WORKER));
         props.put("rigpool.cluster-token", options.clusterToken());
         props.put("quarkus.http.port", String.valueOf(port));
         props.put("quarkus.grpc.clients.planner.host", "127.0.0.1");
@@ -143,6 +148,13 @@ public final class LocalStack implements AutoCloseable {
         int exitCode = service.stop(Duration.ofSeconds(20));
         service.start().awaitReady(readyWithin);
         return exitCode;
+    }
+
+    /** The role's Kafka credentials as Quarkus settings (kafka.*); the services pass them to every client. */
+    private Map<String, String> kafkaSettings(KafkaRole role) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        infrastructure.kafkaClientSettings(role).forEach((key, value) -> settings.put("kafka." + key, value));
+        return settings;
     }
 
     private ServiceProcess service(String name, String module, Map<String, String> props, int port) {

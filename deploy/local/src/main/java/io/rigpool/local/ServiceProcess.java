@@ -29,7 +29,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     /** Properties whose values are secrets: they go to the child in its environment, not on its command line. */
-    private static final Pattern SECRET = Pattern.compile("token|key|password|secret", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SECRET = Pattern.compile("token|key|password|secret|jaas", Pattern.CASE_INSENSITIVE);
 
     private final List<String> command;
     private final Map<String, String> environment;

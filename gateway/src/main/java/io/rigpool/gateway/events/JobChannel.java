@@ -29,15 +29,27 @@ final class JobChannel {
     private long lastActivityNanos;
     private long finishedAtNanos;
     private long bufferedChars;
+    /** The node the latest RUNNING named; null until one did. */
+    private String node;
 
     JobChannel(long nowNanos) {
         this.lastActivityNanos = nowNanos;
     }
 
+    /** A RUNNING update named the node that runs the job now. */
+    synchronized void runningOn(String nodeId) {
+        node = nodeId;
+    }
+
+    /** Whether a final update from this node may end the job: the running node's, or any before one is known. */
+    synchronized boolean acceptsEndFrom(String nodeId) {
+        return node == null || node.equals(nodeId);
+    }
+
     /** @return how many characters this added to memory */
-    synchronized long addToken(int seq, String text, long nowNanos) {
+    synchronized long addToken(String nodeId, int seq, String text, long nowNanos) {
         lastActivityNanos = nowNanos;
-        if (outcome != null || seq < 0) {
+        if (outcome != null || seq < 0 || node != null && !node.equals(nodeId)) {
             return 0;
         }
         if (firstSeq < 0) {

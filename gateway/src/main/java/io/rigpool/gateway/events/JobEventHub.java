@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -54,20 +55,31 @@ public final class JobEventHub {
         UUID jobId = jobId(chunk.getJobId());
         if (jobId != null) {
             channels.computeIfAbsent(jobId, id -> new JobChannel(nanoClock.getAsLong()))
-                    .addToken(chunk.getSeq(), chunk.getText(), nanoClock.getAsLong());
+                    .addToken(chunk.getNodeId(), chunk.getSeq(), chunk.getText(), nanoClock.getAsLong());
         }
     }
 
     /**
-     * A worker's update. Only final ones matter here, and only for jobs this instance has tokens or listeners for:
-     * keeping every job's outcome would cost memory for jobs nobody watches, and a watch that begins after the
-     * outcome went by finds it in the database ({@link #watchedUnfinishedIdleFor}).
+     * A worker's update. A RUNNING names the node whose tokens and outcome count from then on (a redelivered job
+     * names its new node), so a worker cannot write into another's stream. A final one ends the job, but only for
+     * jobs this instance holds: keeping every job's outcome would cost memory for jobs nobody watches, and a watch
+     * that begins after the outcome went by finds it in the database ({@link #watchedUnfinishedIdleFor}).
      */
     public void onUpdate(JobUpdate update) {
-        JobProgress.of(update, Instant.now())
-                .filter(JobProgress.Finished.class::isInstance)
-                .map(JobProgress.Finished.class::cast)
-                .ifPresent(finished -> finish(finished.jobId(), JobOutcome.of(finished)));
+        Optional<JobProgress> progress = JobProgress.of(update, Instant.now());
+        if (progress.isEmpty()) {
+            return;
+        }
+        if (progress.get() instanceof JobProgress.Started started) {
+            // The node that runs the job now; only its tokens and its outcome count from here on.
+            channels.computeIfAbsent(started.jobId(), id -> new JobChannel(nanoClock.getAsLong()))
+                    .runningOn(started.nodeId());
+        } else if (progress.get() instanceof JobProgress.Finished finished) {
+            JobChannel channel = channels.get(finished.jobId());
+            if (channel != null && channel.acceptsEndFrom(finished.nodeId())) {
+                channel.finish(JobOutcome.of(finished), nanoClock.getAsLong());
+            }
+        }
     }
 
     /** Ends a job here, as a worker's update or the database says. */

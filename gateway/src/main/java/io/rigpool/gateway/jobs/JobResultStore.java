@@ -24,14 +24,20 @@ public final class JobResultStore {
     public record Stored(JobProgress.Finished finished, String model, Instant createdAt) {
     }
 
+    /** A job handed to another node (a crash, a drain) is running there now: its RUNNING names the new node. */
     private static final String START = """
-            UPDATE gateway.jobs SET status = 'running', started_at = ?, node_id = ?
-            WHERE id = ? AND status = 'queued'""";
+            UPDATE gateway.jobs SET status = 'running', started_at = coalesce(started_at, ?), node_id = ?
+            WHERE id = ? AND status IN ('queued', 'running')""";
+    /**
+     * Only the node the job's latest RUNNING named may end a running job, so one worker (or anyone who can write
+     * to the results topic as a worker) cannot finish another's jobs; a job no node has started yet may be ended
+     * by the node that took it (cancelled or refused before it ran).
+     */
     private static final String FINISH = """
             UPDATE gateway.jobs SET status = ?, finished_at = ?, started_at = coalesce(started_at, ?),
                    result_text = ?, finish_reason = ?, prompt_tokens = ?, completion_tokens = ?,
                    node_id = coalesce(?, node_id), error = ?, timings = ?::jsonb
-            WHERE id = ? AND status IN ('queued', 'running')
+            WHERE id = ? AND (status = 'queued' OR status = 'running' AND node_id IS NOT DISTINCT FROM ?)
             RETURNING model, created_at""";
 
     private final ObjectMapper json = new ObjectMapper();
@@ -83,6 +89,7 @@ public final class JobResultStore {
         finish.setString(9, finished.error());
         finish.setString(10, finished.timings() == null ? null : write(finished.timings()));
         finish.setObject(11, finished.jobId());
+        finish.setString(12, finished.nodeId());
     }
 
     private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {

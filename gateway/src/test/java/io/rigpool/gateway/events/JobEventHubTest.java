@@ -48,6 +48,35 @@ class JobEventHubTest {
     }
 
     @Test
+    void onlyTheNodeRunningTheJobMayStreamAndEndIt() {
+        Heard heard = new Heard();
+        hub.watch(job, heard);
+        running("node-a");
+        chunk("node-a", 0, "Hel");
+        chunk("node-b", 1, "FORGED");
+        hub.onUpdate(JobUpdate.newBuilder().setJobId(job.toString()).setState(JobState.JOB_STATE_SUCCEEDED)
+                .setNodeId("node-b").setText("forged").build());
+        // The job moves to node-c (node-a crashed); node-a's late chunk no longer counts.
+        running("node-c");
+        chunk("node-a", 1, "late");
+        chunk("node-c", 1, "lo");
+        hub.onUpdate(JobUpdate.newBuilder().setJobId(job.toString()).setState(JobState.JOB_STATE_SUCCEEDED)
+                .setNodeId("node-c").setText("Hello").build());
+
+        assertEquals(List.of("0:Hel", "1:lo", "end:succeeded"), heard.events);
+    }
+
+    private void running(String node) {
+        hub.onUpdate(JobUpdate.newBuilder().setJobId(job.toString()).setState(JobState.JOB_STATE_RUNNING)
+                .setNodeId(node).build());
+    }
+
+    private void chunk(String node, int seq, String text) {
+        hub.onToken(TokenChunk.newBuilder().setJobId(job.toString()).setNodeId(node).setSeq(seq).setText(text)
+                .build());
+    }
+
+    @Test
     void aFloodOfChunksForOneJobIsBounded() {
         Heard heard = new Heard();
         hub.watch(job, heard);

@@ -79,6 +79,28 @@ class JobResultsTest {
     }
 
     @Test
+    void onlyTheNodeTheLatestRunningNamedMayEndTheJob() {
+        String id = submit();
+        int partition = report(null, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_RUNNING)
+                .setNodeId("node-a"));
+        // Another worker (or anyone who may write results) claims the job's end: ignored.
+        report(partition, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_SUCCEEDED)
+                .setNodeId("node-b").setText("forged"));
+        // The job is redelivered to node-c: node-a's late result is ignored too, node-c's is stored.
+        report(partition, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_RUNNING)
+                .setNodeId("node-c"));
+        report(partition, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_SUCCEEDED)
+                .setNodeId("node-a").setText("late"));
+        report(partition, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_SUCCEEDED)
+                .setNodeId("node-c").setText("Green."));
+
+        awaitStatus(id, "succeeded");
+        TestApi.user().get("/v1/jobs/" + id).then()
+                .body("result.text", equalTo("Green."))
+                .body("node_id", equalTo("node-c"));
+    }
+
+    @Test
     void aFailedJobShowsItsError() {
         String id = submit();
         report(null, JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_FAILED)

@@ -115,7 +115,7 @@ public final class TestWorker implements AutoCloseable {
     }
 
     public static void token(String jobId, int seq, String text, boolean last) {
-        TestKafka.send(Topics.TOKENS, jobId, TokenChunk.newBuilder().setJobId(jobId).setSeq(seq).setText(text)
+        TestKafka.send(Topics.TOKENS, jobId, TokenChunk.newBuilder().setJobId(jobId).setNodeId("test-node").setSeq(seq).setText(text)
                 .setLast(last).build().toByteArray());
     }
 

@@ -3,6 +3,7 @@ package io.rigpool.planner.catalogue;
 import io.quarkus.runtime.ShutdownEvent;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.ModelCatalogEntry;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
@@ -24,7 +25,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,13 +37,14 @@ public class ModelCataloguePublisher {
 
     private static final Logger LOG = Logger.getLogger(ModelCataloguePublisher.class);
 
-    private final String bootstrapServers;
+    /** Quarkus's Kafka settings (kafka.*: bootstrap servers, and SASL credentials on a secured broker). */
+    private final Map<String, Object> kafka;
     private final Map<String, ModelCatalogEntry> published = new HashMap<>();
     private KafkaProducer<String, byte[]> producer;
     private boolean topicReady;
 
-    ModelCataloguePublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    ModelCataloguePublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        this.kafka = kafka;
     }
 
     /** Publishes what changed since the last call. Called from the fleet loop thread only. */
@@ -92,8 +93,10 @@ public class ModelCataloguePublisher {
         if (topicReady) {
             return true;
         }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers,
-                "request.timeout.ms", 5000, "default.api.timeout.ms", 5000))) {
+        Map<String, Object> settings = new HashMap<>(kafka);
+        settings.put("request.timeout.ms", 5000);
+        settings.put("default.api.timeout.ms", 5000);
+        try (Admin admin = Admin.create(settings)) {
             try {
                 admin.createTopics(List.of(new NewTopic(Topics.MODELS, 1, (short) 1).configs(
                         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
@@ -118,12 +121,11 @@ public class ModelCataloguePublisher {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.LINGER_MS_CONFIG, 0,
-                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
-                    new StringSerializer(), new ByteArraySerializer());
+            Map<String, Object> settings = new HashMap<>(kafka);
+            settings.put(ProducerConfig.ACKS_CONFIG, "all");
+            settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+            producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
     }

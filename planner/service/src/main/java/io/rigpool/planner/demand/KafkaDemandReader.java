@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.planner.PlannerConfig;
 import io.rigpool.planner.nodes.FleetCoordinator;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +41,8 @@ public class KafkaDemandReader {
     private static final Logger LOG = Logger.getLogger(KafkaDemandReader.class);
     static final String WORKER_GROUP_PREFIX = "rigpool.workers.";
 
-    private final String bootstrapServers;
+    /** Quarkus's Kafka settings (kafka.*: bootstrap servers, and SASL credentials on a secured broker). */
+    private final Map<String, Object> kafka;
     private final PlannerConfig config;
     private final FleetCoordinator fleet;
     private final Clock clock = Clock.systemUTC();
@@ -53,9 +54,9 @@ public class KafkaDemandReader {
     private Admin admin;
     private boolean warned;
 
-    KafkaDemandReader(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, PlannerConfig config,
+    KafkaDemandReader(@Identifier("default-kafka-broker") Map<String, Object> kafka, PlannerConfig config,
             FleetCoordinator fleet) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.config = config;
         this.fleet = fleet;
     }
@@ -136,8 +137,10 @@ public class KafkaDemandReader {
 
     private Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "request.timeout.ms", 5000,
-                    "default.api.timeout.ms", 5000));
+            Map<String, Object> settings = new HashMap<>(kafka);
+            settings.put("request.timeout.ms", 5000);
+            settings.put("default.api.timeout.ms", 5000);
+            admin = Admin.create(settings);
         }
         return admin;
     }

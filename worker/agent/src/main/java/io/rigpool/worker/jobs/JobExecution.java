@@ -83,7 +83,7 @@ public final class JobExecution {
         }
         reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt), traceId);
         TokenStream tokens = new TokenStream(job.getJobId(), reporting.tokenFlushDelay(), reporting.timer(),
-                chunk -> reporting.publisher().publish(chunk, traceId));
+                chunk -> reporting.publisher().publish(chunk.toBuilder().setNodeId(nodeId).build(), traceId));
         JobUpdate terminal;
         try {
             StringBuilder text = new StringBuilder();
