@@ -12,8 +12,9 @@ ARG CUDA_DEVEL_IMAGE=nvidia/cuda:13.0.2-devel-ubuntu24.04
 ARG RUNTIME_IMAGE=eclipse-temurin:21-jre-noble
 
 FROM ${CUDA_DEVEL_IMAGE} AS natives
+# patchelf sets RPATH $ORIGIN; python3 reads the built architectures should the image lack cuobjdump.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates cmake git ninja-build patchelf \
+    && apt-get install -y --no-install-recommends ca-certificates cmake git ninja-build patchelf python3 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the script reads: the root pom (java-llama.version) and the script itself, so that a change to the Java
