@@ -79,6 +79,8 @@ if [[ -z "$JAVA_LLAMA_SRC" ]]; then
 fi
 JAVA_LLAMA_SRC=$(abspath "$JAVA_LLAMA_SRC")
 # The Java classes come from the Maven jar; a JNI library of another version would not match their native methods.
+[[ -f "$JAVA_LLAMA_SRC/pom.xml" && -f "$JAVA_LLAMA_SRC/CMakeLists.txt" ]] \
+    || die "$JAVA_LLAMA_SRC is not a java-llama.cpp checkout (no pom.xml and CMakeLists.txt)"
 src_version=$(sed -n '0,/<artifactId>llama<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' "$JAVA_LLAMA_SRC/pom.xml" | head -1)
 [[ "$src_version" == "$JAVA_LLAMA_VERSION" ]] \
     || die "java-llama.cpp in $JAVA_LLAMA_SRC is version '$src_version', the pom uses $JAVA_LLAMA_VERSION"
