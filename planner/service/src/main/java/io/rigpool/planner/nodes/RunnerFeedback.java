@@ -3,18 +3,22 @@ package io.rigpool.planner.nodes;
 import io.rigpool.planner.models.MeasuredBuffersStore;
 import io.rigpool.planner.models.Measurements;
 import io.rigpool.planner.models.RunnerReports;
+import io.rigpool.planner.placement.LayerCap;
 import io.rigpool.planner.placement.PlacementProblem;
 import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.RunnerLoadReport;
+import io.rigpool.proto.v1.WorkerHello;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.jboss.logging.Logger;
 
 /**
  * What runners tell the planner back: the buffers llama.cpp logged at load (stored, and used instead of the
- * estimate from then on) and loads that failed (that node is spared the model for a while).
+ * estimate from then on), loads that offloaded fewer layers than asked (that pair is capped at what really went to
+ * the GPU) and loads that failed (that node is spared the model for a while).
  */
 final class RunnerFeedback {
 
@@ -32,11 +36,42 @@ final class RunnerFeedback {
         this.failureBackoff = failureBackoff;
     }
 
-    /** @return true when the report measured something new (the model's footprint changed) */
-    boolean report(String nodeId, String modelId, RunnerLoadReport report) {
+    /**
+     * Stores what a load report measured and remembers a short offload (the pair is capped at what really went to
+     * the GPU, see {@link RunnerReports#shortOffload}).
+     *
+     * @return what was news, as a re-plan's trigger, or null when nothing was
+     */
+    String report(Node node, String modelId, RunnerLoadReport report) {
         var measured = RunnerReports.measured(modelId, report, clock.instant()).filter(measurements::record);
-        measured.ifPresent(m -> Persist.quietly(() -> store.save(m, nodeId)));
-        return measured.isPresent();
+        measured.ifPresent(m -> Persist.quietly(() -> store.save(m, node.nodeId)));
+        OptionalInt offloaded = RunnerReports.shortOffload(report);
+        LayerCap before = node.layerCaps.get(modelId);
+        if (offloaded.isPresent() && (before == null || offloaded.getAsInt() < before.layers())) {
+            LayerCap cap = new LayerCap(offloaded.getAsInt(), shortfall(report, offloaded.getAsInt()));
+            node.layerCaps.put(modelId, cap);
+            LOG.warnf("node %s: %s %s; planned with at most %d GPU layers there from now on", node.nodeId, modelId,
+                    cap.why(), cap.layers());
+            return "a runner offloaded fewer layers than asked";
+        }
+        return measured.isPresent() ? "a runner measured its buffers" : null;
+    }
+
+    private static String shortfall(RunnerLoadReport report, int offloaded) {
+        if (!report.getGpuBackendPresent()) {
+            return "its load asked for " + report.getNGpuLayersRequested() + " GPU layers and ran without a GPU"
+                    + " backend" + (report.getGpuInitError().isBlank() ? "" : " (" + report.getGpuInitError() + ")")
+                    + (report.getNativeLibrary().isBlank() ? "" : " in " + report.getNativeLibrary());
+        }
+        return "its load offloaded only " + offloaded + " of the " + Math.min(report.getNGpuLayersRequested(),
+                report.getLayersTotal()) + " layers asked for";
+    }
+
+    /** A node that comes back with another llama.cpp library or build may offload what the old one could not. */
+    static void hello(Node node, WorkerHello before) {
+        if (before != null && !before.getBackend().equals(node.hello.getBackend())) {
+            node.layerCaps.clear();
+        }
     }
 
     /** Records planned runners of the node that failed to load; true when one is news. */
