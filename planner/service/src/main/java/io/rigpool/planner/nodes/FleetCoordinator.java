@@ -103,7 +103,7 @@ public class FleetCoordinator {
                 this.config.runners().gpuRuntime().asLongValue()), measurements);
         this.budgets = new NodeBudgets(this.config, catalog);
         this.vramUsages = new VramUsages(catalog, budgets);
-        this.round = new PlanningRound(this.config, catalog, budgets);
+        this.round = new PlanningRound(this.config, catalog);
         this.rollouts = new Rollouts(this.config.replanning().drainTimeout());
         this.feedback = new RunnerFeedback(measurements, measuredStore, clock,
                 this.config.replanning().failureBackoff());
@@ -195,17 +195,18 @@ public class FleetCoordinator {
             boolean wasPaused = node.paused();
             node.lastHeartbeat = heartbeat;
             node.lastSeen = clock.instant();
-            String measured = null;
+            String news = null;
             for (LoadedModel l : heartbeat.getLoadedList()) {
-                String news = feedback.report(node, l.getModelId(), l.getLoadReport());
-                measured = measured == null ? news : measured;
+                String reported = feedback.report(node, l.getModelId(), l.getLoadReport());
+                news = news == null ? reported : news;
             }
-            measured = speeds.heartbeat(node) && measured == null ? "a runner measured its decode speed" : measured;
+            boolean firstSpeed = speeds.heartbeat(node);
+            news = news == null && firstSpeed ? "a runner measured its decode speed" : news;
             boolean failed = feedback.failures(node, failures);
             boolean budgetChanged = observeBudgets(node);
-            if (failed || budgetChanged || measured != null || wasPaused != node.paused()) {
+            if (failed || budgetChanged || news != null || wasPaused != node.paused()) {
                 String why = failed ? "a load failed" : budgetChanged ? "its free memory changed"
-                        : measured != null ? measured : node.paused() ? "its owner paused serving"
+                        : news != null ? news : node.paused() ? "its owner paused serving"
                         : "its owner resumed serving";
                 replan("node " + nodeId + ": " + why, ChangeScope.only(Set.of(nodeId)));
             } else if (!node.drainingSince.isEmpty()) {

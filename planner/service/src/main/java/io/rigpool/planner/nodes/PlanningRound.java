@@ -28,20 +28,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Gathers one planning round's problem from the fleet: each live node's smoothed budgets, the models the nodes
- * hold with their footprints and demand, the runners in force, the admins' rules and the recent load failures.
+ * Gathers one planning round's problem from the fleet: each live node's smoothed budgets, fitted speed and GPU
+ * layer caps, the models the nodes hold with their footprints and demand, the runners in force, the admins' rules
+ * and the recent load failures.
  * A disconnected node keeps its runners (it may come back) but may neither change nor take new ones.
  */
 final class PlanningRound {
 
     private final PlannerConfig.Planner config;
     private final ModelCatalog catalog;
-    private final NodeBudgets budgets;
 
-    PlanningRound(PlannerConfig.Planner config, ModelCatalog catalog, NodeBudgets budgets) {
+    PlanningRound(PlannerConfig.Planner config, ModelCatalog catalog) {
         this.config = config;
         this.catalog = catalog;
-        this.budgets = budgets;
     }
 
     PlacementProblem problem(Collection<Node> nodes, AdminRules rules, Map<String, DemandTracker.Demand> demand,

@@ -65,6 +65,9 @@ class SpeedCalibrationTest {
         NodeSpeed fitted = SpeedCalibration.fit(DATASHEET, List.of(measured(16), measured(40)));
         for (int layers : new int[] {24, 32}) {
             double error = relativeError(fitted, layers);
+            System.out.printf(java.util.Locale.ROOT, "fitted to 16 and 40 layers (%s): %d layers predicted within"
+                    + " %.1f %% (datasheet: %.1f %%)%n", fitted, layers, error * 100,
+                    relativeError(DATASHEET, layers) * 100);
             assertTrue(error < 0.15, layers + " layers: " + error + " with " + fitted);
         }
         assertTrue(relativeError(DATASHEET, 32) > 0.5, "the datasheet alone is far off: "
