@@ -93,7 +93,7 @@ public class FleetCoordinator {
     private volatile FleetSnapshot snapshot = FleetSnapshot.EMPTY;
 
     FleetCoordinator(PlannerConfig config, NodeStore store, AdminRuleStore ruleStore,
-            MeasuredBuffersStore measuredStore, ModelCataloguePublisher catalogue) {
+            MeasuredBuffersStore measuredStore, LayerCapStore capStore, ModelCataloguePublisher catalogue) {
         this.config = config.planner();
         this.store = store;
         this.ruleStore = ruleStore;
@@ -105,7 +105,7 @@ public class FleetCoordinator {
         this.vramUsages = new VramUsages(catalog, budgets);
         this.round = new PlanningRound(this.config, catalog);
         this.rollouts = new Rollouts(this.config.replanning().drainTimeout());
-        this.feedback = new RunnerFeedback(measurements, measuredStore, clock,
+        this.feedback = new RunnerFeedback(measurements, measuredStore, capStore, clock,
                 this.config.replanning().failureBackoff());
         this.speeds = new SpeedFeedback(catalog, budgets);
         this.crashes = new RunnerCrashes(this.config.replanning().crashesBeforeBackoff(),
@@ -121,6 +121,7 @@ public class FleetCoordinator {
                 planVersion = store.lastPlanVersion();
                 rules = ruleStore.load();
                 measuredStore.all().forEach(measurements::record);
+                feedback.restore();
             } catch (SQLException e) {
                 LOG.warnf("could not read the planner's state: %s", e.getMessage());
             }
@@ -165,7 +166,7 @@ public class FleetCoordinator {
             boolean wasLost = node.state == NodeState.LOST;
             WorkerHello before = node.hello;
             node.hello = hello;
-            RunnerFeedback.hello(node, before);
+            feedback.hello(node, before);
             speeds.hello(node);
             node.lastHeartbeat = null;
             node.session = session;

@@ -23,6 +23,12 @@ final class GpuBackend {
         return hello.hasBackend() && hello.getBackend().getGpuProven();
     }
 
+    /** Identifies the llama.cpp library a node runs (where from, which build, which CUDA), for layer caps. */
+    static String key(WorkerHello hello) {
+        Backend b = hello.getBackend();
+        return b.getLibrary() + " | " + b.getLlamaCppBuild() + " | " + b.getCudaRuntime();
+    }
+
     /** Why the node runs on the CPU only, in the node's words where it gave them; "" when it need not. */
     static String cpuOnlyReason(WorkerHello hello) {
         if (capable(hello)) {

@@ -11,6 +11,10 @@ import io.rigpool.proto.v1.RunnerLoadReport;
 import io.rigpool.proto.v1.WorkerHello;
 import java.time.Clock;
 import java.time.Duration;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.jboss.logging.Logger;
@@ -28,12 +32,22 @@ final class RunnerFeedback {
     private final MeasuredBuffersStore store;
     private final Clock clock;
     private final Duration failureBackoff;
+    private final LayerCapStore capStore;
+    /** Caps read at start, per node, until the node's first hello says whether its backend is still the same. */
+    private final Map<String, List<LayerCapStore.Stored>> storedCaps = new HashMap<>();
 
-    RunnerFeedback(Measurements measurements, MeasuredBuffersStore store, Clock clock, Duration failureBackoff) {
+    RunnerFeedback(Measurements measurements, MeasuredBuffersStore store, LayerCapStore capStore, Clock clock,
+            Duration failureBackoff) {
         this.measurements = measurements;
         this.store = store;
+        this.capStore = capStore;
         this.clock = clock;
         this.failureBackoff = failureBackoff;
+    }
+
+    /** Reads the caps a previous run of the planner kept. */
+    void restore() throws SQLException {
+        capStore.all().forEach(c -> storedCaps.computeIfAbsent(c.nodeId(), k -> new ArrayList<>()).add(c));
     }
 
     /**
@@ -50,6 +64,8 @@ final class RunnerFeedback {
         if (offloaded.isPresent() && (before == null || offloaded.getAsInt() < before.layers())) {
             LayerCap cap = new LayerCap(offloaded.getAsInt(), shortfall(report, offloaded.getAsInt()));
             node.layerCaps.put(modelId, cap);
+            Persist.quietly(() -> capStore.save(node.nodeId, modelId, cap, GpuBackend.key(node.hello),
+                    clock.instant()));
             LOG.warnf("node %s: %s %s; planned with at most %d GPU layers there from now on", node.nodeId, modelId,
                     cap.why(), cap.layers());
             return "a runner offloaded fewer layers than asked";
@@ -67,10 +83,20 @@ final class RunnerFeedback {
                 report.getLayersTotal()) + " layers asked for";
     }
 
-    /** A node that comes back with another llama.cpp library or build may offload what the old one could not. */
-    static void hello(Node node, WorkerHello before) {
-        if (before != null && !before.getBackend().equals(node.hello.getBackend())) {
+    /**
+     * A node said hello: one that comes back with another llama.cpp library or build may offload what the old one
+     * could not, so its caps go; on its first hello after a restart, the stored caps for the same backend return.
+     */
+    void hello(Node node, WorkerHello before) {
+        String backend = GpuBackend.key(node.hello);
+        if (before != null && !GpuBackend.key(before).equals(backend)) {
             node.layerCaps.clear();
+            Persist.quietly(() -> capStore.clear(node.nodeId));
+        }
+        List<LayerCapStore.Stored> stored = storedCaps.remove(node.nodeId);
+        if (stored != null) {
+            stored.stream().filter(c -> c.backend().equals(backend))
+                    .forEach(c -> node.layerCaps.putIfAbsent(c.modelId(), c.cap()));
         }
     }
 

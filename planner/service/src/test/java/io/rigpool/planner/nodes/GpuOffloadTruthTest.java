@@ -14,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ModelGeometry;
 import io.rigpool.proto.v1.Assignment;
@@ -26,6 +27,10 @@ import io.rigpool.proto.v1.RunnerLoadReport;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -132,6 +137,38 @@ class GpuOffloadTruthTest {
             given().get("/api/nodes").then()
                     .body("find { it.node_id == '" + node + "' }.layer_caps[0].layers", equalTo(6))
                     .body("find { it.node_id == '" + node + "' }.layer_caps[0].why", containsString("only 6 of"));
+            assertEquals(6, storedCap(node, m.getModelId()), "kept for a restarted planner");
+        }
+        // The worker comes back with the same library: the cap holds.
+        try (FakeWorker w = new FakeWorker(base.getPort())) {
+            w.send(FakeWorker.hello(node, token, 11 * GIB, m));
+            await().atMost(WAIT).until(() -> assigned(w) != null);
+            assertEquals(6, assigned(w).getNGpuLayers(), assigned(w).getReason());
+        }
+        // With another llama.cpp build it may offload what the old one could not: the cap goes (the runner that
+        // runs stays until its dwell time allows a change for a gain, as any runner does).
+        try (FakeWorker w = new FakeWorker(base.getPort())) {
+            w.send(FakeWorker.hello(node, token, 11 * GIB, m).setBackend(FakeWorker.provenCuda(
+                    "NVIDIA GeForce RTX 3060", "8.6", 12 * GIB).toBuilder().setLlamaCppBuild("5000 (0123abcd)")));
+            await().atMost(WAIT).until(() -> assigned(w) != null);
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/nodes").then()
+                    .body("find { it.node_id == '" + node + "' }.backend.llama_cpp_build", equalTo("5000 (0123abcd)"))
+                    .body("find { it.node_id == '" + node + "' }.layer_caps.size()", equalTo(0)));
+            assertEquals(-1, storedCap(node, m.getModelId()));
+            assertTrue(!assigned(w).getReason().contains("at most"), assigned(w).getReason());
+        }
+    }
+
+    private static int storedCap(String node, String modelId) throws Exception {
+        var infra = SharedInfrastructure.get();
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.databaseUser(),
+                infra.databasePassword()); PreparedStatement s = c.prepareStatement(
+                        "SELECT layers FROM planner.layer_caps WHERE node_id = ? AND model_id = ?")) {
+            s.setString(1, node);
+            s.setString(2, modelId);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
         }
     }
 
