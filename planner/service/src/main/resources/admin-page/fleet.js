@@ -114,10 +114,56 @@ function runnerRows(node, plan) {
       stateCell,
       h('td', {class: 'num layers', text: layers + '/' + (layersTotal || '?') + ' layers'}),
       h('td', {class: 'num', text: l ? l.slots_busy + '/' + l.slots_total + ' busy' : '—'}),
-      h('td', {class: 'num', text: p ? tps(p.capacity_tps) : '—'}),
-      h('td', {class: 'num', text: l && l.decode_tps > 0 ? tps(l.decode_tps) : '—'}),
+      predictedCell(l, p),
+      h('td', {class: 'num measured', text: l && l.decode_tps > 0 ? tps(l.decode_tps) : '—'}),
       h('td', {}, reason ? details('reason-' + node.node_id + '-' + e.id, 'why', h('p', {text: reason})) : null));
   });
+}
+
+/** One job's speed as the node's fitted speed predicts it (beside the measured one), else the plan's figure. */
+function predictedCell(l, p) {
+  if (l && l.predicted_tps !== null && l.predicted_tps !== undefined) {
+    return h('td', {class: 'num predicted', title: 'one job, by the node\u2019s fitted speed; datasheet alone: '
+      + tps(l.datasheet_tps) + (p ? '; the plan counts ' + tps(p.capacity_tps) + ' with every slot busy' : ''),
+    text: tps(l.predicted_tps)});
+  }
+  return h('td', {class: 'num predicted', title: p ? 'every slot busy' : null, text: p ? tps(p.capacity_tps) : '—'});
+}
+
+function gbps(v) {
+  return (v >= 100 ? Math.round(v) : Math.round(v * 10) / 10) + ' GB/s';
+}
+
+/** The llama.cpp backend the worker proved (or why it runs on the CPU only), and the node's decode speed. */
+function renderBackend(node) {
+  const b = node.backend;
+  const facts = [];
+  if (b.reported) {
+    facts.push(b.library || 'library not named');
+    if (b.llama_cpp_build) facts.push('llama.cpp ' + b.llama_cpp_build);
+    for (const d of b.devices) {
+      facts.push(d.id + ' ' + d.name + (d.compute_capability ? ' (compute ' + d.compute_capability + ')' : ''));
+    }
+    if (b.driver_version) facts.push('driver ' + b.driver_version + (b.driver_cuda ? ' (CUDA ' + b.driver_cuda + ')' : ''));
+    if (b.cuda_runtime) facts.push('CUDA runtime ' + b.cuda_runtime);
+    if (b.probe_layers_total > 0) facts.push('probe offloaded ' + b.probe_layers_offloaded + '/' + b.probe_layers_total
+      + ' layers');
+  } else {
+    facts.push('no backend reported (older worker)');
+  }
+  const s = node.speed;
+  const speed = 'speed: GPU ' + gbps(s.gpu_gbps) + ' · CPU ' + gbps(s.cpu_gbps) + ' · '
+    + (Math.round(s.overhead_ms * 100) / 100) + ' ms per step · ' + (s.observations > 0
+      ? 'fitted to ' + s.observations + ' measured runner speed(s), ±' + (Math.round(s.rms_error_percent * 10) / 10)
+        + ' %; datasheet GPU ' + gbps(s.datasheet_gpu_gbps) + ', CPU ' + gbps(s.datasheet_cpu_gbps)
+      : 'datasheet, nothing measured yet');
+  return h('div', {class: 'backend', 'data-kind': b.gpu_capable ? 'gpu' : 'cpu'},
+    h('span', {class: 'tag', text: b.gpu_capable ? (b.kind || 'gpu').toUpperCase() + ' proven' : 'CPU only'}),
+    h('span', {class: 'small', text: ' ' + facts.join(' · ')}),
+    b.cpu_only_reason ? h('div', {class: 'note cpu-only', text: 'runs on the CPU only: ' + b.cpu_only_reason}) : null,
+    node.layer_caps.map(c => h('div', {class: 'note layer-cap', 'data-model': c.model_id,
+      text: c.model_id + ': at most ' + c.layers + ' GPU layers here, ' + c.why})),
+    h('div', {class: 'muted small speed', text: speed}));
 }
 
 function renderNode(node, plan) {
@@ -129,13 +175,13 @@ function renderNode(node, plan) {
   const facts = [node.hostname, 'RAM ' + bytes(node.ram_free_bytes) + ' free of ' + bytes(node.ram_total_bytes),
     node.cpu_threads + ' CPU threads', 'seen ' + ago(node.last_seen)];
   if (plan) facts.push('reserve ' + bytes(plan.reserve_bytes), 'VRAM budget ' + bytes(plan.vram_budget_bytes));
-  if (!node.gpu_offload_supported) facts.push('no GPU offload');
   const rows = runnerRows(node, plan);
   return h('article', {class: 'node', 'data-node': node.node_id, 'data-status': node.status},
     h('div', {class: 'node-head'}, h('h3', {text: node.node_id}),
       h('span', {class: 'status status-' + node.status, 'data-status': node.status,
         text: STATUS_LABELS[node.status] || node.status}), actions),
     h('div', {class: 'facts', text: facts.join(' · ')}),
+    renderBackend(node),
     plan && plan.unavailable ? h('div', {class: 'note', text: plan.unavailable}) : null,
     plan && plan.budget_note ? h('div', {class: 'muted small', text: 'budget: ' + plan.budget_note}) : null,
     node.gpus.length ? node.gpus.map(g => renderGpu(node, g)) : h('p', {class: 'muted', text: 'no GPU'}),

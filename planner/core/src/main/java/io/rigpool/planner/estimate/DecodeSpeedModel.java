@@ -3,8 +3,10 @@ package io.rigpool.planner.estimate;
 /**
  * Token generation is memory-bound: each generated token reads every weight it uses and the sequence's KV cache
  * once. So the time per token is the bytes each device reads divided by that device's memory bandwidth, summed:
- * {@code t = gpuBytes / gpuBandwidth + cpuBytes / cpuBandwidth}. Compute and PCIe transfers are ignored; the model
- * ranks offload choices and predicts speed-ups, not absolute speed to the percent.
+ * {@code t = gpuBytes / gpuBandwidth + cpuBytes / cpuBandwidth}. Compute and PCIe transfers are ignored; with the
+ * datasheet's bandwidths the model ranks offload choices and predicts speed-ups, not absolute speed. Absolute speed
+ * comes from {@code speed.SpeedCalibration}: effective bandwidths and a fixed cost per step fitted to a node's
+ * measured speeds.
  */
 public final class DecodeSpeedModel {
 
@@ -33,8 +35,17 @@ public final class DecodeSpeedModel {
     /** Seconds per generated token; bandwidths in bytes per second. */
     public static double secondsPerToken(MemoryEstimate e, ModelGeometry model, double gpuBandwidth,
             double cpuBandwidth) {
+        return secondsPerToken(e, model, gpuBandwidth, cpuBandwidth, 0);
+    }
+
+    /**
+     * Seconds per generated token on a node that also spends {@code overheadSeconds} per step beyond reading
+     * memory: bandwidths and overhead as fitted to its measured speeds ({@code speed.SpeedCalibration}).
+     */
+    public static double secondsPerToken(MemoryEstimate e, ModelGeometry model, double gpuBandwidth,
+            double cpuBandwidth, double overheadSeconds) {
         TokenReads r = reads(e, model);
         double gpu = r.gpuBytes() == 0 ? 0 : r.gpuBytes() / gpuBandwidth;
-        return gpu + r.cpuBytes() / cpuBandwidth;
+        return gpu + r.cpuBytes() / cpuBandwidth + overheadSeconds;
     }
 }

@@ -20,9 +20,10 @@ public final class WhatIf {
      * @param gpuBandwidth bytes per second the GPU reads (from the node or {@link RtxCards})
      * @param cpuBandwidth bytes per second the host reads (dual-channel DDR4-3200 is about 51e9)
      * @param load cache types, flash attention, slots, batch sizes; its context size is the one asked about
+     * @param stepOverheadSeconds fixed time per decode step a node's measured speeds showed (0: datasheet only)
      */
     public record Question(long vramBytes, long reserveBytes, double gpuBandwidth, double cpuBandwidth,
-            LoadParameters load) {
+            LoadParameters load, double stepOverheadSeconds) {
 
         public Question {
             if (vramBytes < 0 || reserveBytes < 0) {
@@ -31,6 +32,15 @@ public final class WhatIf {
             if (gpuBandwidth <= 0 || cpuBandwidth <= 0) {
                 throw new IllegalArgumentException("bandwidths must be positive");
             }
+            if (!(stepOverheadSeconds >= 0)) {
+                throw new IllegalArgumentException("the step overhead must be >= 0");
+            }
+        }
+
+        /** A question with the datasheet's speeds: no fixed cost per step. */
+        public Question(long vramBytes, long reserveBytes, double gpuBandwidth, double cpuBandwidth,
+                LoadParameters load) {
+            this(vramBytes, reserveBytes, gpuBandwidth, cpuBandwidth, load, 0);
         }
     }
 
@@ -75,9 +85,9 @@ public final class WhatIf {
         OffloadFit.Choice choice = fit.largestGpuLayers(model, load, q.vramBytes(), q.reserveBytes());
         MemoryEstimate cpuOnly = estimator.estimate(model, load.withGpuLayers(0));
         double cpuOnlySpeed = 1 / DecodeSpeedModel.secondsPerToken(cpuOnly, model, q.gpuBandwidth(),
-                q.cpuBandwidth());
+                q.cpuBandwidth(), q.stepOverheadSeconds());
         double speed = 1 / DecodeSpeedModel.secondsPerToken(choice.estimate(), model, q.gpuBandwidth(),
-                q.cpuBandwidth());
+                q.cpuBandwidth(), q.stepOverheadSeconds());
         List<GpuSpec> holding = new ArrayList<>();
         for (GpuSpec card : RtxCards.all()) {
             if (card.vramBytes() - q.reserveBytes() >= fullGpu) {

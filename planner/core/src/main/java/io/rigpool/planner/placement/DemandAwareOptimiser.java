@@ -99,7 +99,11 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
                     || plan.hosts(n, m)) {
                 continue;
             }
-            if (plan.fits(n, m, option, i.gpuLayers())) {
+            if (i.gpuLayers() > fleet.maxGpuLayers(n, m)) {
+                notes.plan(i.nodeId() + ": " + i.modelId() + " with " + i.gpuLayers() + " GPU layers is planned again: "
+                        + (fleet.nodes[n].gpuOffload() ? "at most " + fleet.maxGpuLayers(n, m) + " GPU layers there, "
+                                + fleet.layerCap(n, m).why() : Reasons.cpuOnly(fleet.nodes[n])));
+            } else if (plan.fits(n, m, option, i.gpuLayers())) {
                 plan.add(new WorkingPlan.Runner(n, m, option, i.gpuLayers()));
             } else {
                 Footprint f = fleet.footprint(m, option);

@@ -104,7 +104,25 @@ final class Fleet {
     }
 
     double capacity(int node, int model, int option, int layers) {
-        return footprint(model, option).tokensPerSecond(layers, nodes[node].gpuBandwidth(), nodes[node].cpuBandwidth());
+        NodeSpec n = nodes[node];
+        return footprint(model, option).tokensPerSecond(layers, n.gpuBandwidth(), n.cpuBandwidth(),
+                n.stepOverheadSeconds());
+    }
+
+    /**
+     * The most n_gpu_layers the node may give the model: 0 without a proven GPU backend, what a load there really
+     * offloaded after a short offload, else no limit.
+     */
+    int maxGpuLayers(int node, int model) {
+        if (!nodes[node].gpuOffload()) {
+            return 0;
+        }
+        LayerCap cap = layerCap(node, model);
+        return cap == null ? Integer.MAX_VALUE : cap.layers();
+    }
+
+    LayerCap layerCap(int node, int model) {
+        return problem.layerCaps().get(PlacementProblem.pairKey(nodes[node].nodeId(), models[model].modelId()));
     }
 
     boolean isEligible(int node, int model) {

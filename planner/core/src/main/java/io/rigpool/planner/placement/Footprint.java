@@ -107,15 +107,38 @@ public final class Footprint {
         return basis[gpuLayers];
     }
 
+    /** Bytes one decode step reads from VRAM with every slot busy. */
+    public long gpuReads(int gpuLayers) {
+        return gpuReads[gpuLayers];
+    }
+
+    /** Bytes one decode step reads from host memory with every slot busy. */
+    public long cpuReads(int gpuLayers) {
+        return cpuReads[gpuLayers];
+    }
+
     /** Seconds one decode step takes (every slot busy) on a node with these bandwidths, in bytes per second. */
     public double stepSeconds(int gpuLayers, double gpuBandwidth, double cpuBandwidth) {
+        return stepSeconds(gpuLayers, gpuBandwidth, cpuBandwidth, 0);
+    }
+
+    /**
+     * Seconds one decode step takes on a node that also spends {@code overheadSeconds} per step beyond reading
+     * memory (see {@link io.rigpool.planner.estimate.speed.SpeedCalibration}).
+     */
+    public double stepSeconds(int gpuLayers, double gpuBandwidth, double cpuBandwidth, double overheadSeconds) {
         double gpu = gpuReads[gpuLayers] == 0 ? 0 : gpuReads[gpuLayers] / gpuBandwidth;
-        return gpu + cpuReads[gpuLayers] / cpuBandwidth;
+        return gpu + cpuReads[gpuLayers] / cpuBandwidth + overheadSeconds;
     }
 
     /** Tokens per second the runner decodes with every slot busy. */
     public double tokensPerSecond(int gpuLayers, double gpuBandwidth, double cpuBandwidth) {
-        double step = stepSeconds(gpuLayers, gpuBandwidth, cpuBandwidth);
+        return tokensPerSecond(gpuLayers, gpuBandwidth, cpuBandwidth, 0);
+    }
+
+    /** Tokens per second the runner decodes with every slot busy, on a node with a fixed cost per step. */
+    public double tokensPerSecond(int gpuLayers, double gpuBandwidth, double cpuBandwidth, double overheadSeconds) {
+        double step = stepSeconds(gpuLayers, gpuBandwidth, cpuBandwidth, overheadSeconds);
         return step <= 0 ? 0 : option.parallelSlots() / step;
     }
 
@@ -123,14 +146,25 @@ public final class Footprint {
      * The largest n_gpu_layers whose VRAM and RAM fit, or -1 when not even CPU only fits the RAM. More layers on
      * the GPU never slow decoding (a GPU reads faster than host memory), so the largest fitting count is the best.
      *
-     * @param gpuOffload false for a node whose llama.cpp has no GPU backend: CPU only
+     * @param gpuOffload false for a node without a proven GPU backend: CPU only
      */
     public int largestFitting(long vram, long ram, boolean gpuOffload) {
-        if (gpuOffload) {
-            for (int n : frontier) {
-                if (gpuBytes[n] <= vram && cpuBytes[n] <= ram) {
-                    return n;
-                }
+        return largestFitting(vram, ram, gpuOffload ? Integer.MAX_VALUE : 0);
+    }
+
+    /**
+     * As {@link #largestFitting(long, long, boolean)}, with n_gpu_layers at most {@code maxGpuLayers} (0: CPU
+     * only; a node whose last load offloaded fewer layers than asked is capped at what it really offloaded).
+     */
+    public int largestFitting(long vram, long ram, int maxGpuLayers) {
+        // A cap below full offload may sit off the frontier; it is still the most a capped node can use.
+        if (maxGpuLayers > 0 && maxGpuLayers <= fullOffload() && gpuBytes[maxGpuLayers] <= vram
+                && cpuBytes[maxGpuLayers] <= ram) {
+            return maxGpuLayers;
+        }
+        for (int n : frontier) {
+            if (n <= maxGpuLayers && gpuBytes[n] <= vram && cpuBytes[n] <= ram) {
+                return n;
             }
         }
         return cpuBytes[0] <= ram ? 0 : -1;
@@ -141,13 +175,24 @@ public final class Footprint {
      * than every higher count (a count that needs more than a higher one is never better). Ends with 0.
      */
     public int[] fittingLayerCounts(long vram, long ram, boolean gpuOffload) {
+        return fittingLayerCounts(vram, ram, gpuOffload ? Integer.MAX_VALUE : 0);
+    }
+
+    /** As {@link #fittingLayerCounts(long, long, boolean)}, with n_gpu_layers at most {@code maxGpuLayers}. */
+    public int[] fittingLayerCounts(long vram, long ram, int maxGpuLayers) {
         List<Integer> counts = new ArrayList<>();
-        if (gpuOffload) {
-            for (int n : frontier) {
-                if (gpuBytes[n] <= vram && cpuBytes[n] <= ram) {
-                    counts.add(n);
-                }
+        boolean capped = false;
+        for (int n : frontier) {
+            if (n > maxGpuLayers) {
+                capped = true;
+            } else if (gpuBytes[n] <= vram && cpuBytes[n] <= ram) {
+                counts.add(n);
             }
+        }
+        // Below a cap that cut the frontier, the cap itself is worth trying even off the frontier.
+        if (capped && maxGpuLayers > 0 && maxGpuLayers <= fullOffload() && !counts.contains(maxGpuLayers)
+                && gpuBytes[maxGpuLayers] <= vram && cpuBytes[maxGpuLayers] <= ram) {
+            counts.add(0, maxGpuLayers);
         }
         if (cpuBytes[0] <= ram) {
             counts.add(0);

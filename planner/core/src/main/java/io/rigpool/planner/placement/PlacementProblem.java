@@ -15,9 +15,11 @@ import java.util.Set;
  * @param excluded "node/model" pairs not to use for now (a load there just failed)
  * @param scope whose running runners this round may change
  * @param now the time of the round, for dwell times
+ * @param layerCaps "node/model" pairs whose n_gpu_layers may not exceed what a load there really offloaded
  */
 public record PlacementProblem(List<NodeSpec> nodes, List<ModelSpec> models, List<CurrentInstance> current,
-        List<Pin> pins, Set<String> excluded, ChangeScope scope, Instant now, PlacementSettings settings) {
+        List<Pin> pins, Set<String> excluded, ChangeScope scope, Instant now, PlacementSettings settings,
+        Map<String, LayerCap> layerCaps) {
 
     public PlacementProblem {
         nodes = nodes.stream().sorted(Comparator.comparing(NodeSpec::nodeId)).toList();
@@ -27,8 +29,15 @@ public record PlacementProblem(List<NodeSpec> nodes, List<ModelSpec> models, Lis
         pins = pins.stream().sorted(Comparator.comparing(Pin::modelId).thenComparing(Pin::nodeId)).distinct()
                 .toList();
         excluded = Set.copyOf(excluded);
+        layerCaps = Map.copyOf(layerCaps);
         requireUnique(nodes.stream().map(NodeSpec::nodeId).toList(), "node");
         requireUnique(models.stream().map(ModelSpec::modelId).toList(), "model");
+    }
+
+    /** A problem with no layer caps. */
+    public PlacementProblem(List<NodeSpec> nodes, List<ModelSpec> models, List<CurrentInstance> current,
+            List<Pin> pins, Set<String> excluded, ChangeScope scope, Instant now, PlacementSettings settings) {
+        this(nodes, models, current, pins, excluded, scope, now, settings, Map.of());
     }
 
     /** A problem with no plan in force, no pins and no exclusions. */
@@ -38,31 +47,35 @@ public record PlacementProblem(List<NodeSpec> nodes, List<ModelSpec> models, Lis
     }
 
     public PlacementProblem withCurrent(List<CurrentInstance> running, Instant at) {
-        return new PlacementProblem(nodes, models, running, pins, excluded, scope, at, settings);
+        return new PlacementProblem(nodes, models, running, pins, excluded, scope, at, settings, layerCaps);
     }
 
     public PlacementProblem withNodes(List<NodeSpec> changed) {
-        return new PlacementProblem(changed, models, current, pins, excluded, scope, now, settings);
+        return new PlacementProblem(changed, models, current, pins, excluded, scope, now, settings, layerCaps);
     }
 
     public PlacementProblem withModels(List<ModelSpec> changed) {
-        return new PlacementProblem(nodes, changed, current, pins, excluded, scope, now, settings);
+        return new PlacementProblem(nodes, changed, current, pins, excluded, scope, now, settings, layerCaps);
     }
 
     public PlacementProblem withPins(List<Pin> changed) {
-        return new PlacementProblem(nodes, models, current, changed, excluded, scope, now, settings);
+        return new PlacementProblem(nodes, models, current, changed, excluded, scope, now, settings, layerCaps);
     }
 
     public PlacementProblem withScope(ChangeScope changed) {
-        return new PlacementProblem(nodes, models, current, pins, excluded, changed, now, settings);
+        return new PlacementProblem(nodes, models, current, pins, excluded, changed, now, settings, layerCaps);
     }
 
     public PlacementProblem withExcluded(Set<String> pairs) {
-        return new PlacementProblem(nodes, models, current, pins, pairs, scope, now, settings);
+        return new PlacementProblem(nodes, models, current, pins, pairs, scope, now, settings, layerCaps);
     }
 
     public PlacementProblem withSettings(PlacementSettings changed) {
-        return new PlacementProblem(nodes, models, current, pins, excluded, scope, now, changed);
+        return new PlacementProblem(nodes, models, current, pins, excluded, scope, now, changed, layerCaps);
+    }
+
+    public PlacementProblem withLayerCaps(Map<String, LayerCap> caps) {
+        return new PlacementProblem(nodes, models, current, pins, excluded, scope, now, settings, caps);
     }
 
     public Map<String, ModelSpec> modelsById() {

@@ -80,8 +80,12 @@ final class PlacementReport {
             reason.append("; full offload would need ").append(Reasons.mib(f.gpuBytes(f.fullOffload())))
                     .append(" VRAM");
         }
+        LayerCap cap = fleet.layerCap(r.node(), r.model());
+        if (cap != null && node.gpuOffload()) {
+            reason.append("; at most ").append(cap.layers()).append(" GPU layers here: ").append(cap.why());
+        }
         if (!node.gpuOffload()) {
-            reason.append("; CPU only: the node's llama.cpp has no GPU backend");
+            reason.append("; ").append(Reasons.cpuOnly(node));
         }
         return new PlannedInstance(new Instance(node.nodeId(), model.modelId(), f.option(), r.layers()), change, gpu,
                 cpu, capacity, served, f.basis(r.layers()), reason.toString());

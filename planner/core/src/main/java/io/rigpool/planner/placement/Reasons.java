@@ -33,6 +33,12 @@ final class Reasons {
         return "eligible";
     }
 
+    /** "node pc-1 runs on the CPU only: libjllama.so in natives/cuda-13 has no CUDA backend". */
+    static String cpuOnly(NodeSpec node) {
+        String why = node.cpuOnlyReason().isBlank() ? "no proven GPU backend" : node.cpuOnlyReason();
+        return "node " + node.nodeId() + " runs on the CPU only: " + why;
+    }
+
     static String basis(Footprint.Basis basis) {
         return switch (basis) {
             case MEASURED -> "measured by the runner";

@@ -53,7 +53,7 @@ final class Reorder {
         PlanEvaluator.Score bestScore = null;
         for (int o = 0; o < fleet.optionCount(m); o++) {
             int[] counts = fleet.footprint(m, o).fittingLayerCounts(base.vramLeft(n), base.ramLeft(n),
-                    fleet.nodes[n].gpuOffload());
+                    fleet.maxGpuLayers(n, m));
             int bestIndex = -1;
             for (int step = 0; counts.length > 0 && step <= SPLIT_SAMPLES; step++) {
                 int index = (int) Math.round((double) step * (counts.length - 1) / SPLIT_SAMPLES);

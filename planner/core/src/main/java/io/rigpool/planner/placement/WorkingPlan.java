@@ -73,12 +73,12 @@ final class WorkingPlan {
     /** The largest n_gpu_layers of this model and option that fits what the node has left, or -1. */
     int largestFitting(int node, int model, int option) {
         return fleet.footprint(model, option).largestFitting(vramLeft(node), ramLeft(node),
-                fleet.nodes[node].gpuOffload());
+                fleet.maxGpuLayers(node, model));
     }
 
     boolean fits(int node, int model, int option, int layers) {
         Footprint f = fleet.footprint(model, option);
-        return (layers == 0 || fleet.nodes[node].gpuOffload()) && f.gpuBytes(layers) <= vramLeft(node)
+        return layers <= fleet.maxGpuLayers(node, model) && f.gpuBytes(layers) <= vramLeft(node)
                 && f.cpuBytes(layers) <= ramLeft(node);
     }
 

@@ -9,6 +9,8 @@ import io.rigpool.planner.models.Measurements;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.models.WhatIfAnswers;
 import io.rigpool.planner.nodes.FleetCoordinator;
+import io.rigpool.planner.nodes.FleetSnapshot;
+import io.rigpool.planner.nodes.SpeedView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -33,10 +35,21 @@ public class WhatIfRequests {
                 config.planner().runners().gpuRuntime().asLongValue()), new Measurements());
     }
 
+    /**
+     * @param node a node whose speed (fitted to its runners' measured speeds) and card to ask about; an explicit
+     *     {@code vram}, {@code card} or bandwidth still wins
+     */
     public WhatIfAnswers.Answer answer(String model, String vram, String card, String ctx, String reserve,
-            String parallel, String gpuBandwidth, String cpuBandwidth) {
+            String parallel, String gpuBandwidth, String cpuBandwidth, String node) {
         if (model == null || model.isBlank()) {
             throw ApiException.badRequest("model", "missing: name a model a worker reported or a catalogue shape");
+        }
+        Optional<FleetSnapshot.NodeView> asked = Optional.empty();
+        if (node != null && !node.isBlank()) {
+            asked = fleet.snapshot().nodes().stream().filter(n -> n.nodeId().equals(node.trim())).findFirst();
+            if (asked.isEmpty()) {
+                throw ApiException.notFound("node", "no node '" + node + "' is known");
+            }
         }
         Optional<GpuSpec> spec = Optional.empty();
         if (card != null && !card.isBlank()) {
@@ -54,18 +67,28 @@ public class WhatIfRequests {
             }
         } else if (spec.isPresent()) {
             vramBytes = spec.get().vramBytes();
+        } else if (asked.isPresent()) {
+            // The node's planned card; none at all where it runs on the CPU only.
+            vramBytes = !asked.get().gpuOffloadSupported() ? 0 : asked.get().gpus().stream()
+                    .filter(FleetSnapshot.GpuView::planned).mapToLong(FleetSnapshot.GpuView::totalBytes).findFirst()
+                    .orElse(0);
         } else {
-            throw ApiException.badRequest("vram", "missing: give vram (e.g. 8GiB) or card (e.g. RTX 4060)");
+            throw ApiException.badRequest("vram", "missing: give vram (e.g. 8GiB), card (e.g. RTX 4060) or node");
         }
         long reserveBytes = reserve == null || reserve.isBlank() ? config.reserve().vram().asLongValue()
                 : size("reserve", reserve);
         int context = integer("ctx", ctx, 4096, 1, MAX_CONTEXT);
         int slots = integer("parallel", parallel, 1, 1, 256);
+        Optional<SpeedView> speed = asked.map(FleetSnapshot.NodeView::speed);
         double gpu = bandwidth("gpu_bandwidth", gpuBandwidth, spec.map(GpuSpec::bandwidthGBps)
-                .orElse(config.runners().defaultGpuBandwidthGbps()));
-        double cpu = bandwidth("cpu_bandwidth", cpuBandwidth, config.runners().defaultCpuBandwidthGbps());
+                .or(() -> speed.map(SpeedView::gpuGbps)).orElse(config.runners().defaultGpuBandwidthGbps()));
+        double cpu = bandwidth("cpu_bandwidth", cpuBandwidth, speed.map(SpeedView::cpuGbps)
+                .orElse(config.runners().defaultCpuBandwidthGbps()));
+        double overhead = speed.map(s -> s.overheadMs() / 1e3).orElse(0.0);
+        String basis = speed.map(s -> "node " + node.trim() + ": " + (s.observations() == 0 ? "datasheet"
+                : "fitted to " + s.observations() + " measured runner speed(s)")).orElse("datasheet");
         WhatIfAnswers.Question q = new WhatIfAnswers.Question(model, vramBytes, reserveBytes, context, slots,
-                gpu * 1e9, cpu * 1e9);
+                gpu * 1e9, cpu * 1e9, overhead, basis);
         synchronized (catalog) {
             return WhatIfAnswers.answer(q, fleet.snapshot().models(), catalog).orElseThrow(() -> ApiException
                     .notFound("model", "no worker reported a model '" + model + "' and no catalogue shape has that"

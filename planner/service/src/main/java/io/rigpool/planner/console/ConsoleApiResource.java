@@ -92,8 +92,8 @@ public class ConsoleApiResource {
     @Path("estimate")
     public WhatIfAnswers.Answer estimate(@QueryParam("model") String model, @QueryParam("vram") String vram,
             @QueryParam("card") String card, @QueryParam("ctx") String ctx, @QueryParam("reserve") String reserve,
-            @QueryParam("parallel") String parallel) {
-        return whatIf.answer(model, vram, card, ctx, reserve, parallel, null, null);
+            @QueryParam("parallel") String parallel, @QueryParam("node") String node) {
+        return whatIf.answer(model, vram, card, ctx, reserve, parallel, null, null, node);
     }
 
     @GET

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Turns a runner's load report (the buffers llama.cpp logged) into a measurement keyed by its load parameters. */
 public final class RunnerReports {
@@ -55,7 +56,8 @@ public final class RunnerReports {
     /** The load parameters a report states (cache types, flash attention, batches, mmap), if the estimator knows them. */
     public static Optional<LoadParameters> parameters(RunnerLoadReport report) {
         try {
-            int gpuLayers = report.getGpuBackendPresent() ? Math.max(0, report.getNGpuLayersRequested()) : 0;
+            // Buffers are those of the layers that really went to the GPU: key them so.
+            int gpuLayers = shortOffload(report).orElse(Math.max(0, report.getNGpuLayersRequested()));
             LoadParameters p = new LoadParameters(gpuLayers, Math.max(1, report.getNCtx()),
                     Math.max(1, report.getParallelSlots()), cacheType(report.getCacheTypeK()),
                     cacheType(report.getCacheTypeV()), report.getFlashAttention(),
@@ -66,6 +68,28 @@ public final class RunnerReports {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The n_gpu_layers that really went to the GPU when a load offloaded fewer than it was asked for: none at all
+     * when the library has no GPU backend though layers were asked for, else llama.cpp's "offloaded N/M layers"
+     * when N is below both the request and M. Empty when the load got what it asked for, or the report cannot
+     * tell (no such line from a library that has a GPU backend).
+     */
+    public static OptionalInt shortOffload(RunnerLoadReport report) {
+        int requested = Math.max(0, report.getNGpuLayersRequested());
+        if (requested == 0) {
+            return OptionalInt.empty();
+        }
+        if (!report.getGpuBackendPresent()) {
+            return OptionalInt.of(0);
+        }
+        if (report.getLayersTotal() <= 0) {
+            return OptionalInt.empty();
+        }
+        int offloaded = Math.max(0, report.getLayersOffloaded());
+        return offloaded < Math.min(requested, report.getLayersTotal()) ? OptionalInt.of(offloaded)
+                : OptionalInt.empty();
     }
 
     /** Reports from before the parameter fields existed leave them all unset: llama.cpp's defaults then. */

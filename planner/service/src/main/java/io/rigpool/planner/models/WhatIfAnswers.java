@@ -26,15 +26,19 @@ import java.util.Optional;
 public final class WhatIfAnswers {
 
     /** What was asked, already checked. */
+    /**
+     * @param stepOverheadSeconds fixed time per decode step (a node's fitted speed), 0 for the datasheet's
+     * @param speedBasis where the speeds come from, for the answer
+     */
     public record Question(String model, long vramBytes, long reserveBytes, int contextSize, int parallelSlots,
-            double gpuBandwidth, double cpuBandwidth) {
+            double gpuBandwidth, double cpuBandwidth, double stepOverheadSeconds, String speedBasis) {
     }
 
     /** The answer, in the shape the API returns. */
     public record Answer(String model, String source, int layers, int nCtx, int parallelSlots, long vramBytes,
             long reserveBytes, long fullOffloadGpuBytes, String fullOffloadGb, boolean fitsFully, int nGpuLayers,
             double shareOfLayers, long gpuBytes, long cpuBytes, double cpuOnlyTps, double tps, double speedUp,
-            List<String> cardsHoldingFully) {
+            List<String> cardsHoldingFully, String speedBasis) {
     }
 
     private WhatIfAnswers() {
@@ -70,12 +74,12 @@ public final class WhatIfAnswers {
     private static Answer fromWhatIf(Question q, ModelGeometry model, LoadParameters load, ModelCatalog catalog,
             String source) {
         WhatIf.Answer a = new WhatIf(catalog.estimator()).ask(model, new WhatIf.Question(q.vramBytes(),
-                q.reserveBytes(), q.gpuBandwidth(), q.cpuBandwidth(), load));
+                q.reserveBytes(), q.gpuBandwidth(), q.cpuBandwidth(), load, q.stepOverheadSeconds()));
         return new Answer(q.model(), source, a.layers(), q.contextSize(), q.parallelSlots(), q.vramBytes(),
                 q.reserveBytes(), a.fullOffloadGpuBytes(), ByteSizes.gigabytes(a.fullOffloadGpuBytes()),
                 a.fitsFully(), a.gpuLayers(), round(a.shareOfLayers()), a.chosen().gpu().total(),
                 a.chosen().cpu().total(), round(a.cpuOnlyTokensPerSecond()), round(a.tokensPerSecond()),
-                round(a.speedUp()), a.cardsHoldingFully().stream().map(GpuSpec::name).toList());
+                round(a.speedUp()), a.cardsHoldingFully().stream().map(GpuSpec::name).toList(), q.speedBasis());
     }
 
     private static Answer approximate(Question q, LocalModel model, ModelCatalog catalog) {
@@ -84,8 +88,9 @@ public final class WhatIfAnswers {
         int full = f.fullOffload();
         long fullBytes = f.gpuBytes(full);
         int chosen = f.largestFitting(q.vramBytes() - q.reserveBytes(), Long.MAX_VALUE, true);
-        double cpuOnly = f.tokensPerSecond(0, q.gpuBandwidth(), q.cpuBandwidth());
-        double speed = f.tokensPerSecond(Math.max(0, chosen), q.gpuBandwidth(), q.cpuBandwidth());
+        double cpuOnly = f.tokensPerSecond(0, q.gpuBandwidth(), q.cpuBandwidth(), q.stepOverheadSeconds());
+        double speed = f.tokensPerSecond(Math.max(0, chosen), q.gpuBandwidth(), q.cpuBandwidth(),
+                q.stepOverheadSeconds());
         List<String> cards = RtxCards.all().stream().filter(c -> c.vramBytes() - q.reserveBytes() >= fullBytes)
                 .map(GpuSpec::name).toList();
         return new Answer(q.model(), "approximate: the worker sent no model geometry", f.layers(), q.contextSize(),
@@ -93,7 +98,7 @@ public final class WhatIfAnswers {
                 fullBytes <= q.vramBytes() - q.reserveBytes(), Math.max(0, chosen),
                 round((double) Math.min(Math.max(0, chosen), f.layers()) / Math.max(1, f.layers())),
                 f.gpuBytes(Math.max(0, chosen)), f.cpuBytes(Math.max(0, chosen)), round(cpuOnly), round(speed),
-                round(speed / cpuOnly), cards);
+                round(speed / cpuOnly), cards, q.speedBasis());
     }
 
     private static double round(double v) {

@@ -78,6 +78,7 @@ public class FleetCoordinator {
     private final DemandTracker demandTracker;
     private final DemandAwareOptimiser optimiser = new DemandAwareOptimiser();
     private final RunnerFeedback feedback;
+    private final SpeedFeedback speeds;
     private final Map<String, Instant> failures = new HashMap<>();
     private final RunnerCrashes crashes;
     private final PlanningRounds rounds = new PlanningRounds();
@@ -92,7 +93,7 @@ public class FleetCoordinator {
     private volatile FleetSnapshot snapshot = FleetSnapshot.EMPTY;
 
     FleetCoordinator(PlannerConfig config, NodeStore store, AdminRuleStore ruleStore,
-            MeasuredBuffersStore measuredStore, ModelCataloguePublisher catalogue) {
+            MeasuredBuffersStore measuredStore, LayerCapStore capStore, ModelCataloguePublisher catalogue) {
         this.config = config.planner();
         this.store = store;
         this.ruleStore = ruleStore;
@@ -102,10 +103,11 @@ public class FleetCoordinator {
                 this.config.runners().gpuRuntime().asLongValue()), measurements);
         this.budgets = new NodeBudgets(this.config, catalog);
         this.vramUsages = new VramUsages(catalog, budgets);
-        this.round = new PlanningRound(this.config, catalog, budgets);
+        this.round = new PlanningRound(this.config, catalog);
         this.rollouts = new Rollouts(this.config.replanning().drainTimeout());
-        this.feedback = new RunnerFeedback(measurements, measuredStore, clock,
+        this.feedback = new RunnerFeedback(measurements, measuredStore, capStore, clock,
                 this.config.replanning().failureBackoff());
+        this.speeds = new SpeedFeedback(catalog, budgets);
         this.crashes = new RunnerCrashes(this.config.replanning().crashesBeforeBackoff(),
                 this.config.replanning().failureBackoff());
         PlannerConfig.Demand d = this.config.demand();
@@ -119,6 +121,7 @@ public class FleetCoordinator {
                 planVersion = store.lastPlanVersion();
                 rules = ruleStore.load();
                 measuredStore.all().forEach(measurements::record);
+                feedback.restore();
             } catch (SQLException e) {
                 LOG.warnf("could not read the planner's state: %s", e.getMessage());
             }
@@ -161,7 +164,10 @@ public class FleetCoordinator {
                 node.session.close();
             }
             boolean wasLost = node.state == NodeState.LOST;
+            WorkerHello before = node.hello;
             node.hello = hello;
+            feedback.hello(node, before);
+            speeds.hello(node);
             node.lastHeartbeat = null;
             node.session = session;
             node.state = NodeState.READY;
@@ -190,15 +196,18 @@ public class FleetCoordinator {
             boolean wasPaused = node.paused();
             node.lastHeartbeat = heartbeat;
             node.lastSeen = clock.instant();
-            boolean measured = false;
+            String news = null;
             for (LoadedModel l : heartbeat.getLoadedList()) {
-                measured |= feedback.report(node.nodeId, l.getModelId(), l.getLoadReport());
+                String reported = feedback.report(node, l.getModelId(), l.getLoadReport());
+                news = news == null ? reported : news;
             }
+            boolean firstSpeed = speeds.heartbeat(node);
+            news = news == null && firstSpeed ? "a runner measured its decode speed" : news;
             boolean failed = feedback.failures(node, failures);
             boolean budgetChanged = observeBudgets(node);
-            if (failed || budgetChanged || measured || wasPaused != node.paused()) {
+            if (failed || budgetChanged || news != null || wasPaused != node.paused()) {
                 String why = failed ? "a load failed" : budgetChanged ? "its free memory changed"
-                        : measured ? "a runner measured its buffers" : node.paused() ? "its owner paused serving"
+                        : news != null ? news : node.paused() ? "its owner paused serving"
                         : "its owner resumed serving";
                 replan("node " + nodeId + ": " + why, ChangeScope.only(Set.of(nodeId)));
             } else if (!node.drainingSince.isEmpty()) {
@@ -216,9 +225,10 @@ public class FleetCoordinator {
                 return;
             }
             if (event.hasLoaded()) {
-                if (feedback.report(nodeId, event.getModelId(), event.getLoaded())) {
+                String news = feedback.report(node, event.getModelId(), event.getLoaded());
+                if (news != null) {
                     observeBudgets(node);
-                    replan("node " + nodeId + ": a runner measured its buffers", ChangeScope.only(Set.of(nodeId)));
+                    replan("node " + nodeId + ": " + news, ChangeScope.only(Set.of(nodeId)));
                 }
             } else if (event.hasCrashed()) {
                 String pair = PlacementProblem.pairKey(nodeId, event.getModelId());
@@ -394,7 +404,7 @@ public class FleetCoordinator {
     private void publishSnapshot() {
         snapshot = FleetSnapshot.of(nodes.values(), planVersion, PlanViews.of(planVersion, lastPlannedAt, lastTrigger,
                 placement, nodes.values(), rules, demand, budgets), PlanningRound.knownModels(nodes.values()),
-                vramUsages, rules);
+                vramUsages, speeds, rules);
         List<Runnable> messages = new ArrayList<>(outbox);
         outbox.clear();
         messages.forEach(Runnable::run);

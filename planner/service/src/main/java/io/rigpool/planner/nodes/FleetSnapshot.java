@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An immutable picture of the fleet, taken after each change, for readers outside the fleet loop.
@@ -28,7 +29,7 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
     public record NodeView(String nodeId, String hostname, String state, Instant lastSeen, List<GpuView> gpus,
             long ramTotalBytes, long ramFreeBytes, int cpuThreads, boolean gpuOffloadSupported,
             List<ModelView> models, List<AssignmentView> assignments, List<LoadedView> loaded, String status,
-            boolean paused, boolean drained) {
+            boolean paused, boolean drained, BackendView backend, SpeedView speed, List<LayerCapView> layerCaps) {
     }
 
     /**
@@ -65,6 +66,10 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
             VramBreakdown measured, VramBreakdown held) {
     }
 
+    /** A model this node may give at most {@code layers} GPU layers, and why (a load offloaded fewer). */
+    public record LayerCapView(String modelId, int layers, String why) {
+    }
+
     public record ModelView(String modelId, String architecture, long sizeBytes, int blockCount, long contextLength,
             boolean geometry) {
     }
@@ -75,14 +80,19 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
     /**
      * @param loadProgress 0..1 while loading
      * @param layersTotal llama.cpp's layer count (repeating layers + output), 0 when unknown
+     * @param layersOffloaded what llama.cpp says it offloaded ("offloaded N/M layers"), null before a load report
+     * @param predictedTps one job's decode speed as the node's fitted speed predicts it (compare with
+     *     {@code decodeTps}, measured), null when the node no longer describes the model
+     * @param datasheetTps the same from the datasheet's bandwidths alone
      */
     public record LoadedView(String modelId, String state, int slotsTotal, int slotsBusy, double decodeTps,
-            int nGpuLayers, int nCtx, String error, double loadProgress, int layersTotal) {
+            int nGpuLayers, int nCtx, String error, double loadProgress, int layersTotal, Integer layersOffloaded,
+            Double predictedTps, Double datasheetTps) {
     }
 
     static FleetSnapshot of(Collection<Node> nodes, long planVersion, PlanView plan, Map<String, LocalModel> models,
-            VramUsages vram, AdminRules rules) {
-        return new FleetSnapshot(planVersion, nodes.stream().map(n -> view(n, vram, rules)).toList(), plan,
+            VramUsages vram, SpeedFeedback speeds, AdminRules rules) {
+        return new FleetSnapshot(planVersion, nodes.stream().map(n -> view(n, vram, speeds, rules)).toList(), plan,
                 Map.copyOf(models));
     }
 
@@ -90,17 +100,18 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
         return nodes.stream().anyMatch(n -> n.nodeId().equals(nodeId));
     }
 
-    private static NodeView view(Node node, VramUsages vram, AdminRules rules) {
+    private static NodeView view(Node node, VramUsages vram, SpeedFeedback speeds, AdminRules rules) {
         Map<String, Integer> layersTotal = new HashMap<>();
         node.hello.getModelsList().forEach(m -> layersTotal.put(m.getModelId(), m.getBlockCount() + 1));
         boolean drained = rules.drained(node.nodeId);
         return new NodeView(node.nodeId, node.hello.getHostname(), node.state.label(), node.lastSeen,
                 vram.of(node, rules), node.hello.getRamTotalBytes(), node.ramFreeBytes(), node.hello.getCpuThreads(),
-                node.hello.getGpuOffloadSupported(),
-                node.hello.getModelsList().stream().map(FleetSnapshot::model).toList(),
+                node.gpuCapable(), node.hello.getModelsList().stream().map(FleetSnapshot::model).toList(),
                 node.assignments.stream().map(FleetSnapshot::assignment).toList(),
-                node.loaded().stream().map(l -> loaded(l, layersTotal)).toList(), status(node, drained),
-                node.paused(), drained);
+                node.loaded().stream().map(l -> loaded(node, l, layersTotal, speeds)).toList(), status(node, drained),
+                node.paused(), drained, BackendView.of(node), SpeedView.of(node.speeds),
+                node.layerCaps.entrySet().stream().map(e -> new LayerCapView(e.getKey(), e.getValue().layers(),
+                        e.getValue().why())).toList());
     }
 
     private static String status(Node node, boolean drained) {
@@ -119,11 +130,20 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
         return new AssignmentView(a.getModelId(), a.getNGpuLayers(), a.getNCtx(), a.getParallelSlots(), a.getReason());
     }
 
-    private static LoadedView loaded(LoadedModel l, Map<String, Integer> layersTotal) {
+    private static LoadedView loaded(Node node, LoadedModel l, Map<String, Integer> layersTotal,
+            SpeedFeedback speeds) {
         int total = l.hasLoadReport() && l.getLoadReport().getLayersTotal() > 0 ? l.getLoadReport().getLayersTotal()
                 : layersTotal.getOrDefault(l.getModelId(), 0);
+        Integer offloaded = !l.hasLoadReport() ? null : !l.getLoadReport().getGpuBackendPresent() ? 0
+                : l.getLoadReport().getLayersTotal() > 0 ? l.getLoadReport().getLayersOffloaded() : null;
+        Optional<double[]> predicted = speeds.predictedTps(node, l);
         return new LoadedView(l.getModelId(), VramUsages.state(l), l.getSlotsTotal(), l.getSlotsBusy(),
                 l.getDecodeTps(), l.getNGpuLayers(), l.getNCtx(), l.getError(),
-                Math.max(0, Math.min(1, l.getLoadProgress())), total);
+                Math.max(0, Math.min(1, l.getLoadProgress())), total, offloaded,
+                predicted.map(p -> round(p[0])).orElse(null), predicted.map(p -> round(p[1])).orElse(null));
+    }
+
+    private static double round(double tps) {
+        return Math.round(tps * 100) / 100.0;
     }
 }

@@ -1,7 +1,9 @@
 package io.rigpool.planner.nodes;
 
 import io.rigpool.planner.placement.BudgetHysteresis;
+import io.rigpool.planner.models.RunnerReports;
 import io.rigpool.planner.placement.Instance;
+import io.rigpool.planner.placement.LayerCap;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.Heartbeat;
@@ -11,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the planner knows of one worker node. Only the fleet loop thread touches it, so it needs no locking.
@@ -38,6 +41,10 @@ final class Node {
     boolean resend;
     /** How the VRAM budget was arrived at, for reasons. */
     String budgetNote = "";
+    /** Per model: the most GPU layers it may get here, after a load that offloaded fewer than it was asked for. */
+    final Map<String, LayerCap> layerCaps = new TreeMap<>();
+    /** The runners' measured decode speeds and the node's speed fitted to them. */
+    final NodeSpeeds speeds = new NodeSpeeds();
 
     Node(String nodeId, BudgetHysteresis.Settings vram, BudgetHysteresis.Settings ram) {
         this.nodeId = nodeId;
@@ -51,6 +58,31 @@ final class Node {
             return lastHeartbeat.getGpusList();
         }
         return hello.getGpusList();
+    }
+
+    /** Whether plans may give this node GPU layers (see {@link GpuBackend}). */
+    boolean gpuCapable() {
+        return GpuBackend.capable(hello);
+    }
+
+    /** Why this node runs on the CPU only, "" when it does not. */
+    String cpuOnlyReason() {
+        return GpuBackend.cpuOnlyReason(hello);
+    }
+
+    /**
+     * The layers a loaded runner really has on the GPU: none on a node without a proven backend, what llama.cpp
+     * offloaded when that was fewer than asked, else what it was asked for.
+     */
+    int layersOnGpu(LoadedModel l) {
+        if (!gpuCapable()) {
+            return 0;
+        }
+        int requested = Math.max(0, l.getNGpuLayers());
+        if (!l.hasLoadReport()) {
+            return requested;
+        }
+        return Math.min(requested, RunnerReports.shortOffload(l.getLoadReport()).orElse(requested));
     }
 
     long ramFreeBytes() {

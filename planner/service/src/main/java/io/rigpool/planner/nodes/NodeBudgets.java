@@ -62,8 +62,7 @@ final class NodeBudgets {
         }
         long reserve = reserve(node, rules);
         long free = mainGpu(node).map(Gpu::getFreeBytes).orElse(0L);
-        long vram = node.hello.getGpuOffloadSupported() && node.hello.getGpusCount() > 0
-                ? Math.max(0, free + ourVram - reserve) : 0;
+        long vram = node.gpuCapable() ? Math.max(0, free + ourVram - reserve) : 0;
         long ram = Math.max(0, node.ramFreeBytes() + ourRam - config.reserve().ram().asLongValue());
         String card = mainGpu(node).map(Gpu::getName).orElse("no GPU");
         String note = String.format(Locale.ROOT, "%s: %.2f GiB free + %.2f GiB our runners − %.2f GiB reserve",
@@ -87,7 +86,7 @@ final class NodeBudgets {
         }
         int slots = Math.max(1, l.getSlotsTotal());
         Footprint f = catalog.footprint(model.get(), new RunnerOption(slots, Math.max(slots, l.getNCtx())));
-        int layers = Math.min(Math.max(0, l.getNGpuLayers()), f.fullOffload());
+        int layers = Math.min(node.layersOnGpu(l), f.fullOffload());
         return new long[] {f.gpuBytes(layers), f.cpuBytes(layers)};
     }
 

@@ -3,11 +3,13 @@ package io.rigpool.planner.nodes;
 import io.rigpool.planner.PlannerConfig;
 import io.rigpool.planner.demand.DemandTracker;
 import io.rigpool.planner.estimate.GeometryMapping;
+import io.rigpool.planner.estimate.speed.NodeSpeed;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.placement.ChangeScope;
 import io.rigpool.planner.placement.CurrentInstance;
 import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Instance;
+import io.rigpool.planner.placement.LayerCap;
 import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
 import io.rigpool.planner.placement.PlacementProblem;
@@ -18,6 +20,7 @@ import io.rigpool.proto.v1.LocalModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +28,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Gathers one planning round's problem from the fleet: each live node's smoothed budgets, the models the nodes
- * hold with their footprints and demand, the runners in force, the admins' rules and the recent load failures.
+ * Gathers one planning round's problem from the fleet: each live node's smoothed budgets, fitted speed and GPU
+ * layer caps, the models the nodes hold with their footprints and demand, the runners in force, the admins' rules
+ * and the recent load failures.
  * A disconnected node keeps its runners (it may come back) but may neither change nor take new ones.
  */
 final class PlanningRound {
 
     private final PlannerConfig.Planner config;
     private final ModelCatalog catalog;
-    private final NodeBudgets budgets;
 
-    PlanningRound(PlannerConfig.Planner config, ModelCatalog catalog, NodeBudgets budgets) {
+    PlanningRound(PlannerConfig.Planner config, ModelCatalog catalog) {
         this.config = config;
         this.catalog = catalog;
-        this.budgets = budgets;
     }
 
     PlacementProblem problem(Collection<Node> nodes, AdminRules rules, Map<String, DemandTracker.Demand> demand,
@@ -46,6 +48,7 @@ final class PlanningRound {
         List<NodeSpec> specs = new ArrayList<>();
         List<CurrentInstance> current = new ArrayList<>();
         Set<String> changeable = new HashSet<>();
+        Map<String, LayerCap> caps = new HashMap<>();
         for (Node node : nodes) {
             if (!node.live()) {
                 continue;
@@ -62,11 +65,12 @@ final class PlanningRound {
             }
             String unavailable = node.paused() ? "owner paused serving"
                     : rules.drained(node.nodeId) ? "drained by an admin" : null;
-            boolean gpu = node.hello.getGpuOffloadSupported() && node.hello.getGpusCount() > 0;
+            NodeSpeed speed = node.speeds.fitted();
             specs.add(new NodeSpec(node.nodeId, Math.max(0, node.vramBudget.effective()),
-                    Math.max(0, node.ramBudget.effective()), Math.max(budgets.gpuBandwidth(node),
-                            budgets.cpuBandwidth(node)), budgets.cpuBandwidth(node), gpu, models, unavailable,
-                    node.budgetNote));
+                    Math.max(0, node.ramBudget.effective()), Math.max(speed.gpuBandwidth(), speed.cpuBandwidth()),
+                    speed.cpuBandwidth(), node.gpuCapable(), models, unavailable, node.budgetNote,
+                    node.cpuOnlyReason(), speed.overheadSeconds()));
+            node.layerCaps.forEach((model, cap) -> caps.put(PlacementProblem.pairKey(node.nodeId, model), cap));
             for (Instance i : node.target) {
                 current.add(new CurrentInstance(i, node.targetSince.getOrDefault(i.modelId(), now)));
             }
@@ -78,7 +82,7 @@ final class PlanningRound {
             }
         });
         return new PlacementProblem(specs, models(nodes, rules, demand), current, List.copyOf(rules.pins()), excluded,
-                ChangeScope.only(changeable), now, settings());
+                ChangeScope.only(changeable), now, settings(), caps);
     }
 
     /** Every model a live node holds, described by the holder that sent the most (geometry first). */

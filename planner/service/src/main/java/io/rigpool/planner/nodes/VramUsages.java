@@ -42,7 +42,7 @@ final class VramUsages {
 
     List<GpuView> of(Node node, AdminRules rules) {
         List<Gpu> gpus = node.gpus();
-        Optional<Gpu> planned = NodeBudgets.mainGpu(node).filter(g -> node.hello.getGpuOffloadSupported());
+        Optional<Gpu> planned = NodeBudgets.mainGpu(node).filter(g -> node.gpuCapable());
         Map<Integer, List<RunnerVram>> byCard = new LinkedHashMap<>();
         for (LoadedModel l : node.loaded().stream().sorted(Comparator.comparing(LoadedModel::getModelId)).toList()) {
             if (!holdsMemory(l)) {
@@ -75,7 +75,7 @@ final class VramUsages {
         long runtime = catalog.settings().gpuRuntimeBytes();
         Optional<LocalModel> model = node.hello.getModelsList().stream()
                 .filter(m -> m.getModelId().equals(l.getModelId())).findFirst();
-        int layers = node.hello.getGpuOffloadSupported() ? Math.max(0, l.getNGpuLayers()) : 0;
+        int layers = node.layersOnGpu(l);
         VramBreakdown estimated = VramBreakdown.NONE;
         Optional<VramBreakdown> stored = Optional.empty();
         if (model.isPresent() && l.getNCtx() > 0) {

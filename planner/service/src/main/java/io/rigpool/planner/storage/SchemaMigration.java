@@ -19,7 +19,8 @@ public class SchemaMigration {
     static final String SCHEMA = "planner";
     static final String DIRECTORY = "db/planner";
     /** Every file under {@code src/main/resources/db/planner}, oldest first; a test keeps this list complete. */
-    static final List<String> MIGRATIONS = List.of("V1__nodes_and_plans.sql", "V2__placement.sql");
+    static final List<String> MIGRATIONS = List.of("V1__nodes_and_plans.sql", "V2__placement.sql",
+            "V3__layer_caps.sql");
 
     void migrate(@Observes @Priority(1) StartupEvent event, DataSource dataSource) {
         SchemaMigrations.migrate(dataSource, SCHEMA, DIRECTORY, MIGRATIONS);

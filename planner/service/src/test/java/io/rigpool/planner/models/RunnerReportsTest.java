@@ -12,6 +12,7 @@ import io.rigpool.proto.v1.DeviceBuffer;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class RunnerReportsTest {
@@ -55,5 +56,27 @@ class RunnerReportsTest {
                 DeviceBuffer.newBuilder().setDevice("CPU").setKind(io.rigpool.proto.v1.BufferKind.BUFFER_KIND_KV)
                         .setBytes(1)).build(), Instant.EPOCH).orElseThrow().key().parameters().mmap(),
                 "an old report without settings means llama.cpp's defaults");
+    }
+
+    @Test
+    void aShortOffloadIsTheLayersThatReallyWentToTheGpu() {
+        assertEquals(OptionalInt.of(6), RunnerReports.shortOffload(report().setLayersOffloaded(6).setLayersTotal(33)
+                .build()), "asked for 20, got 6");
+        assertEquals(OptionalInt.of(0), RunnerReports.shortOffload(report().setGpuBackendPresent(false).build()),
+                "layers asked for, no GPU backend");
+        assertEquals(OptionalInt.empty(), RunnerReports.shortOffload(report().setLayersOffloaded(20)
+                .setLayersTotal(33).build()), "got what it asked for");
+        assertEquals(OptionalInt.empty(), RunnerReports.shortOffload(report().setNGpuLayersRequested(99)
+                .setLayersOffloaded(33).setLayersTotal(33).build()), "asked for more than the model has: all of it");
+        assertEquals(OptionalInt.empty(), RunnerReports.shortOffload(report().build()), "no offload line: unknown");
+        assertEquals(OptionalInt.empty(), RunnerReports.shortOffload(report().setNGpuLayersRequested(0)
+                .setGpuBackendPresent(false).build()), "CPU only was asked for");
+    }
+
+    @Test
+    void buffersOfAShortOffloadAreKeyedByTheLayersThatReallyWent() {
+        MeasuredBuffers m = RunnerReports.measured("llama", report().setLayersOffloaded(6).setLayersTotal(33).build(),
+                Instant.EPOCH).orElseThrow();
+        assertEquals(6, m.key().parameters().gpuLayers());
     }
 }

@@ -4,7 +4,10 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.rigpool.proto.v1.Backend;
+import io.rigpool.proto.v1.BackendAttempt;
 import io.rigpool.proto.v1.Gpu;
+import io.rigpool.proto.v1.GpuDevice;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LocalModel;
 import io.rigpool.proto.v1.PlannerGrpc;
@@ -80,10 +83,31 @@ public final class FakeWorker implements AutoCloseable {
                 .addAllModels(List.of(models));
         if (gpuFreeBytes > 0) {
             boolean big = gpuFreeBytes > 12 * GIB;
-            hello.addGpus(gpu(big ? "NVIDIA GeForce RTX 4090" : "NVIDIA GeForce RTX 3060", big ? 24 * GIB : 12 * GIB,
-                    gpuFreeBytes));
+            String name = big ? "NVIDIA GeForce RTX 4090" : "NVIDIA GeForce RTX 3060";
+            hello.addGpus(gpu(name, big ? 24 * GIB : 12 * GIB, gpuFreeBytes));
+            hello.setBackend(provenCuda(name, big ? "8.9" : "8.6", big ? 24 * GIB : 12 * GIB));
+        } else {
+            hello.setBackend(cpuOnly("bundled", "no NVIDIA GPU"));
         }
         return hello;
+    }
+
+    /** What a worker's probe reports when natives/cuda-13 offloaded every layer of the probe model to the card. */
+    public static Backend provenCuda(String deviceName, String computeCapability, long totalBytes) {
+        return Backend.newBuilder().setKind("cuda").setLibrary("natives/cuda-13").setLlamaCppBuild("4916 (c6af2161)")
+                .setCudaRuntime("13.0").setDriverVersion("580.95.05").setDriverCuda("13.0")
+                .addDevices(GpuDevice.newBuilder().setId("CUDA0").setName(deviceName)
+                        .setComputeCapability(computeCapability).setTotalBytes(totalBytes).setFreeBytes(totalBytes))
+                .setProbeLayersOffloaded(3).setProbeLayersTotal(3).setGpuProven(true)
+                .addAttempts(BackendAttempt.newBuilder().setLibrary("natives/cuda-13").setGpuProven(true)
+                        .setOutcome("proven: offloaded 3/3 layers to CUDA0")).build();
+    }
+
+    /** What a worker's probe reports when no library it tried brought up a GPU backend. */
+    public static Backend cpuOnly(String library, String reason) {
+        return Backend.newBuilder().setKind("cpu").setLibrary(library).setLlamaCppBuild("4916 (c6af2161)")
+                .setProbeLayersOffloaded(0).setProbeLayersTotal(3).setGpuProven(false).setCpuOnlyReason(reason)
+                .addAttempts(BackendAttempt.newBuilder().setLibrary(library).setOutcome(reason)).build();
     }
 
     public static Gpu gpu(String name, long total, long free) {
