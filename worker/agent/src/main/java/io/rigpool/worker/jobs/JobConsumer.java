@@ -92,6 +92,10 @@ public final class JobConsumer {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        // Job topics are the gateway's to create. A worker that asked the broker to create one would be refused
+        // (its ACLs grant no CREATE), and a refused topic is looked up again only after metadata.max.age.ms
+        // (5 minutes); an unknown one is looked up again within a second, so the first job flows at once.
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         // Partitions a worker keeps through a rebalance are not taken away and given back, so jobs running on
         // them are not delivered again meanwhile.
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
