@@ -40,15 +40,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <li>poison results: the records that stopped result storage before (SUCCEEDED updates holding U+0000, times
  * PostgreSQL cannot store, NaN timings), written straight to {@code rigpool.results}, then jobs submitted after
  * them must all finish: stalls counted;</li>
+ * <li>a fuzz of {@code rigpool.results} (random and limit values, bytes that are no JobUpdate), then jobs that must
+ * still finish;</li>
+ * <li>a fuzz of the submission endpoints' bodies: never a 5xx;</li>
  * <li>the Kafka ACL matrix: each role, a wrong password and no credentials, writing and reading each topic.</li>
  * </ol>
- * {@code bench/run security}; about two minutes.
+ * {@code bench/run security}; about four minutes.
  */
 public final class SecurityBenchmark {
 
     private static final int POISON_RECORDS = 64;
     private static final int JOBS_AFTER = 30;
     private static final Duration JOBS_DEADLINE = Duration.ofMinutes(3);
+    private static final int RESULT_FUZZ_RECORDS = 2_000;
+    private static final int REST_FUZZ_BODIES = 2_000;
+    private static final long SEED = 20261206L;
 
     private SecurityBenchmark() {
     }
@@ -62,6 +68,13 @@ public final class SecurityBenchmark {
             String model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
             Infrastructure infra = stack.infrastructure();
             results.put("poison_results", poison(stack, infra, model));
+            Map<String, Object> records = ResultRecordFuzz.run(adminProducer(infra), model, RESULT_FUZZ_RECORDS,
+                    SEED);
+            records.putAll(jobsFlow(stack, infra, model, 10));
+            records.put("dead_lettered", deadLetters(infra));
+            results.put("result_record_fuzz", records);
+            results.put("request_body_fuzz", new RequestBodyFuzz(stack.gatewayUrl(), model).run(REST_FUZZ_BODIES,
+                    SEED));
             results.put("kafka_acl_matrix", aclMatrix(infra, model));
         } finally {
             deleteRecursively(data);
@@ -74,12 +87,16 @@ public final class SecurityBenchmark {
         System.exit(0);
     }
 
-    private static Map<String, Object> poison(LocalStack stack, Infrastructure infra, String model)
-            throws Exception {
+    private static Map<String, Object> adminProducer(Infrastructure infra) {
         Map<String, Object> settings = new HashMap<>(infra.kafkaAdminSettings());
         settings.put("bootstrap.servers", infra.kafkaBootstrapServers());
+        return settings;
+    }
+
+    private static Map<String, Object> poison(LocalStack stack, Infrastructure infra, String model)
+            throws Exception {
         int sent = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(adminProducer(infra), new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < POISON_RECORDS; i++) {
                 String id = UUID.randomUUID().toString();
@@ -96,28 +113,36 @@ public final class SecurityBenchmark {
                 sent++;
             }
         }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("poison_records_sent", sent);
+        row.put("kinds", List.of("text with U+0000", "at_ms Long.MAX_VALUE", "at_ms Long.MIN_VALUE",
+                "NaN decode_tps"));
+        row.putAll(jobsFlow(stack, infra, model, JOBS_AFTER));
+        row.put("dead_lettered", deadLetters(infra));
+        return row;
+    }
+
+    /** Submits jobs after whatever was sent and counts those stored as succeeded within the deadline. */
+    private static Map<String, Object> jobsFlow(LocalStack stack, Infrastructure infra, String model, int jobs)
+            throws Exception {
         JobSubmitter submitter = new JobSubmitter(stack.gatewayUrl(), model, 8, "security-" + UUID.randomUUID());
         List<String> ids = new ArrayList<>();
         long began = System.nanoTime();
-        for (int i = 0; i < JOBS_AFTER; i++) {
+        for (int i = 0; i < jobs; i++) {
             ids.add(submitter.submit(i, Duration.ofMinutes(1)));
         }
         JobLedger ledger = new JobLedger(infra);
         long deadline = began + JOBS_DEADLINE.toNanos();
         JobLedger.Tally tally = ledger.tally(ids);
-        while (tally.count("succeeded") < JOBS_AFTER && System.nanoTime() < deadline) {
+        while (tally.count("succeeded") < jobs && System.nanoTime() < deadline) {
             Thread.sleep(250); // polling the database for a benchmark's figure, not synchronising a test
             tally = ledger.tally(ids);
         }
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("poison_records_sent", sent);
-        row.put("kinds", List.of("text with U+0000", "at_ms Long.MAX_VALUE", "at_ms Long.MIN_VALUE",
-                "NaN decode_tps"));
-        row.put("jobs_submitted_after", JOBS_AFTER);
+        row.put("jobs_submitted_after", jobs);
         row.put("jobs_succeeded", tally.count("succeeded"));
-        row.put("jobs_stalled", JOBS_AFTER - tally.count("succeeded"));
+        row.put("jobs_stalled", jobs - tally.count("succeeded"));
         row.put("seconds_until_all_stored", Math.round((System.nanoTime() - began) / 1e7) / 100.0);
-        row.put("dead_lettered", deadLetters(infra));
         return row;
     }
 
