@@ -179,8 +179,11 @@ public final class GpuOffloadBenchmark {
                     report.cudaContext.put(shape.name(), Map.of("n_gpu_layers", ngl, "bytes", cudaContext,
                             "measured_vram_bytes", r.vramAfterDecode(), "logged_gpu_buffer_bytes", logged));
                 }
-                OffloadRow row = row(shape, geometry, p, estimate, estimator, r, cuda, logged, cudaContext,
-                        cpuGbps, gpuGbps, o);
+                // A runner without a GPU backend ran every layer on the CPU whatever it was asked: compare it with
+                // the estimate of what really happened, as the planner does with a short offload.
+                MemoryEstimate happened = cuda ? estimate : estimator.estimate(geometry, p.withGpuLayers(0));
+                OffloadRow row = row(shape, geometry, p, happened, r, cuda, logged, cudaContext, cpuGbps, gpuGbps,
+                        o);
                 report.rows.add(row);
                 OffloadTable.print(System.out, row);
                 // Results so far survive a run that is stopped at its time limit.
@@ -196,8 +199,8 @@ public final class GpuOffloadBenchmark {
     }
 
     private static OffloadRow row(RealModelShape shape, ModelGeometry geometry, LoadParameters p,
-            MemoryEstimate estimate, MemoryEstimator estimator, OffloadPointRun.Result r, boolean cuda, long logged,
-            Long cudaContext, double cpuGbps, Double gpuGbps, Options o) {
+            MemoryEstimate estimate, OffloadPointRun.Result r, boolean cuda, long logged, Long cudaContext,
+            double cpuGbps, Double gpuGbps, Options o) {
         RunnerLoadReport load = r.report();
         long estimatedGpuBuffers = 0;
         for (Buffer b : estimate.buffers()) {
