@@ -122,6 +122,9 @@ final class Report {
         out.put("gpu_bandwidth", gpuBandwidth);
         out.put("n_ctx", options.contextSize);
         out.put("tokens_requested", options.tokens);
+        // The first model's figure alone, as the runtime a planner would budget per GPU process; per model beside it.
+        out.put("cuda_context_bytes", cudaContext.values().stream().findFirst().map(m -> m.get("bytes"))
+                .orElse(null));
         out.put("cuda_context", cudaContext);
         out.put("targets", Map.of(
                 "vram", "estimated within 2 % or 64 MiB of nvidia-smi at every point (reported, not asserted)",
