@@ -97,7 +97,7 @@ public final class GpuOffloadBenchmark {
                 + "load average %s%n", o.threads, report.cpuGbpsAllThreads, report.loadAverageAtStart);
         report.nativesManifest = o.natives.map(dir -> dir.resolve("manifest.json")).filter(Files::isRegularFile)
                 .map(GpuOffloadBenchmark::readQuietly).orElse(null);
-        Path work = o.work.orElse(null) != null ? Files.createDirectories(o.work.get())
+        Path work = o.work.isPresent() ? Files.createDirectories(o.work.get())
                 : Files.createTempDirectory("rigpool-gpu-bench");
         Files.createDirectories(o.logs);
         MemoryEstimator estimator = new MemoryEstimator();
