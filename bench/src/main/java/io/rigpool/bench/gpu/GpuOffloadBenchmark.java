@@ -1,5 +1,6 @@
 package io.rigpool.bench.gpu;
 
+import io.rigpool.common.hardware.MemoryBandwidth;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
@@ -79,7 +80,7 @@ public final class GpuOffloadBenchmark {
             throw new IllegalArgumentException("no runner jar at " + o.runnerJar
                     + " (build it: ./mvnw -o -q -pl bench -am package -DskipTests, or pass --runner JAR)");
         }
-        double cpuGbps = HostMemoryBandwidth.measureGbps(HOST_BANDWIDTH_TEST_MILLIS);
+        double cpuGbps = MemoryBandwidth.measureGbps(HOST_BANDWIDTH_TEST_MILLIS);
         Optional<GpuBandwidths.Datasheet> datasheet = device.flatMap(d -> GpuBandwidths.datasheet(d.name(),
                 d.totalBytes()));
         Double gpuGbpsForModel = datasheet.map(GpuBandwidths.Datasheet::gbps).orElse(o.measuredGpuGbps);

@@ -1,12 +1,10 @@
 package io.rigpool.bench.gpu;
 
-import java.util.Arrays;
+import io.rigpool.common.hardware.MemoryBandwidth;
 
 /**
- * The host's memory bandwidth, measured the way the worker measures it for the planner
- * (worker/agent's {@code MemoryBandwidth}: one thread copying 2 × 64 MiB, bytes read plus written), so that the
- * predicted speed is the one the planner would compute for this machine. Copied rather than depended on: the bench
- * does not pull in the worker's Quarkus application.
+ * The host's memory bandwidth on several threads at once, beside the one-thread figure the worker reports to the
+ * planner ({@link MemoryBandwidth}, the same copy), so the benchmark shows both.
  */
 final class HostMemoryBandwidth {
 
@@ -28,7 +26,8 @@ final class HostMemoryBandwidth {
         Thread[] workers = new Thread[threads];
         for (int i = 0; i < threads; i++) {
             int slot = i;
-            workers[i] = new Thread(() -> results[slot] = measureGbps(budgetMillis), "bandwidth-" + i);
+            workers[i] = new Thread(() -> results[slot] = MemoryBandwidth.measureGbps(budgetMillis),
+                    "bandwidth-" + i);
             workers[i].start();
         }
         double sum = 0;
@@ -37,27 +36,5 @@ final class HostMemoryBandwidth {
             sum += results[i];
         }
         return sum;
-    }
-
-    /** GB/s (10^9 bytes per second) over about {@code budgetMillis}, after touching the buffers once. */
-    static double measureGbps(long budgetMillis) {
-        long[] from = new long[LONGS];
-        long[] to = new long[LONGS];
-        Arrays.fill(from, 1L);
-        Arrays.fill(to, 2L);
-        System.arraycopy(from, 0, to, 0, LONGS);
-        long bytesPerCopy = 2L * LONGS * Long.BYTES;
-        long copies = 0;
-        long start = System.nanoTime();
-        long deadline = start + budgetMillis * 1_000_000L;
-        long now;
-        do {
-            System.arraycopy(from, 0, to, 0, LONGS);
-            from[(int) (copies % LONGS)] = copies;
-            copies++;
-            now = System.nanoTime();
-        } while (now < deadline);
-        double seconds = (now - start) / 1e9;
-        return to[LONGS - 1] == Long.MIN_VALUE ? 0 : copies * bytesPerCopy / seconds / 1e9;
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.planner.estimate.speed.DecodeObservation;
+import io.rigpool.planner.estimate.speed.NodeSpeed;
+import io.rigpool.planner.estimate.speed.SpeedCalibration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +40,8 @@ final class Report {
     double cpuGbpsAllThreads;
     final String loadAverageAtStart = loadAverage();
     double runtimeSeconds;
-    SpeedCalibration.Fit calibration;
+    /** The planner's own calibration (planner/core), fitted to every measured point of this run. */
+    NodeSpeed calibration;
     private final Options options;
     private final Optional<NvidiaSmi.Device> device;
     private final double cpuGbps;
@@ -73,24 +77,29 @@ final class Report {
         return backends.isEmpty() ? "none" : String.join("+", backends);
     }
 
-    /** Fits the speed model's constants to every measured point and adds the fitted prediction to each row. */
+    /**
+     * Fits the planner's speed calibration to every measured point, starting from the same datasheet figures the
+     * prediction used, and adds the fitted prediction to each row: how close the planner gets once it has measured.
+     */
     void calibrate() {
-        List<SpeedCalibration.Point> points = new ArrayList<>();
+        List<DecodeObservation> points = new ArrayList<>();
         for (OffloadRow r : rows) {
             if (r.measuredTps() > 0) {
-                points.add(new SpeedCalibration.Point(r.gpuReadBytesAtMeasuredContext(),
-                        r.cpuReadBytesAtMeasuredContext(), 1 / r.measuredTps()));
+                points.add(DecodeObservation.ofTokensPerSecond(r.gpuReadBytesAtMeasuredContext(),
+                        r.cpuReadBytesAtMeasuredContext(), r.measuredTps()));
             }
         }
-        calibration = SpeedCalibration.fit(points).orElse(null);
-        if (calibration == null) {
+        if (points.isEmpty() || !(cpuGbps > 0)) {
             return;
         }
+        // Without a GPU the GPU term reads nothing, so any positive prior leaves the fit to the host's figure.
+        double gpuPrior = gpuGbpsForModel != null && gpuGbpsForModel > 0 ? gpuGbpsForModel : cpuGbps * 20;
+        calibration = SpeedCalibration.fit(NodeSpeed.datasheet(gpuPrior * 1e9, cpuGbps * 1e9), points);
         for (int i = 0; i < rows.size(); i++) {
             OffloadRow r = rows.get(i);
-            double t = calibration.secondsPerToken(r.gpuReadBytesAtMeasuredContext(),
+            double tps = calibration.tokensPerSecond(r.gpuReadBytesAtMeasuredContext(),
                     r.cpuReadBytesAtMeasuredContext());
-            rows.set(i, r.withCalibration(t > 0 ? GpuOffloadBenchmark.round(1 / t, 3) : null));
+            rows.set(i, r.withCalibration(tps > 0 ? GpuOffloadBenchmark.round(tps, 3) : null));
         }
     }
 
@@ -130,8 +139,12 @@ final class Report {
                 "vram", "estimated within 2 % or 64 MiB of nvidia-smi at every point (reported, not asserted)",
                 "speed", "predicted within 15 % at every point after calibration (reported, not asserted)"));
         out.put("summary", summary());
-        out.put("calibration", calibration == null ? Map.of("fitted", false, "why",
-                "needs more distinct (GPU bytes, CPU bytes) points than the model has constants") : calibration);
+        out.put("calibration", calibration == null ? Map.of("fitted", false, "why", "no point was measured")
+                : Map.of("gpu_gbps", GpuOffloadBenchmark.round(calibration.gpuBandwidth() / 1e9, 1),
+                        "cpu_gbps", GpuOffloadBenchmark.round(calibration.cpuBandwidth() / 1e9, 2),
+                        "overhead_ms_per_token", GpuOffloadBenchmark.round(calibration.overheadSeconds() * 1e3, 3),
+                        "points", calibration.observations(),
+                        "rms_relative_error", GpuOffloadBenchmark.round(calibration.rmsRelativeError(), 4)));
         out.put("rows", rows);
         out.put("skipped", skipped);
         out.put("problems", problems);

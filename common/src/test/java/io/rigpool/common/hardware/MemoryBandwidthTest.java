@@ -1,4 +1,4 @@
-package io.rigpool.worker.gpu;
+package io.rigpool.common.hardware;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
