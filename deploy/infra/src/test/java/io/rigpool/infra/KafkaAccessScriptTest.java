@@ -76,7 +76,8 @@ class KafkaAccessScriptTest {
         PatternType type = PatternType.LITERAL;
         int typeAt = args.indexOf("--resource-pattern-type");
         if (typeAt >= 0) {
-            type = PatternType.fromString(args.get(typeAt + 1));
+            // kafka-acls.sh reads the pattern type case-insensitively (jopt-simple's enum converter).
+            type = PatternType.fromString(args.get(typeAt + 1).toUpperCase(Locale.ROOT));
             args.subList(typeAt, typeAt + 2).clear();
         }
         return switch (args.get(0)) {
