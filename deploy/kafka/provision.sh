@@ -42,9 +42,10 @@ trap 'rm -rf "$work"' EXIT
   fi
 } > "$work/admin.properties"
 
-# scram_user USER PASSWORD: creates the user or sets its password.
+# scram_user USER PASSWORD: creates the user or sets its password. In a file the value takes no
+# brackets (kafka-configs.sh strips them only from --add-config).
 scram_user() {
-  printf 'SCRAM-SHA-512=[iterations=8192,password=%s]\n' "$2" > "$work/scram.properties"
+  printf 'SCRAM-SHA-512=iterations=8192,password=%s\n' "$2" > "$work/scram.properties"
   "$bin/kafka-configs.sh" --bootstrap-server "$KAFKA_BOOTSTRAP" --command-config "$work/admin.properties" \
     --alter --entity-type users --entity-name "$1" --add-config-file "$work/scram.properties"
   rm -f "$work/scram.properties"
