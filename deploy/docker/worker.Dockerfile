@@ -35,10 +35,13 @@ COPY --from=natives /src/natives/ /app/natives/
 ENV RIGPOOL_WORKER_RUNNER_NATIVES_DIR=/app/natives \
     RIGPOOL_WORKER_RUNNER_JAR=/app/runner/rigpool-runner.jar \
     RIGPOOL_WORKER_MODEL_DIR=/models \
-    JAVA_OPTS="-XX:MaxRAMPercentage=25 -XX:+UseSerialGC"
+    JAVA_OPTS="-XX:MaxRAMPercentage=25 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError"
 # The Container Toolkit mounts only what these ask for: the CUDA driver (compute) and nvidia-smi (utility), which the
 # worker reads for the driver's CUDA version and free VRAM. CUDA base images set them; a JRE image must.
 ENV NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
 VOLUME /models
+# Not root: the worker runs llama.cpp on files that strangers may have supplied; it needs to write only under /tmp
+# (runner folders, its demo model).
+USER 185
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/worker/quarkus-run.jar"]

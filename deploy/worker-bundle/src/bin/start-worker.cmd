@@ -2,7 +2,7 @@
 rem Starts the rigpool worker with the settings in worker.properties (next to this script).
 setlocal
 set HERE=%~dp0
-if "%JAVA_OPTS%"=="" set JAVA_OPTS=-Xmx512m -XX:+UseSerialGC
+if "%JAVA_OPTS%"=="" set JAVA_OPTS=-Xmx512m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError
 set JAVA_BIN=java
 if not "%JAVA_HOME%"=="" set JAVA_BIN=%JAVA_HOME%\bin\java
 cd /d "%HERE%"

@@ -2,14 +2,20 @@ package io.rigpool.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rigpool.infra.FreePorts;
+import io.rigpool.local.deployment.DeploymentChecksReport;
+import io.rigpool.local.deployment.DeploymentFiles;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +26,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,10 +47,13 @@ class WalkingSkeletonIT {
 
     private static LocalStack stack;
     private static String model;
+    private static Set<String> tempBefore;
 
     @BeforeAll
     static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
+        tempBefore = TempFolder.rigpoolEntries();
+        stack = new LocalStack(StackOptions.forTest(dataDir, 1))
+                .withWorkerSettings(TestStacks.workerFilesUnder(dataDir)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
     }
 
@@ -50,6 +61,23 @@ class WalkingSkeletonIT {
     static void stopStack() {
         if (stack != null) {
             stack.close();
+        }
+        // What this run left under the temp folder besides its own data folder (which JUnit removes next). Other
+        // processes on the machine may add entries meanwhile, so this is recorded, not asserted.
+        ObjectNode left = DeploymentChecksReport.section();
+        left.put("test", "WalkingSkeletonIT");
+        left.put("temp_folder", TempFolder.ROOT.toString());
+        ObjectNode entries = left.putObject("new_entries_bytes");
+        TempFolder.rigpoolEntries().stream().filter(e -> !tempBefore.contains(e))
+                .forEach(e -> entries.put(e, TempFolder.bytes(e)));
+        DeploymentChecksReport.record("temp_left_by_end_to_end_run", left);
+    }
+
+    @Test
+    void workersKeepTheirFilesInTheTestsDataFolder() throws Exception {
+        assertTrue(Files.isDirectory(dataDir.resolve("runners")), "runner folders under the test's data folder");
+        try (var models = Files.list(dataDir.resolve("demo-models"))) {
+            assertTrue(models.anyMatch(p -> p.toString().endsWith(".gguf")), "demo model under the data folder");
         }
     }
 
@@ -108,6 +136,41 @@ class WalkingSkeletonIT {
                 {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4}""");
         assertEquals(404, r.statusCode(), r.body());
         assertTrue(JSON.readTree(r.body()).at("/error/message").asText().contains("no-such-model"), r.body());
+    }
+
+    /**
+     * docker-compose.yml's healthchecks of planner and gateway, run as Docker runs a CMD-SHELL check in those images
+     * (/bin/sh is dash), against this stack's services: they pass, and fail where nothing answers. The compose
+     * ports are swapped for this stack's; everything else is run as written.
+     */
+    @Test
+    void composeHealthchecksPassUnderDash() throws Exception {
+        Map<String, Integer> composePorts = Map.of("planner", 8081, "gateway", 8080);
+        Map<String, Integer> stackPorts = Map.of("planner", URI.create(stack.plannerUrl()).getPort(),
+                "gateway", URI.create(stack.gatewayUrl()).getPort());
+        ObjectNode result = DeploymentChecksReport.section();
+        for (String service : composePorts.keySet()) {
+            String command = DeploymentFiles.composeHealthcheck(service);
+            String composeAddress = "127.0.0.1:" + composePorts.get(service);
+            assertTrue(command.contains(composeAddress), service + " healthcheck names its port: " + command);
+            int up = dash(command.replace(composeAddress, "127.0.0.1:" + stackPorts.get(service)));
+            int down = dash(command.replace(composeAddress, "127.0.0.1:" + FreePorts.find()));
+            result.putObject(service).put("command", command).put("shell", "dash")
+                    .put("exit_code_service_up", up).put("exit_code_nothing_listening", down);
+            assertEquals(0, up, service + ": " + command);
+            assertNotEquals(0, down, service + " healthcheck must fail where nothing answers");
+        }
+        DeploymentChecksReport.record("healthchecks_under_dash", result);
+    }
+
+    private static int dash(String command) throws Exception {
+        Process shell = new ProcessBuilder("dash", "-c", command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!shell.waitFor(30, TimeUnit.SECONDS)) {
+            shell.destroyForcibly();
+            throw new AssertionError("healthcheck still running after 30 s: " + command);
+        }
+        return shell.exitValue();
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
