@@ -10,9 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.ResultReports;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
@@ -25,7 +25,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -45,6 +44,8 @@ class PoisonResultsTest {
     @Inject
     AgroalDataSource dataSource;
 
+    final ResultReports results = new ResultReports(MODEL);
+
     @BeforeEach
     void serveModel() {
         TestModels.serve(MODEL);
@@ -52,13 +53,14 @@ class PoisonResultsTest {
 
     @Test
     void aNulInTheTextIsStoredAsAReplacementCharacterAndTheNextResultIsStored() {
-        String poisoned = submit();
-        String behind = submit();
-        int partition = report(null, succeeded(poisoned, "Blue\u0000.").setError("x\u0000y").setNodeId("n\u0000ode"));
-        report(partition, succeeded(behind, "Green."));
+        String poisoned = results.submit();
+        String behind = results.submit();
+        int partition = results.report(null,
+                succeeded(poisoned, "Blue\u0000.").setError("x\u0000y").setNodeId("n\u0000ode"));
+        results.report(partition, succeeded(behind, "Green."));
 
-        awaitStatus(behind, "succeeded");
-        awaitStatus(poisoned, "succeeded");
+        ResultReports.awaitStatus(behind, "succeeded");
+        ResultReports.awaitStatus(poisoned, "succeeded");
         TestApi.user().get("/v1/jobs/" + poisoned).then()
                 .body("result.text", equalTo("Blue\uFFFD."))
                 .body("node_id", equalTo("n\uFFFDode"));
@@ -66,18 +68,18 @@ class PoisonResultsTest {
 
     @Test
     void aTimeNoClockCouldHaveMeantIsReplacedByTheTimeOfReceiptAndNonFiniteTimingsByZero() {
-        String farFuture = submit();
-        String farPast = submit();
-        String behind = submit();
+        String farFuture = results.submit();
+        String farPast = results.submit();
+        String behind = results.submit();
         Instant before = Instant.now();
-        int partition = report(null, succeeded(farFuture, "a").setAtMs(Long.MAX_VALUE)
+        int partition = results.report(null, succeeded(farFuture, "a").setAtMs(Long.MAX_VALUE)
                 .setTimings(Timings.newBuilder().setDecodeTps(Double.NaN).setDecodeMs(Double.POSITIVE_INFINITY)));
-        report(partition, succeeded(farPast, "b").setAtMs(Long.MIN_VALUE));
-        report(partition, succeeded(behind, "c"));
+        results.report(partition, succeeded(farPast, "b").setAtMs(Long.MIN_VALUE));
+        results.report(partition, succeeded(behind, "c"));
 
-        awaitStatus(behind, "succeeded");
+        ResultReports.awaitStatus(behind, "succeeded");
         for (String id : new String[] {farFuture, farPast}) {
-            awaitStatus(id, "succeeded");
+            ResultReports.awaitStatus(id, "succeeded");
             Map<String, Object> row = new JobRows(dataSource).find(UUID.fromString(id));
             Instant finished = ((java.sql.Timestamp) row.get("finished_at")).toInstant();
             assertTrue(!finished.isBefore(before.minusSeconds(1)) && finished.isBefore(Instant.now().plusSeconds(1)),
@@ -89,8 +91,8 @@ class PoisonResultsTest {
 
     @Test
     void aResultPostgresqlStillRefusesIsDeadLetteredItsJobFailedAndTheNextResultStored() throws SQLException {
-        String refused = submit();
-        String behind = submit();
+        String refused = results.submit();
+        String behind = results.submit();
         String refusedText = "refused by " + UUID.randomUUID();
         double deadLetteredBefore = deadLetteredCount();
         // A real refusal by the real database: a check that this one text breaks (NOT VALID: old rows are not
@@ -102,10 +104,10 @@ class PoisonResultsTest {
             JobUpdate poison = succeeded(refused, refusedText).setModel(MODEL).setAtMs(System.currentTimeMillis())
                     .build();
             int partition = TestKafka.send(Topics.RESULTS, null, refused, poison.toByteArray()).partition();
-            report(partition, succeeded(behind, "stored behind the poison"));
+            results.report(partition, succeeded(behind, "stored behind the poison"));
 
-            awaitStatus(behind, "succeeded");
-            awaitStatus(refused, "failed");
+            ResultReports.awaitStatus(behind, "succeeded");
+            ResultReports.awaitStatus(refused, "failed");
             TestApi.user().get("/v1/jobs/" + refused).then()
                     .body("error", containsString("could not be stored"))
                     .body("error", containsString(constraint));
@@ -142,29 +144,5 @@ class PoisonResultsTest {
     private static JobUpdate.Builder succeeded(String id, String text) {
         return JobUpdate.newBuilder().setJobId(id).setState(JobState.JOB_STATE_SUCCEEDED).setText(text)
                 .setFinishReason("stop");
-    }
-
-    private static String submit() {
-        return TestApi.user().contentType(ContentType.JSON)
-                .body("""
-                        {"model": "%s", "messages": [{"role": "user", "content": "Name a colour."}],
-                         "max_tokens": 8}""".formatted(MODEL))
-                .post("/v1/jobs")
-                .then().statusCode(202)
-                .extract().path("id");
-    }
-
-    /** Publishes an update keyed by its job id (at_ms now unless set); returns the partition it went to. */
-    private static int report(Integer partition, JobUpdate.Builder update) {
-        if (update.getAtMs() == 0) {
-            update.setAtMs(System.currentTimeMillis());
-        }
-        JobUpdate built = update.setModel(MODEL).build();
-        return TestKafka.send(Topics.RESULTS, partition, built.getJobId(), built.toByteArray()).partition();
-    }
-
-    private static void awaitStatus(String id, String status) {
-        await("job " + id + " " + status).atMost(TestKafka.DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> status.equals(TestApi.user().get("/v1/jobs/" + id).then().extract().path("status")));
     }
 }
