@@ -29,6 +29,13 @@ public interface PlannerConfig {
         Duration nodeLostAfter();
 
         /**
+         * A node gone (lost or disconnected) this long is forgotten: dropped from the registry, the admin page and the
+         * database, with its admin rules. Bounds what node ids, real or made up, can make the planner keep.
+         */
+        @WithDefault("24h")
+        Duration forgetAfter();
+
+        /**
          * Bearer token of the admin API ({@code Authorization: Bearer <key>}), compared in constant time. Without
          * it the admin endpoints answer 503: set {@code RIGPOOL_PLANNER_ADMIN_KEY} in every deployment.
          */
