@@ -110,6 +110,22 @@ class WalkingSkeletonIT {
         assertTrue(JSON.readTree(r.body()).at("/error/message").asText().contains("no-such-model"), r.body());
     }
 
+    @Test
+    void healthMetricsAndOpenApiAnswerOnTheManagementPortsOnly() throws Exception {
+        for (ServiceProcess service : List.of(stack.gateway(), stack.planner(), stack.workers().get(0))) {
+            assertEquals(200, status(service.managementPort(), "/q/metrics"), service.name());
+            assertEquals(200, status(service.managementPort(), "/q/health/ready"), service.name());
+            assertEquals(404, status(service.httpPort(), "/q/metrics"), service.name() + " on its API port");
+        }
+        assertEquals(200, status(stack.gateway().managementPort(), "/q/openapi"));
+        assertEquals(404, status(stack.gateway().httpPort(), "/q/openapi"));
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -13,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
@@ -128,7 +129,8 @@ class PoisonResultsTest {
     }
 
     private double deadLetteredCount() {
-        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = io.restassured.RestAssured.get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
+                .extract().asString();
         return metrics.lines().filter(l -> l.startsWith("rigpool_results_dead_lettered_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
