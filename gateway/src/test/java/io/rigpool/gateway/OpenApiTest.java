@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class OpenApiTest {
 
     @Test
     void theDocumentListsEveryEndpoint() {
-        JsonPath document = given().queryParam("format", "json").get("/q/openapi")
+        JsonPath document = given().queryParam("format", "json").get(ManagementInterface.url("/q/openapi"))
                 .then().statusCode(200).extract().jsonPath();
 
         Map<String, Map<String, Object>> paths = document.getMap("paths");
@@ -43,6 +44,7 @@ class OpenApiTest {
 
     @Test
     void swaggerUiIsServedLocally() {
-        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
+        given().get(ManagementInterface.url("/q/swagger-ui/")).then().statusCode(200)
+                .body(containsString("swagger-ui"));
     }
 }

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,8 @@ class ReadinessTest {
     @Test
     void readinessChecksDatabaseKafkaAndTheCatalogue() {
         await("ready").atMost(TestKafka.DEADLINE)
-                .until(() -> given().get("/q/health/ready").statusCode() == 200);
-        given().get("/q/health/ready")
+                .until(() -> given().get(ManagementInterface.url("/q/health/ready")).statusCode() == 200);
+        given().get(ManagementInterface.url("/q/health/ready"))
                 .then()
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("model catalogue"))
@@ -29,7 +30,7 @@ class ReadinessTest {
 
     @Test
     void livenessChecksTheThreadsThatMoveJobs() {
-        given().get("/q/health/live")
+        given().get(ManagementInterface.url("/q/health/live"))
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))

@@ -71,6 +71,8 @@ final class WorkerPath implements AutoCloseable {
         Path output = workDir.resolve("worker.log");
         List<String> command = List.of(Processes.java(), "-Xmx384m", "-XX:+UseSerialGC", ParentProcessWatch.jvmFlag(),
                 "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.management.port=" + FreePorts.find(),
+                "-Drigpool.allow-weak-secrets=true",
                 "-Dkafka.bootstrap.servers=" + kafka.bootstrapServers(),
                 "-Dquarkus.grpc.clients.planner.host=127.0.0.1",
                 "-Dquarkus.grpc.clients.planner.port=" + planner.port(),

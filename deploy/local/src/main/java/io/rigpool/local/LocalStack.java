@@ -23,7 +23,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStack implements AutoCloseable {
 
-    private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xss512k");
+    /** A service out of heap exits at once, so whoever supervises it starts it again cleanly. */
+    private static final List<String> SERVICE_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError");
 
     private final StackOptions options;
     private final List<ServiceProcess> workers = new ArrayList<>();
@@ -159,8 +161,15 @@ public final class LocalStack implements AutoCloseable {
 
     private ServiceProcess service(String name, String module, Map<String, String> props, int port) {
         Path jar = options.home().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        return new ServiceProcess(name, jar, props, SERVICE_JVM, options.dataDir().resolve("logs/" + name + ".log"),
-                port);
+        Map<String, String> settings = new LinkedHashMap<>(props);
+        // The local stack's secrets are its own defaults and random passwords of a machine of one's own.
+        settings.put("rigpool.allow-weak-secrets", "true");
+        // Health and metrics on a management port of each service's own (several workers share this machine).
+        int managementPort = FreePorts.find();
+        settings.put("quarkus.management.port", String.valueOf(managementPort));
+        settings.put("quarkus.management.host", "127.0.0.1");
+        return new ServiceProcess(name, jar, settings, SERVICE_JVM, options.dataDir().resolve("logs/" + name
+                + ".log"), port, managementPort);
     }
 
     /** Waits until the gateway lists at least one model, which means a worker reported it to the planner. */

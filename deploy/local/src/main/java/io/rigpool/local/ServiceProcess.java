@@ -35,10 +35,12 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final Path log;
     private final int httpPort;
+    /** Where the service answers /q/health and /q/metrics (quarkus.management.port). */
+    private final int managementPort;
     private Process process;
 
     ServiceProcess(String name, Path appJar, Map<String, String> properties, List<String> jvmOptions, Path log,
-            int httpPort) {
+            int httpPort, int managementPort) {
         if (!Files.isRegularFile(appJar)) {
             throw new IllegalStateException(name + " is not built: " + appJar + " is missing (run ./mvnw -DskipTests"
                     + " install first)");
@@ -46,6 +48,7 @@ public final class ServiceProcess implements AutoCloseable {
         this.name = name;
         this.log = log;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmOptions);
@@ -90,7 +93,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** Waits until the service's readiness check answers 200; fails early if the process dies. */
     public ServiceProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        URI ready = URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready");
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; last lines of "
@@ -120,6 +123,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The port of /q/health and /q/metrics. */
+    public int managementPort() {
+        return managementPort;
     }
 
     public Path log() {

@@ -141,13 +141,14 @@ class WalkingSkeletonIT {
     /**
      * docker-compose.yml's healthchecks of planner and gateway, run as Docker runs a CMD-SHELL check in those images
      * (/bin/sh is dash), against this stack's services: they pass, and fail where nothing answers. The compose
-     * ports are swapped for this stack's; everything else is run as written.
+     * management ports are swapped for this stack's; everything else is run as written.
      */
     @Test
     void composeHealthchecksPassUnderDash() throws Exception {
-        Map<String, Integer> composePorts = Map.of("planner", 8081, "gateway", 8080);
-        Map<String, Integer> stackPorts = Map.of("planner", URI.create(stack.plannerUrl()).getPort(),
-                "gateway", URI.create(stack.gatewayUrl()).getPort());
+        Map<String, Integer> composePorts = Map.of("planner", 9081, "gateway", 9080);
+        // Health answers on the management ports (9081, 9080 in compose).
+        Map<String, Integer> stackPorts = Map.of("planner", stack.planner().managementPort(),
+                "gateway", stack.gateway().managementPort());
         ObjectNode result = DeploymentChecksReport.section();
         for (String service : composePorts.keySet()) {
             String command = DeploymentFiles.composeHealthcheck(service);
@@ -171,6 +172,22 @@ class WalkingSkeletonIT {
             throw new AssertionError("healthcheck still running after 30 s: " + command);
         }
         return shell.exitValue();
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAnswerOnTheManagementPortsOnly() throws Exception {
+        for (ServiceProcess service : List.of(stack.gateway(), stack.planner(), stack.workers().get(0))) {
+            assertEquals(200, status(service.managementPort(), "/q/metrics"), service.name());
+            assertEquals(200, status(service.managementPort(), "/q/health/ready"), service.name());
+            assertEquals(404, status(service.httpPort(), "/q/metrics"), service.name() + " on its API port");
+        }
+        assertEquals(200, status(stack.gateway().managementPort(), "/q/openapi"));
+        assertEquals(404, status(stack.gateway().httpPort(), "/q/openapi"));
+    }
+
+    private static int status(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {

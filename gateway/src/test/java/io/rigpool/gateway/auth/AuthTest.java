@@ -13,6 +13,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.RigpoolInfrastructureResource;
@@ -58,8 +59,9 @@ class AuthTest {
 
     @Test
     void managementEndpointsNeedNoKey() {
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        given().get(ManagementInterface.url("/q/health/live")).then().statusCode(200);
+        given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200);
+        given().get(ManagementInterface.url("/q/openapi")).then().statusCode(200);
     }
 
     @Test

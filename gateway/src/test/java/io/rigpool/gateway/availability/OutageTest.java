@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.Infrastructure;
@@ -123,7 +124,8 @@ class OutageTest {
         await("the gateway takes jobs again").atMost(OUTAGE_DEADLINE).pollInterval(Duration.ofMillis(500))
                 .until(() -> submit().statusCode() == 202);
         await("the gateway is ready again").atMost(OUTAGE_DEADLINE).pollInterval(Duration.ofMillis(500))
-                .until(() -> io.restassured.RestAssured.given().get("/q/health/ready").statusCode() == 200);
+                .until(() -> io.restassured.RestAssured.given().get(ManagementInterface.url("/q/health/ready"))
+                        .statusCode() == 200);
     }
 
     private Response submit() {

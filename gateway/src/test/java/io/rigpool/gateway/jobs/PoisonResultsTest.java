@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.ResultReports;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
@@ -130,7 +131,8 @@ class PoisonResultsTest {
     }
 
     private double deadLetteredCount() {
-        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = io.restassured.RestAssured.get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
+                .extract().asString();
         return metrics.lines().filter(l -> l.startsWith("rigpool_results_dead_lettered_total"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
@@ -56,7 +57,7 @@ class MetricsTest {
     }
 
     private static String scrape() {
-        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract().asString();
     }
 
     private static double value(String series) {

@@ -16,6 +16,13 @@ public interface PlannerConfig {
     @WithName("cluster-token")
     String clusterToken();
 
+    /**
+     * Lets the planner start with default or short secrets (cluster token, admin key, database password): only for
+     * the local stack, tests and dev mode ({@code io.rigpool.common.secrets.SecretPolicy}).
+     */
+    @WithDefault("false")
+    boolean allowWeakSecrets();
+
     Planner planner();
 
     interface Planner {
@@ -27,6 +34,13 @@ public interface PlannerConfig {
         /** A node that sent nothing for this long is lost, and what it ran is planned elsewhere. */
         @WithDefault("15s")
         Duration nodeLostAfter();
+
+        /**
+         * A node gone (lost or disconnected) this long is forgotten: dropped from the registry, the admin page and the
+         * database, with its admin rules. Bounds what node ids, real or made up, can make the planner keep.
+         */
+        @WithDefault("24h")
+        Duration forgetAfter();
 
         /**
          * Bearer token of the admin API ({@code Authorization: Bearer <key>}), compared in constant time. Without
@@ -46,6 +60,9 @@ public interface PlannerConfig {
         @WithDefault("12h")
         Duration adminSessionLifetime();
 
+        /** How wrong admin keys are throttled, per client address (login form and bearer header alike). */
+        AdminLogin adminLogin();
+
         /** What runners get and which shapes the optimiser may choose. */
         Runners runners();
 
@@ -57,6 +74,21 @@ public interface PlannerConfig {
 
         /** When and how plans change. */
         Replanning replanning();
+    }
+
+    interface AdminLogin {
+
+        /** Wrong keys in a row an address may send before it must wait. */
+        @WithDefault("5")
+        int freeAttempts();
+
+        /** The first wait; each further wrong key doubles it. */
+        @WithDefault("1s")
+        Duration firstLockout();
+
+        /** The longest wait. */
+        @WithDefault("15m")
+        Duration maxLockout();
     }
 
     interface Runners {

@@ -109,8 +109,11 @@ public interface WorkerConfig {
         @WithDefault("natives")
         Path nativesDir();
 
-        /** Options for the runner JVM. The model lives outside the Java heap, so a small heap is enough. */
-        @WithDefault("-Xmx256m,-XX:+UseSerialGC")
+        /**
+         * Options for the runner JVM. The model lives outside the Java heap, so a small heap is enough; a runner out
+         * of heap exits at once (and is restarted like any crash) rather than limping on half-broken.
+         */
+        @WithDefault("-Xmx256m,-XX:+UseSerialGC,-XX:+ExitOnOutOfMemoryError")
         List<String> jvmOptions();
 
         /** Where each runner gets its own directory (native library, llama.cpp log, port file, output). */

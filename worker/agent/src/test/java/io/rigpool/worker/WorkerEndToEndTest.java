@@ -162,7 +162,8 @@ class WorkerEndToEndTest {
         assertTrue(traces.size() >= 3, "RUNNING, at least one chunk and the result: " + traces);
         assertTrue(traces.stream().allMatch(traceId::equals), "every record carries the job's trace id: " + traces);
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract()
+                .asString();
         String model = "model=\"" + WorkerKafka.MODEL + "\"";
         assertTrue(metric(metrics, "rigpool_jobs_finished_total", model, "status=\"succeeded\"") >= 1, metrics);
         assertTrue(metric(metrics, "rigpool_tokens_generated_total", model) >= 24);

@@ -62,7 +62,8 @@ class WorkerRunnerCrashTest {
                 .count() == 1, "one result only");
         kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
 
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract()
+                .asString();
         String model = "model=\"" + WorkerKafka.MODEL + "\"";
         assertTrue(WorkerEndToEndTest.metric(metrics, "rigpool_runner_crashes_total", model) >= 1, metrics);
         assertTrue(WorkerEndToEndTest.metric(metrics, "rigpool_runner_restarts_total", model) >= 1);

@@ -31,9 +31,12 @@ public final class AdminAccess {
 
     private final Optional<byte[]> keyDigest;
     private final boolean protectReads;
+    private final LoginThrottle throttle;
     private final AdminSessions sessions;
 
-    public AdminAccess(Optional<String> adminKey, boolean protectReads, AdminSessions sessions) {
+    public AdminAccess(Optional<String> adminKey, boolean protectReads, AdminSessions sessions,
+            LoginThrottle throttle) {
+        this.throttle = throttle;
         this.keyDigest = adminKey.filter(k -> !k.isBlank()).map(AdminAccess::digest);
         this.protectReads = protectReads;
         this.sessions = sessions;
@@ -41,6 +44,11 @@ public final class AdminAccess {
 
     public boolean enabled() {
         return keyDigest.isPresent();
+    }
+
+    /** Wrong admin keys per client address, and how long each must wait (login form and bearer header alike). */
+    public LoginThrottle throttle() {
+        return throttle;
     }
 
     public AdminSessions sessions() {

@@ -4,6 +4,8 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -22,16 +24,28 @@ public class AdminKeyFilter {
     }
 
     @ServerRequestFilter
-    public Optional<Response> check(ContainerRequestContext request) {
+    public Optional<Response> check(ContainerRequestContext request, HttpServerRequest connection) {
         String path = request.getUriInfo().getPath();
         boolean pageData = path.startsWith("/admin/api/");
         if (!path.startsWith("/api/") && !pageData) {
             return Optional.empty();
         }
         boolean read = request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String client = ClientAddress.of(connection);
+        Optional<Duration> wait = authorization == null ? Optional.empty() : access.throttle().retryAfter(client);
+        if (wait.isPresent()) {
+            // A key from an address that sent too many wrong ones is not even compared until its wait is over.
+            return Optional.of(Response.fromResponse(ApiErrors.json(429, "too_many_wrong_keys", "Authorization",
+                    "too many wrong admin keys from this address; try again later")).header("Retry-After",
+                    RetryAfter.seconds(wait.get())).build());
+        }
         Cookie session = request.getCookies().get(AdminAccess.COOKIE);
-        AdminAccess.Verdict verdict = access.check(read, pageData, request.getHeaderString(HttpHeaders.AUTHORIZATION),
+        AdminAccess.Verdict verdict = access.check(read, pageData, authorization,
                 session == null ? null : session.getValue(), request.getHeaderString(AdminAccess.REQUEST_HEADER));
+        if (authorization != null && verdict == AdminAccess.Verdict.UNAUTHORIZED) {
+            access.throttle().failed(client);
+        }
         return switch (verdict) {
             case ALLOWED -> Optional.empty();
             case DISABLED -> Optional.of(ApiErrors.json(503, "admin_disabled", null,

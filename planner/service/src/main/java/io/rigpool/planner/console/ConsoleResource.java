@@ -1,6 +1,9 @@
 package io.rigpool.planner.console;
 
 import io.rigpool.planner.admin.AdminAccess;
+import io.rigpool.planner.admin.ClientAddress;
+import io.rigpool.planner.admin.RetryAfter;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -15,6 +18,8 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The admin page: {@code /admin/} and its script and style for a logged-in admin (others are sent to the login
@@ -71,14 +76,25 @@ public class ConsoleResource {
     @Path("login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response login(@FormParam("key") String key, @HeaderParam("X-Forwarded-Proto") String forwardedProto,
-            @Context UriInfo uri) {
+            @Context UriInfo uri, @Context HttpServerRequest request) {
         if (!access.enabled()) {
             return loginForm();
         }
-        return access.login(key)
-                .map(token -> Response.seeOther(PAGE).cookie(cookie(token, (int) access.sessions().lifetime()
-                        .toSeconds(), https(uri, forwardedProto))).header("Cache-Control", "no-store").build())
-                .orElseGet(() -> loginPage(401, "That is not the admin key."));
+        String client = ClientAddress.of(request);
+        Optional<Duration> wait = access.throttle().retryAfter(client);
+        if (wait.isPresent()) {
+            return Response.fromResponse(loginPage(429, "Too many wrong keys from this address: try again in "
+                    + RetryAfter.seconds(wait.get()) + " s.")).header("Retry-After", RetryAfter.seconds(wait.get()))
+                    .build();
+        }
+        Optional<String> token = access.login(key);
+        if (token.isEmpty()) {
+            access.throttle().failed(client);
+            return loginPage(401, "That is not the admin key.");
+        }
+        access.throttle().succeeded(client);
+        return Response.seeOther(PAGE).cookie(cookie(token.get(), (int) access.sessions().lifetime().toSeconds(),
+                https(uri, forwardedProto))).header("Cache-Control", "no-store").build();
     }
 
     @POST

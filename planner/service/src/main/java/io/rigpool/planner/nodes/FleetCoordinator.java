@@ -36,13 +36,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -63,12 +61,8 @@ public class FleetCoordinator {
     private final MeasuredBuffersStore measuredStore;
     private final ModelCataloguePublisher catalogue;
     private final Clock clock = Clock.systemUTC();
-    private final Map<String, Node> nodes = new TreeMap<>();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "fleet-loop");
-        t.setDaemon(true);
-        return t;
-    });
+    private final NodeRegistry registry = new NodeRegistry();
+    private final FleetLoop loop = new FleetLoop();
     private final Measurements measurements = new Measurements();
     private final ModelCatalog catalog;
     private final NodeBudgets budgets;
@@ -115,7 +109,7 @@ public class FleetCoordinator {
     }
 
     void start(@Observes @Priority(10) StartupEvent event) {
-        loop.execute(() -> {
+        loop.execute(null, "reading the planner's state", () -> {
             try {
                 store.markAllLost();
                 planVersion = store.lastPlanVersion();
@@ -126,11 +120,11 @@ public class FleetCoordinator {
                 LOG.warnf("could not read the planner's state: %s", e.getMessage());
             }
         });
-        loop.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        loop.every(1, "clock tick", this::tick);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        loop.shutdownNow();
+        loop.stop();
     }
 
     public FleetSnapshot snapshot() {
@@ -142,34 +136,40 @@ public class FleetCoordinator {
         return rounds;
     }
 
-    /** Runs an action on the fleet loop (admin changes); the future fails with the action's exception. */
-    <T> CompletableFuture<T> submit(Callable<T> action) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                result.complete(action.call());
-            } catch (Exception | Error e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result;
+    /** Fleet-loop tasks that threw (logged and survived), for the metrics and the fuzz test. */
+    public long failedLoopTasks() {
+        return FleetLoop.failedTasks();
     }
 
-    /** A worker said hello (a new node, or a known one reconnecting). */
+    /** Runs an action on the fleet loop (admin changes); the future fails with the action's exception. */
+    <T> CompletableFuture<T> submit(Callable<T> action) {
+        return loop.submit(action);
+    }
+
+    private void onLoop(String nodeId, String what, Runnable task) {
+        loop.execute(nodeId, what, task);
+    }
+
+    /**
+     * A worker said hello (a new node, or a known one reconnecting). While another stream holds the node id, only a
+     * hello with that session's secret may take it over ({@link NodeSecrets}); others are refused.
+     */
     public void connected(WorkerHello hello, NodeSession session) {
-        loop.execute(() -> {
-            Node node = nodes.computeIfAbsent(hello.getNodeId(), id -> new Node(id, vramHysteresis(),
-                    ramHysteresis()));
-            if (node.session != null && node.session != session) {
-                node.session.close();
+        onLoop(hello.getNodeId(), "hello", () -> {
+            Optional<String> refusal = registry.refusal(hello, session);
+            if (refusal.isPresent()) {
+                session.refuse(refusal.get());
+                return;
             }
+            NodeRegistry.Admitted admitted = registry.admit(hello, session, id -> new Node(id, vramHysteresis(),
+                    ramHysteresis()));
+            Node node = admitted.node();
             boolean wasLost = node.state == NodeState.LOST;
             WorkerHello before = node.hello;
             node.hello = hello;
             feedback.hello(node, before);
             speeds.hello(node);
             node.lastHeartbeat = null;
-            node.session = session;
             node.state = NodeState.READY;
             node.lastSeen = clock.instant();
             if (wasLost) {
@@ -179,7 +179,8 @@ public class FleetCoordinator {
             observeBudgets(node);
             Persist.quietly(() -> store.saveNode(node));
             session.send(PlannerMessage.newBuilder().setWelcome(Welcome.newBuilder().setNodeId(node.nodeId)
-                    .setHeartbeatIntervalMs((int) config.heartbeatInterval().toMillis())).build());
+                    .setHeartbeatIntervalMs((int) config.heartbeatInterval().toMillis())
+                    .setNodeSecret(admitted.secret())).build());
             LOG.infof("node %s connected: %d GPU(s), %d model(s)", node.nodeId, hello.getGpusCount(),
                     hello.getModelsCount());
             node.resend = true;
@@ -187,9 +188,10 @@ public class FleetCoordinator {
         });
     }
 
+    /** A heartbeat: live VRAM, owner's switches, runners; measurements only of runners the node was assigned. */
     public void heartbeat(String nodeId, Heartbeat heartbeat, NodeSession session) {
-        loop.execute(() -> {
-            Node node = nodes.get(nodeId);
+        onLoop(nodeId, "heartbeat", () -> {
+            Node node = registry.get(nodeId);
             if (node == null || node.session != session) {
                 return;
             }
@@ -198,6 +200,9 @@ public class FleetCoordinator {
             node.lastSeen = clock.instant();
             String news = null;
             for (LoadedModel l : heartbeat.getLoadedList()) {
+                if (!node.assigned(l.getModelId())) {
+                    continue;
+                }
                 String reported = feedback.report(node, l.getModelId(), l.getLoadReport());
                 news = news == null ? reported : news;
             }
@@ -219,9 +224,14 @@ public class FleetCoordinator {
 
     /** A runner loaded (its report measures the buffers) or crashed (not planned there again for a while). */
     public void runnerEvent(String nodeId, RunnerEvent event, NodeSession session) {
-        loop.execute(() -> {
-            Node node = nodes.get(nodeId);
+        onLoop(nodeId, "runner event", () -> {
+            Node node = registry.get(nodeId);
             if (node == null || node.session != session) {
+                return;
+            }
+            if (!node.assigned(event.getModelId())) {
+                LOG.debugf("node %s: ignored a runner event of %s, which it was not assigned", nodeId,
+                        event.getModelId());
                 return;
             }
             if (event.hasLoaded()) {
@@ -248,8 +258,8 @@ public class FleetCoordinator {
 
     /** The stream of a node ended; the node keeps its assignments until it is lost or comes back. */
     public void disconnected(String nodeId, NodeSession session) {
-        loop.execute(() -> {
-            Node node = nodes.get(nodeId);
+        onLoop(nodeId, "disconnect", () -> {
+            Node node = registry.get(nodeId);
             if (node == null || node.session != session) {
                 return;
             }
@@ -263,7 +273,7 @@ public class FleetCoordinator {
 
     /** New offsets of the job topics; a clear shift in demand re-plans the whole fleet. */
     public void demandObserved(List<DemandTracker.Reading> readings) {
-        loop.execute(() -> {
+        onLoop(null, "demand reading", () -> {
             Map<String, DemandTracker.Demand> before = demand;
             demand = demandTracker.update(readings);
             if (DemandShift.significant(before, demand, config.demand().changeThreshold(),
@@ -279,31 +289,29 @@ public class FleetCoordinator {
         try {
             Instant now = clock.instant();
             List<String> lost = new ArrayList<>();
-            for (Node node : nodes.values()) {
-                if (node.live() && node.lastSeen.plus(config.nodeLostAfter()).isBefore(now)) {
-                    node.state = NodeState.LOST;
-                    node.assignments = List.of();
-                    node.target = List.of();
-                    if (node.session != null) {
-                        node.session.close();
-                        node.session = null;
-                    }
-                    lost.add(node.nodeId);
-                    Persist.quietly(() -> store.saveState(node.nodeId, NodeState.LOST, node.lastSeen));
-                }
+            for (Node node : registry.markLost(now, config.nodeLostAfter())) {
+                lost.add(node.nodeId);
+                Persist.quietly(() -> store.saveState(node.nodeId, NodeState.LOST, node.lastSeen));
             }
             failures.values().removeIf(until -> until.isBefore(now));
+            List<String> forgotten = registry.forget(now, config.forgetAfter());
+            for (String nodeId : forgotten) {
+                Persist.quietly(() -> store.deleteNode(nodeId));
+            }
+            if (!forgotten.isEmpty()) {
+                LOG.infof("forgot node(s) gone over %s: %s", config.forgetAfter(), forgotten);
+            }
             if (!lost.isEmpty()) {
                 LOG.infof("node(s) lost: %s", lost);
                 replan("lost " + String.join(", ", lost), ChangeScope.only(Set.of()));
             } else if (lastFleetRound.plus(config.replanning().interval()).isBefore(now)) {
                 replan("periodic round", ChangeScope.everywhere());
             } else {
-                nodes.values().stream().filter(n -> n.session != null && !n.drainingSince.isEmpty())
+                registry.all().stream().filter(n -> n.session != null && !n.drainingSince.isEmpty())
                         .forEach(n -> send(n, false));
                 publishSnapshot();
             }
-            catalogue.publish(CatalogueEntries.of(nodes.values(), clock.millis()));
+            catalogue.publish(CatalogueEntries.of(registry.all(), clock.millis()));
         } catch (RuntimeException e) {
             LOG.error("fleet tick failed", e);
         }
@@ -317,7 +325,7 @@ public class FleetCoordinator {
         }
         long started = System.nanoTime();
         try {
-            placement = optimiser.place(round.problem(nodes.values(), rules, demand, failures, scope, now));
+            placement = optimiser.place(round.problem(registry.all(), rules, demand, failures, scope, now));
         } catch (RuntimeException e) {
             rounds.record(System.nanoTime() - started, false, true);
             LOG.errorf(e, "planning failed (%s); the plan in force stays", trigger);
@@ -325,7 +333,7 @@ public class FleetCoordinator {
             return;
         }
         boolean changed = false;
-        for (Node node : nodes.values()) {
+        for (Node node : registry.all()) {
             if (!node.live()) {
                 continue;
             }
@@ -348,18 +356,18 @@ public class FleetCoordinator {
             lastPlannedAt = now;
             long version = planVersion;
             Map<String, List<Assignment>> plan = new TreeMap<>();
-            nodes.values().stream().filter(Node::live).forEach(n -> plan.put(n.nodeId, PlanRecords.assignments(
+            registry.all().stream().filter(Node::live).forEach(n -> plan.put(n.nodeId, PlanRecords.assignments(
                     placement, n.nodeId)));
             String details = PlanRecords.details(placement);
             Persist.quietly(() -> store.savePlan(version, trigger, plan, details));
             LOG.infof("plan %d (%s): %s", version, trigger, PlanRecords.describe(placement));
         }
-        for (Node node : nodes.values()) {
+        for (Node node : registry.all()) {
             if (node.session != null) {
                 send(node, false);
             }
         }
-        catalogue.publish(CatalogueEntries.of(nodes.values(), clock.millis()));
+        catalogue.publish(CatalogueEntries.of(registry.all(), clock.millis()));
         publishSnapshot();
     }
 
@@ -402,12 +410,13 @@ public class FleetCoordinator {
 
     /** Publishes the snapshot, then sends what the event decided: a node never hears of a plan readers cannot see. */
     private void publishSnapshot() {
-        snapshot = FleetSnapshot.of(nodes.values(), planVersion, PlanViews.of(planVersion, lastPlannedAt, lastTrigger,
-                placement, nodes.values(), rules, demand, budgets), PlanningRound.knownModels(nodes.values()),
+        snapshot = FleetSnapshot.of(registry.all(), planVersion, PlanViews.of(planVersion, lastPlannedAt, lastTrigger,
+                placement, registry.all(), rules, demand, budgets), PlanningRound.knownModels(registry.all()),
                 vramUsages, speeds, rules);
         List<Runnable> messages = new ArrayList<>(outbox);
         outbox.clear();
-        messages.forEach(Runnable::run);
+        // One node's failed send must not keep the others' messages back.
+        messages.forEach(send -> FleetLoop.guarded(null, "a message to a node", send));
     }
 
     // ---- admin actions (called through AdminActions on the fleet loop) ----
@@ -417,11 +426,11 @@ public class FleetCoordinator {
     }
 
     Node node(String nodeId) {
-        return nodes.get(nodeId);
+        return registry.get(nodeId);
     }
 
     Map<String, LocalModel> knownModels() {
-        return PlanningRound.knownModels(nodes.values());
+        return PlanningRound.knownModels(registry.all());
     }
 
     void adminChanged(String trigger, ChangeScope scope, Node affected) {

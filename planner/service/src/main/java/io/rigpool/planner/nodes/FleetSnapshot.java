@@ -134,8 +134,11 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
             SpeedFeedback speeds) {
         int total = l.hasLoadReport() && l.getLoadReport().getLayersTotal() > 0 ? l.getLoadReport().getLayersTotal()
                 : layersTotal.getOrDefault(l.getModelId(), 0);
-        Integer offloaded = !l.hasLoadReport() ? null : !l.getLoadReport().getGpuBackendPresent() ? 0
-                : l.getLoadReport().getLayersTotal() > 0 ? l.getLoadReport().getLayersOffloaded() : null;
+        // Boxed on every branch: a mixed int/null conditional unboxes null (a report with a GPU backend and no layer
+        // count made every snapshot, and with it every node's next message, fail).
+        Integer offloaded = !l.hasLoadReport() ? null : !l.getLoadReport().getGpuBackendPresent() ? Integer.valueOf(0)
+                : l.getLoadReport().getLayersTotal() > 0 ? Integer.valueOf(l.getLoadReport().getLayersOffloaded())
+                : null;
         Optional<double[]> predicted = speeds.predictedTps(node, l);
         return new LoadedView(l.getModelId(), VramUsages.state(l), l.getSlotsTotal(), l.getSlotsBusy(),
                 l.getDecodeTps(), l.getNGpuLayers(), l.getNCtx(), l.getError(),

@@ -26,6 +26,8 @@ final class Node {
     NodeState state = NodeState.READY;
     Instant lastSeen;
     NodeSession session;
+    /** Digest of the secret the current session was welcomed with ({@link NodeSecrets}); null before the first. */
+    byte[] secretDigest;
     /** What the node was last told to run (the plan's runners, or draining ones on their way out). */
     List<Assignment> assignments = List.of();
     /** The runners of the plan in force on this node. */
@@ -104,6 +106,15 @@ final class Node {
 
     List<LoadedModel> loaded() {
         return lastHeartbeat == null ? List.of() : lastHeartbeat.getLoadedList();
+    }
+
+    /**
+     * Whether the planner told this node to run the model (a runner of the plan or one draining): only such runners'
+     * measurements (buffers, offloads, speeds, crashes) are taken, so a node cannot skew another model's figures.
+     */
+    boolean assigned(String modelId) {
+        return assignments.stream().anyMatch(a -> a.getModelId().equals(modelId))
+                || target.stream().anyMatch(i -> i.modelId().equals(modelId));
     }
 
     /** Busy slots per model id from the latest heartbeat. */

@@ -9,4 +9,7 @@ public interface NodeSession {
 
     /** Ends the stream from the planner's side (a newer stream of the same node replaced it). */
     void close();
+
+    /** Ends the stream with a {@code Refusal} saying why (another session holds the node id). */
+    void refuse(String reason);
 }

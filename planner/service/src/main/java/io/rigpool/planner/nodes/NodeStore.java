@@ -65,6 +65,18 @@ public class NodeStore {
         }
     }
 
+    /** Forgets a node: its row, and with it (cascade) its admin reserve, pins and assignments; its layer caps. */
+    void deleteNode(String nodeId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement caps = c.prepareStatement("DELETE FROM planner.layer_caps WHERE node_id = ?");
+                PreparedStatement node = c.prepareStatement("DELETE FROM planner.nodes WHERE node_id = ?")) {
+            caps.setString(1, nodeId);
+            caps.executeUpdate();
+            node.setString(1, nodeId);
+            node.executeUpdate();
+        }
+    }
+
     /** Records a new plan version (with its explanation) and replaces the current assignments, in one transaction. */
     void savePlan(long version, String trigger, Map<String, List<Assignment>> plan, String details)
             throws SQLException {

@@ -32,7 +32,7 @@ final class SpeedFeedback {
     }
 
     /**
-     * Takes the speeds of the node's ready runners from its latest heartbeat and fits the node again.
+     * Takes the speeds of the node's ready runners it was assigned from its latest heartbeat and fits the node again.
      *
      * @return true when a runner shape was measured for the first time (worth a re-plan of the node)
      */
@@ -41,7 +41,7 @@ final class SpeedFeedback {
         boolean any = false;
         for (LoadedModel l : node.loaded()) {
             if ((l.getState() == LoadState.LOAD_STATE_READY || l.getState() == LoadState.LOAD_STATE_DRAINING)
-                    && l.getDecodeTps() > 0) {
+                    && l.getDecodeTps() > 0 && node.assigned(l.getModelId())) {
                 first |= node.speeds.observe(shape(node, l), l.getDecodeTps());
                 any = true;
             }

@@ -37,7 +37,9 @@ class AdminAccessTest {
         }
     };
     private final AdminSessions sessions = new AdminSessions(clock, Duration.ofHours(1), 3);
-    private final AdminAccess access = new AdminAccess(Optional.of("s3cret"), false, sessions);
+    private final AdminAccess access = new AdminAccess(Optional.of("s3cret"), false, sessions,
+            new LoginThrottle(java.time.Clock.systemUTC(), 5, java.time.Duration.ofSeconds(1),
+                    java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(1), 100));
 
     @Test
     void openReadsOfTheApiButNeverThePagesData() {
@@ -90,7 +92,7 @@ class AdminAccessTest {
 
     @Test
     void withoutAKeyNothingProtectedOpens() {
-        AdminAccess off = new AdminAccess(Optional.of("  "), true, sessions);
+        AdminAccess off = new AdminAccess(Optional.of("  "), true, sessions, access.throttle());
 
         assertFalse(off.enabled());
         assertEquals(DISABLED, off.check(true, false, "Bearer  ", null, null));

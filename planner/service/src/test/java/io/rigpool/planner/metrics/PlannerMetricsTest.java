@@ -47,7 +47,8 @@ class PlannerMetricsTest {
                     && worker.latestAssignments().getAssignments().getAssignmentsCount() == 1);
 
             await().atMost(WAIT).untilAsserted(() -> {
-                String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+                String metrics = given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract()
+                        .asString();
                 assertEquals(10.0 * GIB, value(metrics, "rigpool_node_vram_free_bytes", "node=\"" + node + "\""),
                         "free VRAM as the worker reported it");
                 double planned = value(metrics, "rigpool_node_vram_planned_bytes", "node=\"" + node + "\"");

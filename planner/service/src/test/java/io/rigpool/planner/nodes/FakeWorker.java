@@ -153,7 +153,7 @@ public final class FakeWorker implements AutoCloseable {
     }
 
     /** A stream's observer takes one message at a time; the test thread and the heartbeat timer both write. */
-    private synchronized void write(WorkerMessage message) {
+    synchronized void write(WorkerMessage message) {
         requests.onNext(message);
     }
 

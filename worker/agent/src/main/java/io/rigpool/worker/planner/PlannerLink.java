@@ -41,6 +41,8 @@ public final class PlannerLink implements AutoCloseable {
     private ScheduledFuture<?> heartbeats;
     private boolean closed;
     private volatile boolean connected;
+    /** This node's latest session secret (from its Welcome): a reconnect may replace a stream not yet noticed gone. */
+    private volatile String nodeSecret = "";
 
     public PlannerLink(Channel channel, Supplier<WorkerHello> hello, Supplier<Heartbeat> heartbeat,
             Consumer<AssignmentSet> assignments, ScheduledExecutorService scheduler, Duration heartbeatInterval,
@@ -106,7 +108,8 @@ public final class PlannerLink implements AutoCloseable {
      * runs here (and whether the owner paused) before it plans.
      */
     private void open() {
-        WorkerMessage greeting = WorkerMessage.newBuilder().setHello(hello.get()).build();
+        WorkerMessage greeting = WorkerMessage.newBuilder().setHello(hello.get().toBuilder()
+                .setNodeSecret(nodeSecret)).build();
         synchronized (this) {
             if (closed || session != null) {
                 return;
@@ -196,7 +199,10 @@ public final class PlannerLink implements AutoCloseable {
         @Override
         public void onNext(PlannerMessage message) {
             switch (message.getBodyCase()) {
-                case WELCOME -> welcomed(this, Duration.ofMillis(message.getWelcome().getHeartbeatIntervalMs()));
+                case WELCOME -> {
+                    nodeSecret = message.getWelcome().getNodeSecret();
+                    welcomed(this, Duration.ofMillis(message.getWelcome().getHeartbeatIntervalMs()));
+                }
                 case ASSIGNMENTS -> assigned(this, message.getAssignments());
                 case REFUSAL -> LOG.errorf("the planner refused this worker: %s",
                         message.getRefusal().getReason());
