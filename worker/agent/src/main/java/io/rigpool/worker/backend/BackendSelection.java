@@ -61,7 +61,9 @@ public final class BackendSelection {
             if (attempt.getGpuProven()) {
                 RunnerLoadReport report = outcome.report().orElseThrow();
                 backend.setKind("cuda").setLibrary(folder.label()).setGpuProven(true)
-                        .setLlamaCppBuild(report.getLlamaCppBuild())
+                        // Natives built from a source snapshot log build "1 (commit)"; the manifest knows better.
+                        .setLlamaCppBuild(folder.llamaCppBuild().isEmpty() ? report.getLlamaCppBuild()
+                                : folder.llamaCppBuild())
                         .setCudaRuntime(needed.map(CudaVersion::toString).orElse(""))
                         .addAllDevices(report.getDevicesList())
                         .setProbeLayersOffloaded(report.getLayersOffloaded())

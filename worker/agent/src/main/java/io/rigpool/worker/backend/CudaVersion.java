@@ -4,7 +4,11 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A CUDA version as drivers and toolkits write it, "13.0" or "12.4"; a driver runs any runtime up to its own. */
+/**
+ * A CUDA version as drivers and toolkits write it, "13.0" or "12.4". A driver runs any runtime of its own major
+ * version or older (CUDA's minor version compatibility: a 12.8 build runs on a 12.4 driver); the probe still has
+ * the last word.
+ */
 public record CudaVersion(int major, int minor) implements Comparable<CudaVersion> {
 
     static final CudaVersion NONE = new CudaVersion(0, 0);
@@ -21,7 +25,7 @@ public record CudaVersion(int major, int minor) implements Comparable<CudaVersio
 
     /** Whether a driver that supports this version runs a runtime of {@code needed}. */
     public boolean runs(CudaVersion needed) {
-        return compareTo(needed) >= 0;
+        return major >= needed.major;
     }
 
     @Override

@@ -62,10 +62,11 @@ public final class RunnerLauncher {
         try {
             files = RunnerFiles.create(workDir, spec.modelId());
             // Standard input stays a pipe: the runner ends itself when this worker dies and the pipe closes.
-            process = new ProcessBuilder(command.build(spec, files))
+            ProcessBuilder builder = new ProcessBuilder(command.build(spec, files))
                     .redirectErrorStream(true)
-                    .redirectOutput(files.output().toFile())
-                    .start();
+                    .redirectOutput(files.output().toFile());
+            command.nativeLibraryPath().ifPresent(folder -> onLibrarySearchPath(builder, folder));
+            process = builder.start();
         } catch (IOException e) {
             throw new RunnerStartException("could not start a runner process for " + spec.modelId() + ": " + e);
         }
@@ -85,6 +86,17 @@ public final class RunnerLauncher {
             process.waitFor(10, TimeUnit.SECONDS);
             files.delete();
             throw e;
+        }
+    }
+
+    /**
+     * On Windows the JVM loads jllama.dll with plain LoadLibrary, which finds the DLLs it needs (cudart64_13.dll,
+     * cublas64_13.dll) only on the PATH, not beside it; Linux libraries find theirs through RPATH $ORIGIN.
+     */
+    static void onLibrarySearchPath(ProcessBuilder builder, Path folder) {
+        if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows")) {
+            builder.environment().merge("PATH", folder.toString(), (path, dir) -> dir + java.io.File.pathSeparator
+                    + path);
         }
     }
 

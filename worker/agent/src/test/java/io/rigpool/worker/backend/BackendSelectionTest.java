@@ -43,6 +43,7 @@ class BackendSelectionTest {
         assertEquals("13.0", backend.getDriverCuda());
         assertEquals("8.9", backend.getDevices(0).getComputeCapability());
         assertEquals(5, backend.getProbeLayersOffloaded());
+        assertEquals("4916 (c6af2161)", backend.getLlamaCppBuild(), "the manifest's build, not the logged \"1 (...)\"");
         assertEquals("", backend.getCpuOnlyReason());
         assertEquals(Optional.of(CUDA13.path()), choice.libraryPath());
     }
@@ -116,7 +117,7 @@ class BackendSelectionTest {
     static RunnerLoadReport cudaLoad(NativesFolder folder, int offloaded, int total) {
         return RunnerLoadReport.newBuilder().setNativeLibrary(folder.path().resolve("libjllama.so").toString())
                 .setGpuBackendPresent(true).setLayersOffloaded(offloaded).setLayersTotal(total)
-                .setLlamaCppBuild("4916 (c6af2161)")
+                .setLlamaCppBuild("1 (a97dd0e)")
                 .addDevices(GpuDevice.newBuilder().setId("CUDA0").setName("NVIDIA GeForce RTX 4090")
                         .setComputeCapability("8.9"))
                 .build();

@@ -45,5 +45,6 @@ class NativesFolderTest {
         assertEquals(Optional.empty(), NvidiaDriver.parse("NVIDIA-SMI has failed because it couldn't communicate"));
         assertEquals(true, new CudaVersion(13, 0).runs(new CudaVersion(12, 4)));
         assertEquals(false, new CudaVersion(12, 4).runs(new CudaVersion(13, 0)));
+        assertEquals(true, new CudaVersion(12, 4).runs(new CudaVersion(12, 8)), "minor version compatibility");
     }
 }
