@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.rigpool.gateway.testing.ManagementInterface;
+import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import java.util.List;
 import java.util.Map;

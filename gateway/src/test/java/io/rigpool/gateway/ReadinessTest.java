@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rigpool.gateway.testing.ManagementInterface;
 import io.rigpool.gateway.testing.TestKafka;
+import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import org.junit.jupiter.api.Test;
 

@@ -12,6 +12,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
+import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.JobRequest;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.infra.ManagementInterface;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolInfrastructureResource;
 import io.rigpool.planner.nodes.FakeWorker;
 import io.rigpool.proto.v1.Heartbeat;

@@ -1,12 +1,12 @@
-package io.rigpool.worker;
+package io.rigpool.infra;
 
 import io.quarkus.test.common.http.TestHTTPResourceManager;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Where the running app serves health, metrics and OpenAPI: the management port (quarkus.management.*) where it is
- * on, as in every deployment and the local stack; the tests' profile keeps it off (see application.properties), so
- * there they are on the test port.
+ * For the services' Quarkus tests: where the running app serves health, metrics and OpenAPI. That is the management
+ * port (quarkus.management.*) where it is on, as in every deployment and the local stack; the tests' profile keeps
+ * it off (see application.properties), so there they are on the test port.
  */
 public final class ManagementInterface {
 
