@@ -2,6 +2,7 @@ package io.rigpool.bench.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.common.files.Directories;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.infra.Infrastructure;
 import io.rigpool.infra.KafkaAccessCheck;
@@ -77,7 +78,7 @@ public final class SecurityBenchmark {
                     SEED));
             results.put("kafka_acl_matrix", aclMatrix(infra, model));
         } finally {
-            deleteRecursively(data);
+            Directories.deleteRecursively(data);
         }
         // The two checks that run inside the test suite record their own files; they are gathered here so that one
         // file shows every hardening figure.
@@ -188,11 +189,5 @@ public final class SecurityBenchmark {
             rows.add(row);
         }
         return rows;
-    }
-
-    private static void deleteRecursively(Path dir) throws Exception {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -1,11 +1,6 @@
 package io.rigpool.infra;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import io.rigpool.common.files.Directories;
 
 /**
  * One infrastructure per JVM for a test run: starting PostgreSQL and Kafka takes seconds, so every test class in a
@@ -25,23 +20,10 @@ public final class SharedInfrastructure {
             Infrastructure started = InfrastructureFactory.start(options);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 started.close();
-                deleteRecursively(options.dataDir());
+                Directories.deleteRecursively(options.dataDir());
             }, "shared-infrastructure-stop"));
             instance = started;
         }
         return instance;
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

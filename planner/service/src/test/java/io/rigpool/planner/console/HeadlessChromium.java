@@ -2,6 +2,7 @@ package io.rigpool.planner.console;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.rigpool.common.files.Directories;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,9 @@ final class HeadlessChromium {
      * The browser for a test: started on first use; a test is skipped (or, with RIGPOOL_REQUIRE_BROWSER=1, fails)
      * when there is none.
      */
+    /** The browser's profile folder while it runs. */
+    private static Path profile;
+
     static synchronized ChromeDriver get() {
         if (browser == null && missing == null) {
             try {
@@ -53,6 +57,11 @@ final class HeadlessChromium {
         if (browser != null) {
             browser.quit();
             browser = null;
+        }
+        // deleteOnExit cannot remove a folder Chromium filled: the profile goes once the browser has quit.
+        if (profile != null) {
+            Directories.deleteRecursively(profile);
+            profile = null;
         }
     }
 
@@ -76,8 +85,7 @@ final class HeadlessChromium {
         }
         System.setProperty("webdriver.chrome.driver", driver.get().toString());
         try {
-            Path profile = Files.createTempDirectory("rigpool-chromium-");
-            profile.toFile().deleteOnExit();
+            profile = Files.createTempDirectory("rigpool-chromium-");
             ChromeOptions options = new ChromeOptions();
             options.setBinary(browser.get().toFile());
             // The page's console, so tests can fail on script errors.

@@ -1,6 +1,7 @@
 package io.rigpool.worker.planner;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.rigpool.common.files.Directories;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.AssignmentSet;
 import java.io.IOException;
@@ -35,6 +36,8 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
     public static final String FIRST_GPUS = "NVIDIA GeForce RTX 3060:12GiB:11GiB";
 
     private TestPlanner planner;
+    /** The worker's demo model, GPU file and pause file: removed when the test app stops. */
+    private Path dir;
 
     @Override
     public Map<String, String> start() {
@@ -46,7 +49,7 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
         }, HEARTBEAT_INTERVAL_MS);
         try {
             int port = planner.start(0);
-            Path dir = Files.createTempDirectory("rigpool-worker-test");
+            dir = Files.createTempDirectory("rigpool-worker-test");
             Path gpus = Files.writeString(dir.resolve("gpus"), FIRST_GPUS);
             Path pause = dir.resolve("pause");
             return Map.ofEntries(
@@ -76,6 +79,10 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
             planner.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (dir != null) {
+                Directories.deleteRecursively(dir);
+            }
         }
     }
 }
