@@ -231,8 +231,9 @@ class AdminPageBrowserTest {
 
             worker.keepBeating(beat.toBuilder().setPaused(true).build(), BEAT);
             awaitStatus(node, "paused");
-            assertEquals("PAUSED BY OWNER", browser.findElement(By.cssSelector("article.node[data-node=\"" + node
-                    + "\"] .status")).getText());
+            // The card is re-rendered every second: a status element found just before it is replaced goes stale.
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("PAUSED BY OWNER",
+                    browser.findElement(By.cssSelector("article.node[data-node=\"" + node + "\"] .status")).getText()));
         }
     }
 
@@ -321,7 +322,9 @@ class AdminPageBrowserTest {
 
         browser.get(base + "admin/login");
         login("not-the-admin-key");
-        assertTrue(browser.findElement(By.cssSelector(".message")).getText().contains("not the admin key"));
+        // The form posts and the answer is a new page: wait for it rather than read the page being left.
+        await().atMost(WAIT).ignoreExceptions().until(() ->
+                browser.findElement(By.cssSelector(".message")).getText().contains("not the admin key"));
         assertTrue(browser.manage().getCookies().isEmpty(), "a wrong key gets no session");
 
         login(adminKey);
