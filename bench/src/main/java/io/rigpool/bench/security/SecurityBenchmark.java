@@ -175,7 +175,7 @@ public final class SecurityBenchmark {
         for (KafkaRole role : KafkaRole.values()) {
             cells.addAll(check.matrix(role.defaultUser(), infra.kafkaClientSettings(role), topics));
         }
-        cells.addAll(check.matrix("wrong password", KafkaSecurity.clientSettings(KafkaRole.WORKER.defaultUser(),
+        cells.addAll(check.matrix("wrong password", KafkaSecurity.generate().clientSettings(KafkaRole.WORKER.defaultUser(),
                 "not-the-password"), topics));
         cells.addAll(check.matrix("no credentials", Map.of(), topics));
         List<Map<String, Object>> rows = new ArrayList<>();

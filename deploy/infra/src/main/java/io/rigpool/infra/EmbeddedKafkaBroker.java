@@ -23,8 +23,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * Apache Kafka's own broker in KRaft mode (broker and controller in one node), started in this JVM. The storage is
  * formatted once; stopping and starting again keeps the port and the data, like a real broker restart. With a
  * {@link KafkaSecurity} the client listener takes only SASL/SCRAM and the broker's authorizer refuses whatever
- * {@link KafkaAccessPolicy} does not grant; the controller listener stays on loopback, unauthenticated, and is
- * never advertised.
+ * {@link KafkaAccessPolicy} does not grant, over TLS too when the security has a {@link KafkaTls}; the controller
+ * listener stays on loopback, unauthenticated, and is never advertised.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -128,14 +128,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         if (security.isPresent()) {
             KafkaSecurity s = security.get();
-            p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port);
-            p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-            p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            String protocol = s.protocol();
+            String listener = protocol.toLowerCase(java.util.Locale.ROOT);
+            p.put("listeners", protocol + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", protocol + "://127.0.0.1:" + port);
+            p.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+            p.put("inter.broker.listener.name", protocol);
             p.put("sasl.enabled.mechanisms", KafkaSecurity.MECHANISM);
             p.put("sasl.mechanism.inter.broker.protocol", KafkaSecurity.MECHANISM);
-            p.put("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+            p.put("listener.name." + listener + ".scram-sha-512.sasl.jaas.config",
                     KafkaSecurity.jaas(KafkaSecurity.ADMIN_USER, s.adminPassword()));
+            s.tls().ifPresent(tls -> p.putAll(tls.listenerSettings(listener)));
             p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
             p.put("allow.everyone.if.no.acl.found", "false");
             // The controller listener is loopback only and unauthenticated: its requests come as ANONYMOUS.

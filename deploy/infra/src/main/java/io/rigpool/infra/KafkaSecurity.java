@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,14 +22,19 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
  * Authentication for a broker this project starts: SASL/SCRAM-SHA-512, an admin (super user) that provisions, and
  * one user per {@link KafkaRole} with the rights of {@link KafkaAccessPolicy}. Passwords are random per stack.
  */
-public record KafkaSecurity(String adminPassword, Map<KafkaRole, String> passwords) {
+public record KafkaSecurity(String adminPassword, Map<KafkaRole, String> passwords, Optional<KafkaTls> tls) {
 
     public static final String MECHANISM = "SCRAM-SHA-512";
     public static final String ADMIN_USER = "rigpool-admin";
     private static final int ITERATIONS = 8192;
 
+    public KafkaSecurity(String adminPassword, Map<KafkaRole, String> passwords) {
+        this(adminPassword, passwords, Optional.empty());
+    }
+
     public KafkaSecurity {
         passwords = Map.copyOf(passwords);
+        tls = tls == null ? Optional.empty() : tls;
         if (adminPassword == null || passwords.size() != KafkaRole.values().length
                 || passwords.values().stream().anyMatch(pw -> pw == null || pw.isEmpty())) {
             throw new IllegalArgumentException("a password for the admin and for every role is needed");
@@ -72,6 +78,11 @@ public record KafkaSecurity(String adminPassword, Map<KafkaRole, String> passwor
         return new KafkaSecurity(randomPassword(), passwords);
     }
 
+    /** The same users over a listener with TLS. */
+    public KafkaSecurity withTls(KafkaTls tls) {
+        return new KafkaSecurity(adminPassword, passwords, Optional.of(tls));
+    }
+
     /** Kafka client settings (without the {@code kafka.} prefix) for a role's user. */
     public Map<String, String> clientSettings(KafkaRole role) {
         return clientSettings(role.defaultUser(), passwords.get(role));
@@ -82,12 +93,19 @@ public record KafkaSecurity(String adminPassword, Map<KafkaRole, String> passwor
         return clientSettings(ADMIN_USER, adminPassword);
     }
 
-    public static Map<String, String> clientSettings(String user, String password) {
+    /** Kafka client settings for any user of this broker (a per-PC worker user, say). */
+    public Map<String, String> clientSettings(String user, String password) {
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("security.protocol", "SASL_PLAINTEXT");
+        settings.put("security.protocol", protocol());
         settings.put("sasl.mechanism", MECHANISM);
         settings.put("sasl.jaas.config", jaas(user, password));
+        tls.ifPresent(t -> settings.putAll(t.clientSettings()));
         return settings;
+    }
+
+    /** The client listener's security protocol. */
+    public String protocol() {
+        return tls.isPresent() ? "SASL_SSL" : "SASL_PLAINTEXT";
     }
 
     static String jaas(String user, String password) {

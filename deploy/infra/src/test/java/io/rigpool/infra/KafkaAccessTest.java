@@ -45,7 +45,7 @@ class KafkaAccessTest {
                     allowed(check.matrix("planner", security.clientSettings(KafkaRole.PLANNER), TOPICS)));
             List<String> twoTopics = List.of(JOBS, Topics.RESULTS);
             assertEquals(expected("wrong password", Map.of(JOBS, "", Topics.RESULTS, "")),
-                    allowed(check.matrix("wrong password", KafkaSecurity.clientSettings(
+                    allowed(check.matrix("wrong password", security.clientSettings(
                             KafkaRole.WORKER.defaultUser(), "not-the-password"), twoTopics)));
             assertEquals(expected("no credentials", Map.of(JOBS, "", Topics.RESULTS, "")),
                     allowed(check.matrix("no credentials", Map.of(), twoTopics)));

@@ -62,7 +62,7 @@ class ProvisionScriptRunTest {
             assertEquals(0, script.exitValue(), log);
 
             for (KafkaRole role : KafkaRole.values()) {
-                Map<String, Object> client = new HashMap<>(KafkaSecurity.clientSettings(users.get(role),
+                Map<String, Object> client = new HashMap<>(security.clientSettings(users.get(role),
                         passwords.get(role)));
                 client.put("bootstrap.servers", broker.bootstrapServers());
                 try (Admin admin = Admin.create(client)) {

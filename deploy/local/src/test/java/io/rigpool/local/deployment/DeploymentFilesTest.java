@@ -188,7 +188,7 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void eachServiceHasOnlyItsOwnKafkaUser() {
+    void eachServiceHasOnlyItsOwnKafkaUserAndTrafficLeavingTheHostIsEncrypted() {
         Map<String, KafkaRole> roles = Map.of("planner", KafkaRole.PLANNER, "gateway", KafkaRole.GATEWAY,
                 "worker", KafkaRole.WORKER);
         for (Map.Entry<String, KafkaRole> service : roles.entrySet()) {
@@ -203,6 +203,11 @@ class DeploymentFilesTest {
                     secretData("rigpool-" + service + "-secrets").get("KAFKA_SASL_JAAS_CONFIG"))), "k8s " + service);
         }
         assertEquals(KafkaRole.WORKER.defaultUser(), jaasUser(workerBundle().getProperty("kafka.sasl.jaas.config")));
+        // Where traffic leaves the compose network or the cluster, it is encrypted: the workers' listener and k8s.
+        assertEquals("SASL_SSL", workerBundle().getProperty("kafka.security.protocol"));
+        assertEquals("PEM", workerBundle().getProperty("kafka.ssl.truststore.type"));
+        assertEquals("SASL_SSL", configData().get("KAFKA_SECURITY_PROTOCOL"));
+        assertTrue(DeploymentFiles.read("deploy/kafka/server.properties").contains("EXTERNAL:SASL_SSL"));
         assertEquals("19092", workerBundle().getProperty("kafka.bootstrap.servers").replaceAll(".*:", ""),
                 "the port compose publishes for workers");
     }
@@ -225,7 +230,9 @@ class DeploymentFilesTest {
                                 (from.containsKey("secretRef") ? map(from, "secretRef") : map(from, "configMapRef"))
                                         .get("name"))).toList(), service + " gets only its own secrets");
             }
-            assertTrue(list(pod, "volumes").stream().allMatch(v -> v.containsKey("emptyDir")), service);
+            // Only /tmp is writable; the one other volume is the broker's public CA certificate, read-only.
+            assertTrue(list(pod, "volumes").stream().allMatch(v -> v.containsKey("emptyDir")
+                    || map(v, "configMap").get("name").equals("rigpool-kafka-ca")), service);
         }
     }
 
