@@ -131,6 +131,9 @@ public final class LocalStack implements AutoCloseable {
         props.put("quarkus.grpc.clients.planner.host", "127.0.0.1");
         props.put("quarkus.grpc.clients.planner.port", String.valueOf(options.plannerPort()));
         props.put("rigpool.worker.node-id", nodeId);
+        // The planner binds each node id to its own credential: a restarted worker must find it again.
+        props.put("rigpool.worker.credential-file", options.dataDir().resolve("workers").resolve(nodeId)
+                .resolve("node-credential").toString());
         props.put("rigpool.worker.runner.jar", options.home().resolve("worker/runner/target/rigpool-runner.jar")
                 .toString());
         if (options.modelDir() != null) {

@@ -43,6 +43,14 @@ public interface PlannerConfig {
         Duration forgetAfter();
 
         /**
+         * How a node id is bound to its PC: {@code per-node} (each node id gets its own credential at its first hello,
+         * and later hellos must carry it: the cluster token only enrols new ids) or {@code shared-token} (any holder
+         * of the cluster token may use any node id no live session holds).
+         */
+        @WithDefault("per-node")
+        NodeCredentials nodeCredentials();
+
+        /**
          * Bearer token of the admin API ({@code Authorization: Bearer <key>}), compared in constant time. Without
          * it the admin endpoints answer 503: set {@code RIGPOOL_PLANNER_ADMIN_KEY} in every deployment.
          */
@@ -74,6 +82,11 @@ public interface PlannerConfig {
 
         /** When and how plans change. */
         Replanning replanning();
+    }
+
+    /** See {@link Planner#nodeCredentials()}. */
+    enum NodeCredentials {
+        PER_NODE, SHARED_TOKEN
     }
 
     interface AdminLogin {

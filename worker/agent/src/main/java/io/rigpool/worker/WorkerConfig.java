@@ -56,6 +56,14 @@ public interface WorkerConfig {
     @WithDefault("nvidia-smi")
     String nvidiaSmi();
 
+    /**
+     * Where this node keeps the credential the planner gave its node id at the first hello (owner-only file). The
+     * planner answers to that node id only with it, so the file must survive restarts; when it is lost, an admin
+     * revokes the old credential. Not set: kept in memory only, for tests (a packaged worker sets
+     * {@code node-credential} in its working folder).
+     */
+    Optional<Path> credentialFile();
+
     /** Heartbeat period until the planner's Welcome names its own. */
     @WithDefault("3s")
     Duration heartbeatInterval();

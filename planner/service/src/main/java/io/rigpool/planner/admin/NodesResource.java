@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The fleet's nodes: their GPUs and VRAM, models and assignments (read), and the admin's levers on a node: drain
- * and undrain, and its VRAM reserve.
+ * and undrain, its VRAM reserve, and revoking its credential.
  */
 @Path("/api/nodes")
 @Produces(MediaType.APPLICATION_JSON)
@@ -66,6 +66,17 @@ public class NodesResource {
         answer.put("reserve_bytes", bytes);
         answer.put("reserve", ByteSizes.format(bytes));
         return answer;
+    }
+
+    /**
+     * Revokes the node id's own credential, so that a reinstalled PC (its credential file gone) can enrol it again;
+     * 404 when it has none.
+     */
+    @DELETE
+    @Path("{node}/credential")
+    public Map<String, Object> revokeCredential(@PathParam("node") String node) {
+        admin.revokeCredential(node);
+        return Map.of("node_id", node, "credential", "revoked");
     }
 
     /** Back to the configured default reserve. */

@@ -75,6 +75,20 @@ public class AdminActions {
         });
     }
 
+    /**
+     * Forgets a node id's own credential (a PC reinstalled, its credential file lost): the next hello for that id
+     * enrols it again with the cluster token. A live session keeps running.
+     */
+    public void revokeCredential(String nodeId) {
+        run(() -> {
+            if (!fleet.enrolment().revoke(nodeId)) {
+                throw new UnknownException("node", "node " + nodeId + " has no credential to revoke");
+            }
+            Persist.quietly(() -> fleet.credentialStore().delete(nodeId));
+            return null;
+        });
+    }
+
     public void setMinReplicas(String modelId, int replicas) {
         run(() -> {
             knownModel(modelId, replicas > 0);

@@ -77,6 +77,9 @@ public class FleetCoordinator {
     private final RunnerCrashes crashes;
     private final PlanningRounds rounds = new PlanningRounds();
     private final List<Runnable> outbox = new ArrayList<>();
+    private final NodeCredentialStore credentialStore;
+    private final boolean perNodeCredentials;
+    private final NodeEnrolment enrolment = new NodeEnrolment();
     private AdminRules rules = new AdminRules();
     private Map<String, DemandTracker.Demand> demand = Map.of();
     private Placement placement = new Placement(List.of(), Map.of(), 0, 0, 0, List.of());
@@ -87,8 +90,11 @@ public class FleetCoordinator {
     private volatile FleetSnapshot snapshot = FleetSnapshot.EMPTY;
 
     FleetCoordinator(PlannerConfig config, NodeStore store, AdminRuleStore ruleStore,
-            MeasuredBuffersStore measuredStore, LayerCapStore capStore, ModelCataloguePublisher catalogue) {
+            MeasuredBuffersStore measuredStore, LayerCapStore capStore, NodeCredentialStore credentialStore,
+            ModelCataloguePublisher catalogue) {
         this.config = config.planner();
+        this.credentialStore = credentialStore;
+        this.perNodeCredentials = this.config.nodeCredentials() == PlannerConfig.NodeCredentials.PER_NODE;
         this.store = store;
         this.ruleStore = ruleStore;
         this.measuredStore = measuredStore;
@@ -116,6 +122,7 @@ public class FleetCoordinator {
                 rules = ruleStore.load();
                 measuredStore.all().forEach(measurements::record);
                 feedback.restore();
+                enrolment.load(credentialStore.all());
             } catch (SQLException e) {
                 LOG.warnf("could not read the planner's state: %s", e.getMessage());
             }
@@ -141,6 +148,14 @@ public class FleetCoordinator {
         return FleetLoop.failedTasks();
     }
 
+    NodeEnrolment enrolment() {
+        return enrolment;
+    }
+
+    NodeCredentialStore credentialStore() {
+        return credentialStore;
+    }
+
     /** Runs an action on the fleet loop (admin changes); the future fails with the action's exception. */
     <T> CompletableFuture<T> submit(Callable<T> action) {
         return loop.submit(action);
@@ -152,18 +167,27 @@ public class FleetCoordinator {
 
     /**
      * A worker said hello (a new node, or a known one reconnecting). While another stream holds the node id, only a
-     * hello with that session's secret may take it over ({@link NodeSecrets}); others are refused.
+     * hello with that session's secret may take it over ({@link NodeSecrets}); others are refused. With per-node
+     * credentials ({@link NodeEnrolment}) a node id that has one answers only to a hello carrying it.
      */
     public void connected(WorkerHello hello, NodeSession session) {
         onLoop(hello.getNodeId(), "hello", () -> {
-            Optional<String> refusal = registry.refusal(hello, session);
+            Optional<String> refusal = perNodeCredentials ? enrolment.refusal(hello) : Optional.empty();
+            if (refusal.isEmpty()) {
+                refusal = registry.refusal(hello, session);
+            }
             if (refusal.isPresent()) {
+                LOG.warnf("refused a hello for node %s: %s", hello.getNodeId(), refusal.get());
                 session.refuse(refusal.get());
                 return;
             }
             NodeRegistry.Admitted admitted = registry.admit(hello, session, id -> new Node(id, vramHysteresis(),
                     ramHysteresis()));
             Node node = admitted.node();
+            Optional<NodeEnrolment.Enrolled> enrolled = perNodeCredentials ? enrolment.enrolIfNew(node.nodeId)
+                    : Optional.empty();
+            enrolled.ifPresent(e -> Persist.quietly(() -> credentialStore.save(node.nodeId, e.digest(),
+                    clock.instant())));
             boolean wasLost = node.state == NodeState.LOST;
             WorkerHello before = node.hello;
             node.hello = hello;
@@ -180,7 +204,8 @@ public class FleetCoordinator {
             Persist.quietly(() -> store.saveNode(node));
             session.send(PlannerMessage.newBuilder().setWelcome(Welcome.newBuilder().setNodeId(node.nodeId)
                     .setHeartbeatIntervalMs((int) config.heartbeatInterval().toMillis())
-                    .setNodeSecret(admitted.secret())).build());
+                    .setNodeSecret(admitted.secret())
+                    .setNodeCredential(enrolled.map(NodeEnrolment.Enrolled::credential).orElse(""))).build());
             LOG.infof("node %s connected: %d GPU(s), %d model(s)", node.nodeId, hello.getGpusCount(),
                     hello.getModelsCount());
             node.resend = true;

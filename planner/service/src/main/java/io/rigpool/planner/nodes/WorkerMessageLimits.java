@@ -79,6 +79,7 @@ public final class WorkerMessageLimits {
         c.text("hostname", hello.getHostname(), MAX_NAME_LENGTH);
         c.text("cluster_token", hello.getClusterToken(), MAX_TOKEN_LENGTH);
         c.text("node_secret", hello.getNodeSecret(), MAX_ID_LENGTH);
+        c.text("node_credential", hello.getNodeCredential(), MAX_ID_LENGTH);
         c.text("worker_version", hello.getWorkerVersion(), MAX_NAME_LENGTH);
         c.count("gpus", hello.getGpusCount(), MAX_GPUS);
         for (int i = 0; i < hello.getGpusCount() && c.ok(); i++) {

@@ -168,6 +168,15 @@ public final class FakeWorker implements AutoCloseable {
         return latest;
     }
 
+    /**
+     * The node credential of the latest Welcome ("" when that Welcome issued none: the node id was enrolled), or null
+     * before a Welcome. A worker keeps it and sends it in every later hello for its node id.
+     */
+    public String welcomeCredential() {
+        return received.stream().filter(PlannerMessage::hasWelcome).map(m -> m.getWelcome().getNodeCredential())
+                .reduce((a, b) -> b).orElse(null);
+    }
+
     long assignmentSetsReceived() {
         return received.stream().filter(PlannerMessage::hasAssignments).count();
     }

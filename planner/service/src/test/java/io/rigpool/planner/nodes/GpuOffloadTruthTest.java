@@ -116,9 +116,11 @@ class GpuOffloadTruthTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "short-" + suffix;
         LocalModel m = FakeWorker.model("short-model-" + suffix, 2 * GIB, 16);
+        String credential;
         try (FakeWorker w = new FakeWorker(base.getPort())) {
             w.send(FakeWorker.hello(node, token, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);
+            credential = w.welcomeCredential();
             Assignment asked = assigned(w);
             assertEquals(17, asked.getNGpuLayers());
             long ramBefore = planned(node, "cpu_bytes").longValue();
@@ -141,14 +143,14 @@ class GpuOffloadTruthTest {
         }
         // The worker comes back with the same library: the cap holds.
         try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m));
+            w.send(FakeWorker.hello(node, token, 11 * GIB, m).setNodeCredential(credential));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             assertEquals(6, assigned(w).getNGpuLayers(), assigned(w).getReason());
         }
         // With another llama.cpp build it may offload what the old one could not: the cap goes (the runner that
         // runs stays until its dwell time allows a change for a gain, as any runner does).
         try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m).setBackend(FakeWorker.provenCuda(
+            w.send(FakeWorker.hello(node, token, 11 * GIB, m).setNodeCredential(credential).setBackend(FakeWorker.provenCuda(
                     "NVIDIA GeForce RTX 3060", "8.6", 12 * GIB).toBuilder().setLlamaCppBuild("5000 (0123abcd)")));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/nodes").then()

@@ -27,7 +27,10 @@ import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-/** Which stream may speak for a node id, and which of its reports the planner takes and survives, over real gRPC. */
+/**
+ * Which stream may speak for a node id (a live session's secret, the node's own credential), and which of its reports
+ * the planner takes and survives, over real gRPC.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
 class NodeBindingTest {
@@ -40,17 +43,25 @@ class NodeBindingTest {
     @ConfigProperty(name = "rigpool.cluster-token")
     String token;
 
+    @ConfigProperty(name = "rigpool.planner.admin-key")
+    String adminKey;
+
     @Inject
     FleetCoordinator fleet;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     @Test
-    void anotherHolderOfTheClusterTokenCannotTakeOverALiveNodeButItsOwnReconnectCan() throws Exception {
+    void aSecondStreamCannotTakeOverALiveNodeButItsOwnReconnectCan() throws Exception {
         String node = "bound-" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWorker owner = new FakeWorker(base.getPort())) {
             owner.send(FakeWorker.hello(node, token, 8 * GIB));
             await().atMost(WAIT).until(() -> secret(owner) != null);
+            // Even with the node's credential (a second worker started on the same PC), not without the session's
+            // secret; without the credential the hello never gets this far (the test below).
             try (FakeWorker intruder = new FakeWorker(base.getPort())) {
-                intruder.send(FakeWorker.hello(node, token, 24 * GIB));
+                intruder.send(FakeWorker.hello(node, token, 24 * GIB).setNodeCredential(owner.welcomeCredential()));
                 await().atMost(WAIT).until(() -> intruder.error != null);
                 assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(intruder.error).getCode());
                 assertTrue(intruder.received.stream().anyMatch(m -> m.hasRefusal()
@@ -61,11 +72,53 @@ class NodeBindingTest {
                     org.hamcrest.Matchers.equalTo(8 * GIB));
 
             try (FakeWorker reconnect = new FakeWorker(base.getPort())) {
-                reconnect.send(FakeWorker.hello(node, token, 6 * GIB).setNodeSecret(secret(owner)));
+                reconnect.send(FakeWorker.hello(node, token, 6 * GIB).setNodeSecret(secret(owner))
+                        .setNodeCredential(owner.welcomeCredential()));
                 await().atMost(WAIT).until(() -> secret(reconnect) != null);
                 await().atMost(WAIT).until(() -> owner.completed || owner.error != null);
                 assertTrue(reconnect.error == null, String.valueOf(reconnect.error));
             }
+        }
+    }
+
+    @Test
+    void anOfflineNodesIdAnswersOnlyToItsOwnCredentialUntilAnAdminRevokesIt() throws Exception {
+        String node = "enrolled-" + UUID.randomUUID().toString().substring(0, 8);
+        String credential;
+        try (FakeWorker first = new FakeWorker(base.getPort())) {
+            first.send(FakeWorker.hello(node, token, 8 * GIB));
+            await().atMost(WAIT).until(() -> first.welcomeCredential() != null);
+            credential = first.welcomeCredential();
+            assertEquals(43, credential.length(), "256 random bits, URL-safe Base64");
+        }
+        assertEquals(1, storedCredentials(node), "the digest is stored, so a restarted planner still knows it");
+
+        // The node is offline now: no live session protects its id, its credential does.
+        FakeWorker intruder = new FakeWorker(base.getPort());
+        intruder.send(FakeWorker.hello(node, token, 24 * GIB));
+        await().atMost(WAIT).until(() -> intruder.error != null);
+        assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(intruder.error).getCode());
+        assertTrue(intruder.received.stream().anyMatch(m -> m.hasRefusal()
+                && m.getRefusal().getReason().contains("belongs to another PC")), intruder.received.toString());
+        intruder.close();
+
+        try (FakeWorker back = new FakeWorker(base.getPort())) {
+            back.send(FakeWorker.hello(node, token, 8 * GIB).setNodeCredential(credential));
+            await().atMost(WAIT).until(() -> back.received.stream().anyMatch(PlannerMessage::hasWelcome));
+            assertEquals("", back.welcomeCredential(), "an enrolled node gets no new credential");
+        }
+
+        // A reinstalled PC lost its file: only the admin can let it enrol again, and only once.
+        given().delete("/api/nodes/" + node + "/credential").then().statusCode(401);
+        given().header("Authorization", "Bearer " + adminKey).delete("/api/nodes/" + node + "/credential")
+                .then().statusCode(200);
+        given().header("Authorization", "Bearer " + adminKey).delete("/api/nodes/" + node + "/credential")
+                .then().statusCode(404);
+        assertEquals(0, storedCredentials(node));
+        try (FakeWorker reinstalled = new FakeWorker(base.getPort())) {
+            reinstalled.send(FakeWorker.hello(node, token, 8 * GIB));
+            await().atMost(WAIT).until(() -> reinstalled.welcomeCredential() != null && !reinstalled.welcomeCredential().isEmpty());
+            assertTrue(!credential.equals(reinstalled.welcomeCredential()), "a new credential, not the revoked one");
         }
     }
 
@@ -130,6 +183,17 @@ class NodeBindingTest {
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/nodes").then().body("find { it.node_id == '"
                     + node + "' }.loaded.model_id", hasItem(m.getModelId())));
             assertEquals(failedBefore, fleet.failedLoopTasks());
+        }
+    }
+
+    private long storedCredentials(String node) throws Exception {
+        try (var c = dataSource.getConnection(); var s = c.prepareStatement(
+                "SELECT count(*) FROM planner.node_credentials WHERE node_id = ?")) {
+            s.setString(1, node);
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         }
     }
 

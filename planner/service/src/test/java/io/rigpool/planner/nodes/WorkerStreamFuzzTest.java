@@ -76,6 +76,7 @@ class WorkerStreamFuzzTest {
         long failedBefore = fleet.failedLoopTasks();
         long started = System.nanoTime();
         Map<String, String> secrets = new TreeMap<>();
+        Map<String, String> credentials = new TreeMap<>();
         int checks = 0;
 
         ManagedChannel channel = channel();
@@ -97,8 +98,11 @@ class WorkerStreamFuzzTest {
                     channel = channel();
                 }
                 try (FakeWorker w = new FakeWorker(channel)) {
-                    var h = fuzz.hello(nodeId, token).toBuilder().setNodeSecret(secrets.getOrDefault(nodeId, ""))
-                            .build();
+                    var generated = fuzz.hello(nodeId, token);
+                    // Keyed by the id the hello names: the generator sometimes puts another one there.
+                    String named = generated.getNodeId();
+                    var h = generated.toBuilder().setNodeSecret(secrets.getOrDefault(named, ""))
+                            .setNodeCredential(credentials.getOrDefault(named, "")).build();
                     Optional<WorkerMessageLimits.Violation> helloViolation = WorkerMessageLimits.hello(h);
                     w.send(h.toBuilder());
                     outcomes.count("hello", helloViolation);
@@ -108,7 +112,10 @@ class WorkerStreamFuzzTest {
                     }
                     quickly().until(() -> welcome(w).isPresent() || w.error != null);
                     assertTrue(w.error == null, "a legal hello was refused: " + w.error + " " + w.received);
-                    secrets.put(nodeId, welcome(w).get().getNodeSecret());
+                    secrets.put(named, welcome(w).get().getNodeSecret());
+                    if (!welcome(w).get().getNodeCredential().isEmpty()) {
+                        credentials.put(named, welcome(w).get().getNodeCredential());
+                    }
                     int length = 1 + (int) Math.floorMod(seed + session, 25);
                     for (int i = 0; i < length && outcomes.sent() < MESSAGES; i++) {
                         boolean beat = (i + session) % 2 == 0;

@@ -43,11 +43,13 @@ public final class PlannerLink implements AutoCloseable {
     private volatile boolean connected;
     /** This node's latest session secret (from its Welcome): a reconnect may replace a stream not yet noticed gone. */
     private volatile String nodeSecret = "";
+    private final NodeCredential credential;
 
     public PlannerLink(Channel channel, Supplier<WorkerHello> hello, Supplier<Heartbeat> heartbeat,
             Consumer<AssignmentSet> assignments, ScheduledExecutorService scheduler, Duration heartbeatInterval,
-            Backoff backoff) {
+            Backoff backoff, NodeCredential credential) {
         this.stub = PlannerGrpc.newStub(channel);
+        this.credential = credential;
         this.hello = hello;
         this.heartbeat = heartbeat;
         this.assignments = assignments;
@@ -109,7 +111,7 @@ public final class PlannerLink implements AutoCloseable {
      */
     private void open() {
         WorkerMessage greeting = WorkerMessage.newBuilder().setHello(hello.get().toBuilder()
-                .setNodeSecret(nodeSecret)).build();
+                .setNodeSecret(nodeSecret).setNodeCredential(credential.value())).build();
         synchronized (this) {
             if (closed || session != null) {
                 return;
@@ -201,6 +203,7 @@ public final class PlannerLink implements AutoCloseable {
             switch (message.getBodyCase()) {
                 case WELCOME -> {
                     nodeSecret = message.getWelcome().getNodeSecret();
+                    credential.keep(message.getWelcome().getNodeCredential());
                     welcomed(this, Duration.ofMillis(message.getWelcome().getHeartbeatIntervalMs()));
                 }
                 case ASSIGNMENTS -> assigned(this, message.getAssignments());
