@@ -12,6 +12,7 @@ import io.rigpool.planner.placement.Placement;
 import io.rigpool.planner.placement.PlacementProblem;
 import io.rigpool.planner.placement.PlacementSettings;
 import io.rigpool.planner.placement.PlanJudge;
+import io.rigpool.planner.placement.PlanQuality;
 import io.rigpool.planner.placement.simulation.DemandMix;
 import io.rigpool.planner.placement.simulation.GamingPc;
 import io.rigpool.planner.placement.simulation.SimulatedFleet;
@@ -46,7 +47,10 @@ public final class PlacementBenchmark {
                 "ollama", "optimum", "ratio");
         List<Map<String, Object>> liveVram = new ArrayList<>();
         for (DemandMix mix : DemandMix.all()) {
-            cases.add(fleetCase(pcs, mix, liveVram));
+            cases.add(fleetCase("fleet-12-", pcs, mix, liveVram));
+        }
+        for (DemandMix mix : DemandMix.threeCards()) {
+            cases.add(fleetCase("fleet-3-", SimulatedFleet.threeCards(), mix, liveVram));
         }
         for (Map.Entry<String, double[]> mini : miniatureMixes().entrySet()) {
             cases.add(miniatureCase(mini.getKey(), mini.getValue()));
@@ -56,6 +60,11 @@ public final class PlacementBenchmark {
         out.put("generated_at", Instant.now().toString());
         out.put("metric", "predicted served decode throughput (tok/s): node time shared optimally between a node's"
                 + " runners, no model beyond its demand, bandwidth speed model, memory from the estimator");
+        out.put("quality_metrics", "per case and strategy: max_node_utilisation (the least share of the busiest"
+                + " node's memory time that serves what the plan serves), request_tps (tok/s one request sees,"
+                + " averaged over served tokens), idle_runner_ram_gib / idle_runner_vram_gib (held by runners that"
+                + " serve nothing), idle_gpus_while_cpu_layers_serve (GPUs running nothing while some served model"
+                + " has layers on a CPU), cpu_layer_tps (tok/s weighted by the share of layers left on the CPU)");
         out.put("fleet", "12 PCs: 2 each of RTX 3060 12GB, 3070 8GB, 3080 10GB, 4060 8GB, 4070 12GB, 4090 24GB;"
                 + " 16-64 GB RAM; desktop holds 0.4-1.4 GB VRAM; rigpool keeps 0.5 GiB reserve");
         out.put("cases", cases);
@@ -69,7 +78,7 @@ public final class PlacementBenchmark {
         System.out.println("wrote " + file);
     }
 
-    private static Map<String, Object> fleetCase(List<GamingPc> pcs, DemandMix mix,
+    private static Map<String, Object> fleetCase(String prefix, List<GamingPc> pcs, DemandMix mix,
             List<Map<String, Object>> liveVram) {
         List<ModelSpec> models = new ArrayList<>();
         mix.tokensPerSecond().forEach((id, tps) -> models.add(SimulatedFleet.model(id, tps, SimulatedFleet.options())));
@@ -88,19 +97,22 @@ public final class PlacementBenchmark {
         long start = System.nanoTime();
         Placement rigpool = new DemandAwareOptimiser().place(problem);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double rigpoolTps = PlanJudge.judge(real, rigpool.runners()).servedTps();
+        Placement rigpoolJudged = PlanJudge.judge(real, rigpool.runners());
         List<Instance> gpustack = survivingLoads(real, new GpuStackLikePlacer().place(real, cardVram));
-        double gpustackTps = PlanJudge.judge(real, gpustack).servedTps();
-        double ollamaTps = PlanJudge.judge(real, new OllamaLikePlacer().place(real)).servedTps();
+        Placement gpustackJudged = PlanJudge.judge(real, gpustack);
+        Placement ollamaJudged = PlanJudge.judge(real, new OllamaLikePlacer().place(real));
         Map<String, Long> freeVram = new HashMap<>();
         physical.forEach(n -> freeVram.put(n.nodeId(), n.vramBudget()));
         double gpustackLive = PlanJudge.judge(real, new GpuStackLikePlacer().place(real, freeVram)).servedTps();
         Map<String, Object> live = new LinkedHashMap<>();
-        live.put("name", "fleet-12-" + mix.name());
+        live.put("name", prefix + mix.name());
         live.put("gpustack_like_tps", round(gpustackLive));
         liveVram.add(live);
         System.out.printf(Locale.ROOT, "  (GPUStack-style with live free VRAM: %.1f tok/s)%n", gpustackLive);
-        return row("fleet-12-" + mix.name(), mix, rigpoolTps, gpustackTps, ollamaTps, null, seconds);
+        Map<String, Object> row = row(prefix + mix.name(), mix, rigpoolJudged.servedTps(), gpustackJudged.servedTps(),
+                ollamaJudged.servedTps(), null, seconds);
+        row.put("quality", quality(rigpoolJudged, gpustackJudged, ollamaJudged, null));
+        return row;
     }
 
     /**
@@ -144,12 +156,55 @@ public final class PlacementBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Long> vram = new HashMap<>();
         problem.nodes().forEach(n -> vram.put(n.nodeId(), n.vramBudget()));
-        double gpustack = PlanJudge.judge(problem, new GpuStackLikePlacer().place(problem, vram)).servedTps();
-        double ollama = PlanJudge.judge(problem, new OllamaLikePlacer().place(problem)).servedTps();
-        double optimum = new ExhaustiveOptimiser(50_000_000).place(problem).servedTps();
+        Placement gpustack = PlanJudge.judge(problem, new GpuStackLikePlacer().place(problem, vram));
+        Placement ollama = PlanJudge.judge(problem, new OllamaLikePlacer().place(problem));
+        Placement optimum = new ExhaustiveOptimiser(50_000_000).place(problem);
         DemandMix mix = new DemandMix(name, String.format(Locale.ROOT, "Llama %.0f, Qwen %.0f, Phi %.0f tok/s "
                 + "(6-layer cuts, 3 PCs)", demand[0], demand[1], demand[2]), Map.of(), !name.equals("even"));
-        return row("mini-3x3-" + name, mix, rigpool.servedTps(), gpustack, ollama, optimum, seconds);
+        Map<String, Object> row = row("mini-3x3-" + name, mix, rigpool.servedTps(), gpustack.servedTps(),
+                ollama.servedTps(), optimum.servedTps(), seconds);
+        row.put("quality", quality(rigpool, gpustack, ollama, optimum));
+        return row;
+    }
+
+    /** Per strategy, what its plan does beyond serving demand (see {@link PlanQuality}). */
+    private static Map<String, Object> quality(Placement rigpool, Placement gpustack, Placement ollama,
+            Placement optimum) {
+        Map<String, Object> quality = new LinkedHashMap<>();
+        quality.put("rigpool", quality(rigpool));
+        quality.put("gpustack_like", quality(gpustack));
+        quality.put("ollama_like", quality(ollama));
+        if (optimum != null) {
+            quality.put("optimum", quality(optimum));
+        }
+        System.out.printf(Locale.ROOT, "    busiest node %.0f %% / %.0f %% / %.0f %%; per-request %.1f / %.1f / %.1f"
+                + " tok/s; idle runners hold %.1f / %.1f / %.1f GiB; idle GPUs while CPU layers serve %d / %d / %d"
+                + "  (rigpool / gpustack / ollama)%n",
+                100 * rigpool.quality().busiestNodeShare(), 100 * gpustack.quality().busiestNodeShare(),
+                100 * ollama.quality().busiestNodeShare(), rigpool.quality().requestTps(),
+                gpustack.quality().requestTps(), ollama.quality().requestTps(), gib(rigpool.quality().idleBytes()),
+                gib(gpustack.quality().idleBytes()), gib(ollama.quality().idleBytes()),
+                rigpool.quality().idleGpusWhileOffGpu(), gpustack.quality().idleGpusWhileOffGpu(),
+                ollama.quality().idleGpusWhileOffGpu());
+        return quality;
+    }
+
+    private static Map<String, Object> quality(Placement plan) {
+        PlanQuality q = plan.quality();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("max_node_utilisation", Math.round(q.busiestNodeShare() * 1000) / 1000.0);
+        out.put("request_tps", round(q.requestTps()));
+        out.put("idle_runner_ram_gib", Math.round(gib(q.idleRamBytes()) * 100) / 100.0);
+        out.put("idle_runner_vram_gib", Math.round(gib(q.idleVramBytes()) * 100) / 100.0);
+        out.put("idle_gpus_while_cpu_layers_serve", q.idleGpusWhileOffGpu());
+        out.put("cpu_layer_tps", round(q.offGpuTps()));
+        out.put("runners", plan.instances().stream().map(i -> String.format(Locale.ROOT, "%s %s %s ngl %d serves %.1f",
+                i.nodeId(), i.modelId(), i.instance().option(), i.instance().gpuLayers(), i.servedTps())).toList());
+        return out;
+    }
+
+    private static double gib(long bytes) {
+        return bytes / (double) (1L << 30);
     }
 
     private static Map<String, Object> row(String name, DemandMix mix, double rigpool, double gpustack,

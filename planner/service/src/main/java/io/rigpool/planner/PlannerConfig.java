@@ -187,6 +187,12 @@ public interface PlannerConfig {
         @WithDefault("0.02")
         double minGainFraction();
 
+        /**
+         * No CPU-only runner of a model whose file is larger than this, unless it is a replica the model needs and
+         * no node can give it a GPU layer (issue 14's floor). Unset: no floor.
+         */
+        Optional<MemorySize> cpuOnlyFloor();
+
         /** The time a plan is expected to stand, over which a load's lost serving time is counted. */
         @WithDefault("10m")
         Duration reloadHorizon();

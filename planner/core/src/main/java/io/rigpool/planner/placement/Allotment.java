@@ -25,16 +25,24 @@ final class Allotment {
         this.total = t;
     }
 
+    /** As the full form, with no preference between runners by per-request speed. */
+    static Allotment of(int[] node, int[] model, double[] capacity, double[] weight, double[] demand,
+            int nodeCount, boolean exact) {
+        return of(node, model, capacity, weight, new double[node.length], demand, nodeCount, exact);
+    }
+
     /**
      * @param node index of each runner's node (0 .. nodeCount - 1)
      * @param model index of each runner's model into {@code demand}
      * @param capacity tokens per second of each runner with its node to itself
      * @param weight share of the horizon each runner serves (below 1 for runners that must load first)
+     * @param requestSpeed tokens per second one request sees on each runner: among allotments that serve as
+     *     much, the one that serves more from faster runners
      * @param demand tokens per second wanted, per model
      */
-    static Allotment of(int[] node, int[] model, double[] capacity, double[] weight, double[] demand,
-            int nodeCount, boolean exact) {
-        double[] share = exact ? ThroughputLp.solve(node, model, capacity, weight, demand, nodeCount)
+    static Allotment of(int[] node, int[] model, double[] capacity, double[] weight, double[] requestSpeed,
+            double[] demand, int nodeCount, boolean exact) {
+        double[] share = exact ? ThroughputLp.solve(node, model, capacity, weight, requestSpeed, demand, nodeCount)
                 : greedyShares(node, model, capacity, weight, demand, nodeCount);
         double[] served = new double[node.length];
         double[] perModel = new double[demand.length];

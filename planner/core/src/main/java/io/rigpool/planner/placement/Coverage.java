@@ -11,7 +11,9 @@ import java.util.List;
  */
 final class Coverage {
 
-    private record Choice(int node, int option, int layers, double score, long gpuBytes, double lost) {
+    /** @param requestSpeed tokens per second one request sees on it: decides between choices that serve as much */
+    private record Choice(int node, int option, int layers, double score, double requestSpeed, long gpuBytes,
+            double lost) {
     }
 
     private final Fleet fleet;
@@ -118,22 +120,36 @@ final class Coverage {
             if (before != null && before.option() >= 0 && fleet.isEligible(n, m)
                     && before.layers() <= fleet.footprint(m, before.option()).fullOffload()
                     && plan.fits(n, m, before.option(), before.layers())) {
-                return new Choice(n, before.option(), before.layers(), Double.MAX_VALUE, 0, 0);
+                return new Choice(n, before.option(), before.layers(), Double.MAX_VALUE, 0, 0, 0);
             }
         }
         return null;
     }
 
     /**
-     * An idle model's replica only has to be there when demand comes: its first option (the fewest slots, the
-     * smallest cache) with as many layers as fit; the search gives it more once it is asked for.
+     * An idle model's replica only has to be there when demand comes, and costs its owner meanwhile: its first
+     * option (the fewest slots, the smallest cache) where it holds the least memory, VRAM and RAM together (CPU only
+     * where it fits: no GPU runtime, no compute buffer on the card); the search gives it more once it is asked for.
      */
     private Choice leanFit(WorkingPlan plan, int n, int m) {
-        int layers = plan.largestFitting(n, m, 0);
+        Footprint f = fleet.footprint(m, 0);
+        int layers = -1;
+        for (int l : f.fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n), fleet.maxGpuLayers(n, m))) {
+            if (layers < 0 || f.gpuBytes(l) + f.cpuBytes(l) < f.gpuBytes(layers) + f.cpuBytes(layers)) {
+                layers = l;
+            }
+        }
+        boolean underFloor = fleet.models[m].fileBytes() <= fleet.problem.settings().cpuOnlyFloorBytes();
+        if (underFloor && plan.fits(n, m, 0, 0) && (layers < 0
+                || f.cpuBytes(0) <= f.gpuBytes(layers) + f.cpuBytes(layers))) {
+            layers = 0;
+        }
         if (layers < 0) {
             return null;
         }
-        return new Choice(n, 0, layers, fleet.capacity(n, m, 0, layers), fleet.footprint(m, 0).gpuBytes(layers), 0);
+        double capacity = fleet.capacity(n, m, 0, layers);
+        // Scored by the memory it leaves the owner: the node where it costs least wins.
+        return new Choice(n, 0, layers, -(f.gpuBytes(layers) + f.cpuBytes(layers)), capacity, f.gpuBytes(layers), 0);
     }
 
     /** Places model m on node n, evicting unpinned runners when needed (pins may evict any of them). */
@@ -161,7 +177,9 @@ final class Coverage {
             }
             double capacity = fleet.capacity(n, m, o, layers);
             double score = fleet.demand[m] > 0 ? Math.min(fleet.demand[m], capacity) : capacity;
-            best = better(best, new Choice(n, o, layers, score, fleet.footprint(m, o).gpuBytes(layers), lost));
+            Footprint f = fleet.footprint(m, o);
+            best = better(best, new Choice(n, o, layers, score, capacity / f.option().parallelSlots(),
+                    f.gpuBytes(layers), lost));
         }
         return best;
     }
@@ -210,13 +228,18 @@ final class Coverage {
         return Math.min(fleet.demand[r.model()], fleet.capacity(r.node(), r.model(), r.option(), r.layers()));
     }
 
-    /** Less lost, then higher score, then less VRAM, then lower node and option. */
+    /**
+     * Less lost, then higher score, then faster per request (where every choice serves the whole demand, a
+     * replica wholly on an idle GPU beats a CPU-only one with many slots), then less VRAM, then lower node and
+     * option.
+     */
     private static Choice better(Choice a, Choice b) {
         if (a == null || b == null) {
             return a == null ? b : a;
         }
         Comparator<Choice> order = Comparator.comparingDouble((Choice c) -> c.lost)
-                .thenComparingDouble(c -> -c.score).thenComparingLong(c -> c.gpuBytes)
+                .thenComparingDouble(c -> -c.score).thenComparingDouble(c -> -c.requestSpeed)
+                .thenComparingLong(c -> c.gpuBytes)
                 .thenComparingInt(c -> c.node).thenComparingInt(c -> c.option);
         return order.compare(a, b) <= 0 ? a : b;
     }

@@ -7,7 +7,10 @@ import java.util.List;
 /**
  * rigpool's optimiser. It keeps what runs and still fits, honours pins, gives every model with demand (or an
  * admin's minimum) its replicas, then adds runners where they serve the most demand and improves the draft by
- * local moves, each judged by the served throughput of the whole plan less the cost of the loads it needs.
+ * local moves, each judged by the objective ({@link Objective}): served throughput of the whole plan less the cost
+ * of the loads it needs, then, among plans that serve as much, the memory of runners that serve nothing, tok/s
+ * served from CPU layers, headroom and per-request speed. Runners that serve nothing beyond a model's replicas are
+ * dropped last ({@link IdleReplicas}).
  *
  * <p>Small fleets (up to {@link PlacementSettings#exactEvaluationLimit()} node/model pairs) are planned in exact
  * mode: every move is judged by solving the throughput program. Larger ones use {@link GreedyFill} and greedy
@@ -35,24 +38,15 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
         if (exactMode(fleet)) {
             LocalSearch search = new LocalSearch(fleet, evaluator);
             plan = search.fill(plan);
-            if (!servesAllDemand(fleet, evaluator.score(plan))) {
-                plan = search.improve(plan);
-                plan = search.fill(plan);
-            }
+            // Even when demand is met the moves go on: they still improve headroom, speed and the owner's memory.
+            plan = search.improve(plan);
+            plan = search.fill(plan);
         } else {
             new GreedyFill(fleet).fill(plan);
         }
+        plan = new IdleReplicas(fleet, evaluator).drop(plan);
         coverage.idle(plan);
-        return new PlacementReport(fleet, notes).build(plan, evaluator.score(plan));
-    }
-
-    /** Nothing left to gain but a little load time: the search would only shuffle. */
-    private static boolean servesAllDemand(Fleet fleet, PlanEvaluator.Score score) {
-        double demand = 0;
-        for (double d : fleet.demand) {
-            demand += d;
-        }
-        return score.coverage() >= fullCoverage(fleet) && score.served() >= demand * (1 - 1e-9);
+        return new PlacementReport(fleet, notes, evaluator).build(plan, evaluator.score(plan));
     }
 
     private static int fullCoverage(Fleet fleet) {

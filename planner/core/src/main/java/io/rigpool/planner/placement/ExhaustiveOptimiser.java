@@ -5,10 +5,13 @@ import java.util.List;
 
 /**
  * The brute-force reference: every combination of runners (every subset of models per node, every option and
- * every n_gpu_layers that fits), each judged by the exact evaluation; the best wins, the first found on a tie.
- * Only for problems small enough to enumerate, without pins. Per node, configurations that another one beats on
- * every model (at least as fast and at least as cheap to start, for a superset of models) are dropped first: the
- * served throughput cannot fall when a runner gets faster, so no optimum is lost.
+ * every n_gpu_layers that fits), each judged by the exact evaluation on the whole objective ({@link Objective},
+ * with no bands: any difference beyond round-off counts); the best wins, the first found on a tie. Only for
+ * problems small enough to enumerate, without pins. Per node, configurations that another one with the same
+ * models beats on every runner are dropped first: at least as fast (with every slot busy and per request), at
+ * least as cheap to start, at least as many layers on the GPU, no more memory, no CPU-only runner the floor
+ * forbids where the other has none. No term of the objective gets worse when a runner improves on all of these,
+ * so no optimum is lost.
  */
 public final class ExhaustiveOptimiser implements PlacementOptimiser {
 
@@ -41,7 +44,7 @@ public final class ExhaustiveOptimiser implements PlacementOptimiser {
         search(perNode, 0, plan, evaluator, best);
         WorkingPlan winner = new WorkingPlan(fleet);
         best.runners.forEach(winner::add);
-        return new PlacementReport(fleet, new Notes()).build(winner, evaluator.score(winner));
+        return new PlacementReport(fleet, new Notes(), evaluator).build(winner, evaluator.score(winner));
     }
 
     private static final class Best {
@@ -53,7 +56,7 @@ public final class ExhaustiveOptimiser implements PlacementOptimiser {
             PlanEvaluator evaluator, Best best) {
         if (node == perNode.size()) {
             PlanEvaluator.Score s = evaluator.score(plan);
-            if (best.score == null || s.beats(best.score, PlanEvaluator.noise(best.score))) {
+            if (best.score == null || s.beats(best.score, PlanEvaluator.noise(best.score), Objective.STRICT)) {
                 best.score = s;
                 best.runners = plan.runners();
             }
@@ -115,8 +118,12 @@ public final class ExhaustiveOptimiser implements PlacementOptimiser {
         return kept;
     }
 
-    /** a runs every model of b, each at least as fast and at least as cheap to start. */
+    /** a runs exactly the models of b, each at least as well on every figure the objective ranks. */
     private static boolean dominates(Fleet fleet, List<WorkingPlan.Runner> a, List<WorkingPlan.Runner> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        long floor = fleet.problem.settings().cpuOnlyFloorBytes();
         for (WorkingPlan.Runner rb : b) {
             WorkingPlan.Runner ra = null;
             for (WorkingPlan.Runner x : a) {
@@ -127,11 +134,22 @@ public final class ExhaustiveOptimiser implements PlacementOptimiser {
             if (ra == null) {
                 return false;
             }
+            Footprint fa = fleet.footprint(ra.model(), ra.option());
+            Footprint fb = fleet.footprint(rb.model(), rb.option());
             double capA = fleet.capacity(ra.node(), ra.model(), ra.option(), ra.layers());
             double capB = fleet.capacity(rb.node(), rb.model(), rb.option(), rb.layers());
             double wA = fleet.weight(ra.node(), ra.model(), ra.option(), ra.layers());
             double wB = fleet.weight(rb.node(), rb.model(), rb.option(), rb.layers());
-            if (capA < capB || wA < wB) {
+            double requestA = capA / fa.option().parallelSlots();
+            double requestB = capB / fb.option().parallelSlots();
+            double gpuShareA = (double) ra.layers() / fa.fullOffload();
+            double gpuShareB = (double) rb.layers() / fb.fullOffload();
+            long bytesA = fa.gpuBytes(ra.layers()) + fa.cpuBytes(ra.layers());
+            long bytesB = fb.gpuBytes(rb.layers()) + fb.cpuBytes(rb.layers());
+            boolean breachA = ra.layers() == 0 && fleet.models[ra.model()].fileBytes() > floor;
+            boolean breachB = rb.layers() == 0 && fleet.models[rb.model()].fileBytes() > floor;
+            if (capA < capB || wA < wB || requestA < requestB || gpuShareA < gpuShareB || bytesA > bytesB
+                    || breachA && !breachB) {
                 return false;
             }
         }

@@ -6,8 +6,8 @@ import java.util.function.Supplier;
 
 /**
  * The optimiser's exact-mode search, every move judged by the full evaluation of the changed draft: adding the
- * best runner anywhere, then rounds of node rebuilds (drop runners of one node or of two together and refill) and
- * {@link Reorder} moves. A move that changes a runner of the plan in force must gain the configured minimum; a
+ * best runner anywhere, then rounds of node rebuilds (drop runners of one node or of two together and refill), swaps
+ * of two runners between nodes and {@link Reorder} moves. A move that changes a runner of the plan in force must gain the configured minimum; a
  * move among runners not yet loaded only has to be better.
  */
 final class LocalSearch {
@@ -34,8 +34,8 @@ final class LocalSearch {
             for (int n = 0; n < fleet.nodeCount(); n++) {
                 best = Additions.better(best, additions.bestAddition(plan, n, base));
             }
-            if (best == null || best.score().value() - base.value() <= settings.minGainTps()
-                    && best.score().coverage() <= base.coverage()) {
+            // A gain must clear the minimum; coverage and the CPU-only floor rank above it and count at once.
+            if (best == null || !best.score().beats(base, settings.minGainTps())) {
                 return plan;
             }
             plan.add(best.runner());
@@ -59,7 +59,8 @@ final class LocalSearch {
                     WorkingPlan accepted = null;
                     for (WorkingPlan t : trial.get()) {
                         PlanEvaluator.Score s = evaluator.score(t);
-                        if (s.beats(current, margin(plan, t, current))) {
+                        boolean churn = kept(t) < kept(plan);
+                        if (s.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE)) {
                             accepted = t;
                             current = s;
                             break;
@@ -113,6 +114,20 @@ final class LocalSearch {
                 });
             }
         }
+        for (int other = 0; other < fleet.nodeCount(); other++) {
+            if (other == n || !fleet.nodes[other].schedulable()) {
+                continue;
+            }
+            int to = other;
+            for (WorkingPlan.Runner r : movable) {
+                trials.add(() -> move(plan, r, to));
+                for (WorkingPlan.Runner q : other > n ? movable(plan, other) : List.<WorkingPlan.Runner>of()) {
+                    if (r.model() != q.model()) {
+                        trials.add(() -> swap(plan, r, q));
+                    }
+                }
+            }
+        }
         for (WorkingPlan.Runner r : movable) {
             for (int m : fleet.eligible[n]) {
                 WorkingPlan.Runner other = plan.runnerOf(n, m);
@@ -122,6 +137,50 @@ final class LocalSearch {
             }
         }
         return trials;
+    }
+
+    /**
+     * A runner moves to another node, at its best option there, and both nodes are refilled: frees its node for a
+     * model that needs it more (Llama leaving the 4090 for the idle 4060 so that Gemma runs wholly on the 4090).
+     */
+    private List<WorkingPlan> move(WorkingPlan plan, WorkingPlan.Runner r, int to) {
+        if (plan.hosts(to, r.model()) || !fleet.isEligible(to, r.model())) {
+            return List.of();
+        }
+        WorkingPlan t = plan.copy();
+        t.remove(r);
+        Additions.Candidate there = additions.bestOf(t, to, r.model(), evaluator.score(t));
+        if (there == null) {
+            return List.of();
+        }
+        t.add(there.runner());
+        return List.of(additions.refill(t, r.node(), to));
+    }
+
+    /**
+     * Two runners of different models on two nodes trade places, each at its best option there, and both nodes
+     * are refilled: what greedy refilling misses when the first model placed takes the node the second needs
+     * (Llama on the 3060 leaving Qwen partial on the 4060, where the other way round both run wholly on a GPU).
+     */
+    private List<WorkingPlan> swap(WorkingPlan plan, WorkingPlan.Runner r, WorkingPlan.Runner q) {
+        WorkingPlan t = plan.copy();
+        t.remove(r);
+        t.remove(q);
+        if (t.hosts(r.node(), q.model()) || t.hosts(q.node(), r.model()) || !fleet.isEligible(r.node(), q.model())
+                || !fleet.isEligible(q.node(), r.model())) {
+            return List.of();
+        }
+        Additions.Candidate here = additions.bestOf(t, r.node(), q.model(), evaluator.score(t));
+        if (here == null) {
+            return List.of();
+        }
+        t.add(here.runner());
+        Additions.Candidate there = additions.bestOf(t, q.node(), r.model(), evaluator.score(t));
+        if (there == null) {
+            return List.of();
+        }
+        t.add(there.runner());
+        return List.of(additions.refill(t, r.node(), q.node()));
     }
 
     /**
@@ -162,10 +221,8 @@ final class LocalSearch {
     }
 
     /** A change to what runs now must pay for itself clearly; a change among new runners only has to win. */
-    private double margin(WorkingPlan before, WorkingPlan after, PlanEvaluator.Score current) {
-        int keptBefore = kept(before);
-        int keptAfter = kept(after);
-        if (keptAfter < keptBefore) {
+    private double margin(boolean churn, PlanEvaluator.Score current) {
+        if (churn) {
             return settings.minGainTps() + settings.minGainFraction() * current.value();
         }
         return PlanEvaluator.noise(current);

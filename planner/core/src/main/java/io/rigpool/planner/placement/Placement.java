@@ -11,14 +11,22 @@ import java.util.Map;
  * @param servedTps tokens per second of demand served
  * @param valueTps {@code servedTps} less what loads cost (a loading runner serves nothing for a while)
  * @param notes plan-wide remarks: pins that could not be honoured, runners that no longer fit
+ * @param quality the objective's terms after served throughput: idle memory, tok/s from CPU layers, headroom,
+ *     per-request speed
  */
 public record Placement(List<PlannedInstance> instances, Map<String, ModelOutcome> models, int coverage,
-        double servedTps, double valueTps, List<String> notes) {
+        double servedTps, double valueTps, List<String> notes, PlanQuality quality) {
 
     public Placement {
         instances = List.copyOf(instances);
         models = Map.copyOf(models);
         notes = List.copyOf(notes);
+    }
+
+    /** A plan whose quality was not measured (the empty plan before the first round). */
+    public Placement(List<PlannedInstance> instances, Map<String, ModelOutcome> models, int coverage,
+            double servedTps, double valueTps, List<String> notes) {
+        this(instances, models, coverage, servedTps, valueTps, notes, PlanQuality.NONE);
     }
 
     public List<PlannedInstance> on(String nodeId) {

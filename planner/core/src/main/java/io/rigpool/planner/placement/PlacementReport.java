@@ -12,12 +12,17 @@ final class PlacementReport {
     /** Rejections listed per model before the rest is summed up. */
     private static final int MAX_REJECTIONS = 6;
 
+    /** Plans with more runners than this say which term decided only by the runner's own figures. */
+    private static final int MAX_COUNTERFACTUALS = 64;
+
     private final Fleet fleet;
     private final Notes notes;
+    private final PlanEvaluator evaluator;
 
-    PlacementReport(Fleet fleet, Notes notes) {
+    PlacementReport(Fleet fleet, Notes notes, PlanEvaluator evaluator) {
         this.fleet = fleet;
         this.notes = notes;
+        this.evaluator = evaluator;
     }
 
     Placement build(WorkingPlan plan, PlanEvaluator.Score score) {
@@ -28,7 +33,7 @@ final class PlacementReport {
             WorkingPlan.Runner r = runners.get(i);
             double s = score.allotment().served(i);
             served[r.model()] += s;
-            instances.add(instance(plan, r, s));
+            instances.add(instance(plan, r, s, decidedBy(plan, r, s, score)));
         }
         Map<String, ModelOutcome> models = new LinkedHashMap<>();
         for (int m = 0; m < fleet.modelCount(); m++) {
@@ -38,10 +43,58 @@ final class PlacementReport {
             models.put(spec.modelId(), new ModelOutcome(spec.modelId(), spec.demandTps(), served[m],
                     plan.replicas(m), spec.requiredReplicas(), modelNotes));
         }
-        return new Placement(instances, models, score.coverage(), score.served(), score.value(), notes.plan);
+        return new Placement(instances, models, score.coverage(), score.served(), score.value(), notes.plan,
+                score.quality());
     }
 
-    private PlannedInstance instance(WorkingPlan plan, WorkingPlan.Runner r, double served) {
+    /**
+     * Which term of the objective keeps this runner in the plan: the first on which the plan beats the same plan
+     * without it, with both figures.
+     */
+    private String decidedBy(WorkingPlan plan, WorkingPlan.Runner r, double served, PlanEvaluator.Score score) {
+        if (plan.size() > MAX_COUNTERFACTUALS) {
+            return served > PlanQuality.NOTHING_SERVED ? "decided by " + ObjectiveTerm.SERVED.label()
+                    : "decided by " + ObjectiveTerm.COVERAGE.label() + ": its model's replica";
+        }
+        WorkingPlan without = plan.copy();
+        without.remove(r);
+        PlanEvaluator.Score other = evaluator.score(without);
+        ObjectiveTerm term = Objective.decides(score, other, PlanEvaluator.noise(other), Objective.TIE);
+        if (term == null) {
+            if (fleet.pinned(r.node(), r.model())) {
+                return "decided by the admin's pin";
+            }
+            if (fleet.frozen(r.node(), r.model(), r.option(), r.layers())) {
+                return "kept as it runs: within its dwell time or outside this round's scope";
+            }
+            return fleet.demand[r.model()] <= 0 ? "decided by availability: the one replica of a model nobody asks"
+                    + " for now, in memory no one else wanted" : "no term decided alone";
+        }
+        PlanQuality with = score.quality();
+        PlanQuality less = other.quality();
+        String figures = switch (term) {
+            case COVERAGE -> "without it " + other.coverage() + " of the required replicas instead of "
+                    + score.coverage();
+            case CPU_ONLY_FLOOR -> "without it " + other.floorBreaches() + " CPU-only runners over the floor";
+            case SERVED -> "without it the plan serves " + Reasons.tps(other.served()) + " instead of "
+                    + Reasons.tps(score.served());
+            case IDLE_MEMORY -> "without it " + Reasons.mib(less.idleBytes()) + " held by runners that serve nothing"
+                    + " instead of " + Reasons.mib(with.idleBytes());
+            case OFF_GPU -> "without it " + Reasons.tps(less.offGpuTps()) + " served from CPU layers instead of "
+                    + Reasons.tps(with.offGpuTps());
+            case HEADROOM -> "without it the busiest node needs " + percent(less.busiestNodeShare())
+                    + " of its memory time instead of " + percent(with.busiestNodeShare());
+            case REQUEST_SPEED -> "without it a request sees " + Reasons.tps(less.requestTps()) + " instead of "
+                    + Reasons.tps(with.requestTps());
+        };
+        return "decided by " + term.label() + ": " + figures;
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.0f %%", 100 * share);
+    }
+
+    private PlannedInstance instance(WorkingPlan plan, WorkingPlan.Runner r, double served, String decidedBy) {
         NodeSpec node = fleet.nodes[r.node()];
         ModelSpec model = fleet.models[r.model()];
         Footprint f = fleet.footprint(r.model(), r.option());
@@ -67,7 +120,8 @@ final class PlacementReport {
             reason.append(", ").append(Reasons.mib(node.vramBudget() - othersVram)).append(" of it beside its other"
                     + " runners");
         }
-        reason.append("; predicted ").append(Reasons.tps(capacity)).append(" with every slot busy, serves ")
+        reason.append("; predicted ").append(Reasons.tps(capacity)).append(" with every slot busy (")
+                .append(Reasons.tps(capacity / f.option().parallelSlots())).append(" per request), serves ")
                 .append(Reasons.tps(served)).append(" of ").append(Reasons.tps(model.demandTps()))
                 .append(" demanded");
         switch (change) {
@@ -87,6 +141,7 @@ final class PlacementReport {
         if (!node.gpuOffload()) {
             reason.append("; ").append(Reasons.cpuOnly(node));
         }
+        reason.append("; ").append(decidedBy);
         return new PlannedInstance(new Instance(node.nodeId(), model.modelId(), f.option(), r.layers()), change, gpu,
                 cpu, capacity, served, f.basis(r.layers()), reason.toString());
     }

@@ -18,10 +18,20 @@ import java.time.Duration;
  * @param searchRounds passes of the improvement search over all nodes
  * @param searchBudget exact evaluations the improvement search may spend on one plan (about 25 µs each for a
  *     dozen nodes): bounds the planning time, deterministically
+ * @param cpuOnlyFloorBytes the admin's floor: no CPU-only runner of a model whose file is larger than this, unless
+ *     it is a replica the model needs and no node can give it a GPU layer ({@link Long#MAX_VALUE}: no floor)
  */
 public record PlacementSettings(Duration reloadHorizon, double loadBytesPerSecond, Duration loadFixed,
         Duration minDwell, double minGainTps, double minGainFraction, int exactEvaluationLimit, int searchRounds,
-        int searchBudget) {
+        int searchBudget, long cpuOnlyFloorBytes) {
+
+    /** Without a CPU-only floor. */
+    public PlacementSettings(Duration reloadHorizon, double loadBytesPerSecond, Duration loadFixed,
+            Duration minDwell, double minGainTps, double minGainFraction, int exactEvaluationLimit, int searchRounds,
+            int searchBudget) {
+        this(reloadHorizon, loadBytesPerSecond, loadFixed, minDwell, minGainTps, minGainFraction,
+                exactEvaluationLimit, searchRounds, searchBudget, Long.MAX_VALUE);
+    }
 
     public PlacementSettings {
         if (reloadHorizon.isZero() || reloadHorizon.isNegative()) {
@@ -29,6 +39,9 @@ public record PlacementSettings(Duration reloadHorizon, double loadBytesPerSecon
         }
         if (loadBytesPerSecond <= 0) {
             throw new IllegalArgumentException("loadBytesPerSecond: must be positive");
+        }
+        if (cpuOnlyFloorBytes < 0) {
+            throw new IllegalArgumentException("cpuOnlyFloorBytes: must be >= 0");
         }
         if (minGainTps < 0 || minGainFraction < 0) {
             throw new IllegalArgumentException("minGainTps and minGainFraction: must be >= 0");
@@ -46,32 +59,38 @@ public record PlacementSettings(Duration reloadHorizon, double loadBytesPerSecon
 
     public PlacementSettings withMinGain(double tps, double fraction) {
         return new PlacementSettings(reloadHorizon, loadBytesPerSecond, loadFixed, minDwell, tps, fraction,
-                exactEvaluationLimit, searchRounds, searchBudget);
+                exactEvaluationLimit, searchRounds, searchBudget, cpuOnlyFloorBytes);
     }
 
     public PlacementSettings withExactEvaluationLimit(int limit) {
         return new PlacementSettings(reloadHorizon, loadBytesPerSecond, loadFixed, minDwell, minGainTps,
-                minGainFraction, limit, searchRounds, searchBudget);
+                minGainFraction, limit, searchRounds, searchBudget, cpuOnlyFloorBytes);
     }
 
     public PlacementSettings withSearchRounds(int rounds) {
         return new PlacementSettings(reloadHorizon, loadBytesPerSecond, loadFixed, minDwell, minGainTps,
-                minGainFraction, exactEvaluationLimit, rounds, searchBudget);
+                minGainFraction, exactEvaluationLimit, rounds, searchBudget, cpuOnlyFloorBytes);
     }
 
     public PlacementSettings withSearchBudget(int evaluations) {
         return new PlacementSettings(reloadHorizon, loadBytesPerSecond, loadFixed, minDwell, minGainTps,
-                minGainFraction, exactEvaluationLimit, searchRounds, evaluations);
+                minGainFraction, exactEvaluationLimit, searchRounds, evaluations, cpuOnlyFloorBytes);
     }
 
     public PlacementSettings withMinDwell(Duration dwell) {
         return new PlacementSettings(reloadHorizon, loadBytesPerSecond, loadFixed, dwell, minGainTps,
-                minGainFraction, exactEvaluationLimit, searchRounds, searchBudget);
+                minGainFraction, exactEvaluationLimit, searchRounds, searchBudget, cpuOnlyFloorBytes);
     }
 
     public PlacementSettings withReloadHorizon(Duration horizon) {
         return new PlacementSettings(horizon, loadBytesPerSecond, loadFixed, minDwell, minGainTps, minGainFraction,
-                exactEvaluationLimit, searchRounds, searchBudget);
+                exactEvaluationLimit, searchRounds, searchBudget, cpuOnlyFloorBytes);
+    }
+
+    /** With the admin's CPU-only floor: bytes of model file above which no CPU-only runner is planned. */
+    public PlacementSettings withCpuOnlyFloor(long bytes) {
+        return new PlacementSettings(reloadHorizon, loadBytesPerSecond, loadFixed, minDwell, minGainTps,
+                minGainFraction, exactEvaluationLimit, searchRounds, searchBudget, bytes);
     }
 
     /** Seconds a load of a file of this size takes. */

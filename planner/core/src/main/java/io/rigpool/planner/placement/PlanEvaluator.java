@@ -11,15 +11,71 @@ import java.util.Map;
  */
 final class PlanEvaluator {
 
-    /** A draft's score and the allotment behind it. */
-    record Score(int coverage, double value, double served, List<WorkingPlan.Runner> runners, Allotment allotment) {
+    /**
+     * A draft's score and the allotment behind it. The quality terms (which need a second program, for the
+     * headroom) are measured only when a comparison reaches them.
+     */
+    static final class Score {
 
-        /** Better than {@code other} by more than {@code margin} tokens per second (or by coverage). */
-        boolean beats(Score other, double margin) {
-            if (coverage != other.coverage) {
-                return coverage > other.coverage;
+        private final Fleet fleet;
+        private final int coverage;
+        private final int floorBreaches;
+        private final double value;
+        private final double served;
+        private final List<WorkingPlan.Runner> runners;
+        private final Allotment allotment;
+        private PlanQuality quality;
+
+        Score(Fleet fleet, int coverage, double value, double served, List<WorkingPlan.Runner> runners,
+                Allotment allotment) {
+            this.fleet = fleet;
+            this.coverage = coverage;
+            this.floorBreaches = PlanQuality.cpuOnlyFloorBreaches(fleet, runners);
+            this.value = value;
+            this.served = served;
+            this.runners = runners;
+            this.allotment = allotment;
+        }
+
+        int coverage() {
+            return coverage;
+        }
+
+        int floorBreaches() {
+            return floorBreaches;
+        }
+
+        double value() {
+            return value;
+        }
+
+        double served() {
+            return served;
+        }
+
+        List<WorkingPlan.Runner> runners() {
+            return runners;
+        }
+
+        Allotment allotment() {
+            return allotment;
+        }
+
+        PlanQuality quality() {
+            if (quality == null) {
+                quality = PlanQuality.measure(fleet, runners, allotment);
             }
-            return value > other.value + margin;
+            return quality;
+        }
+
+        /** Better than {@code other} on the objective, served throughput by more than {@code margin} tok/s. */
+        boolean beats(Score other, double margin) {
+            return Objective.decides(this, other, margin, Objective.TIE) != null;
+        }
+
+        /** As {@link #beats(Score, double)}, with the quality terms' bands given. */
+        boolean beats(Score other, double margin, Objective.Bands bands) {
+            return Objective.decides(this, other, margin, bands) != null;
         }
     }
 
@@ -64,15 +120,18 @@ final class PlanEvaluator {
         int[] model = new int[count];
         double[] capacity = new double[count];
         double[] weight = new double[count];
+        double[] requestSpeed = new double[count];
         for (int i = 0; i < count; i++) {
             WorkingPlan.Runner r = runners.get(i);
             node[i] = r.node();
             model[i] = r.model();
             capacity[i] = fleet.capacity(r.node(), r.model(), r.option(), r.layers());
             weight[i] = fleet.weight(r.node(), r.model(), r.option(), r.layers());
+            requestSpeed[i] = capacity[i] / fleet.footprint(r.model(), r.option()).option().parallelSlots();
         }
-        Allotment allotment = Allotment.of(node, model, capacity, weight, fleet.demand, fleet.nodeCount(), exact);
-        return new Score(plan.coverage(), allotment.value(), allotment.total(), runners, allotment);
+        Allotment allotment = Allotment.of(node, model, capacity, weight, requestSpeed, fleet.demand,
+                fleet.nodeCount(), exact);
+        return new Score(fleet, plan.coverage(), allotment.value(), allotment.total(), runners, allotment);
     }
 
     /** Exact evaluations done so far (cached repeats not counted): what the search budget counts. */

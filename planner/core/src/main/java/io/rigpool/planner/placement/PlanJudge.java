@@ -33,6 +33,6 @@ public final class PlanJudge {
             plan.add(new WorkingPlan.Runner(n, m, option, i.gpuLayers()));
         }
         PlanEvaluator evaluator = new PlanEvaluator(fleet, Integer.MAX_VALUE);
-        return new PlacementReport(fleet, new Notes()).build(plan, evaluator.score(plan));
+        return new PlacementReport(fleet, new Notes(), evaluator).build(plan, evaluator.score(plan));
     }
 }

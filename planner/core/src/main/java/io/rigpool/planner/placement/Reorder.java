@@ -159,7 +159,10 @@ final class Reorder {
                 dropped.remove(r);
                 options.add(additions.refill(dropped, n));
                 for (int other : fleet.eligible[n]) {
-                    if (other != m && plan.hosts(n, other)) {
+                    WorkingPlan.Runner there = plan.runnerOf(n, other);
+                    // reorderHere replaces the other model's runner: not one this round must leave alone.
+                    if (other != m && there != null && !fleet.pinned(n, other)
+                            && !fleet.frozen(n, other, there.option(), there.layers())) {
                         options.addAll(reorderHere(plan, r, other));
                     }
                 }

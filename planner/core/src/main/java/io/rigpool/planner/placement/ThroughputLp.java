@@ -11,14 +11,36 @@ package io.rigpool.planner.placement;
  *             t ≥ 0
  * </pre>
  * where {@code w_i} discounts a runner that first has to load. Every constraint is a "≤ 1" after scaling the model
- * rows by their demand, so the origin is feasible and a plain tableau simplex suffices (Dantzig's rule, falling
- * back to Bland's rule, which cannot cycle, when progress stalls).
+ * rows by their demand, so the origin is feasible and a plain tableau simplex suffices ({@link Simplex}).
  */
 final class ThroughputLp {
 
-    private static final double EPS = 1e-11;
+    /** Relative size of the per-request speed tie-break: well below {@link PlanEvaluator#TOLERANCE}. */
+    static final double TIE_BREAK = 1e-9;
 
     private ThroughputLp() {
+    }
+
+    /**
+     * Among the allotments that serve the most, one of those that serve most from the runners a request sees as
+     * fastest: each runner's objective coefficient is raised by a share of at most {@value #TIE_BREAK} of itself,
+     * in proportion to its per-request speed, which changes the optimum's value by less than the evaluator's
+     * noise.
+     *
+     * @param requestSpeed tokens per second one request sees on each runner
+     * @return the time share {@code t_i} of each runner
+     */
+    static double[] solve(int[] node, int[] model, double[] capacity, double[] weight, double[] requestSpeed,
+            double[] demand, int nodeCount) {
+        double fastest = 0;
+        for (double s : requestSpeed) {
+            fastest = Math.max(fastest, s);
+        }
+        double[] preferred = new double[weight.length];
+        for (int i = 0; i < weight.length; i++) {
+            preferred[i] = fastest <= 0 ? weight[i] : weight[i] * (1 + TIE_BREAK * requestSpeed[i] / fastest);
+        }
+        return solve(node, model, capacity, preferred, demand, nodeCount);
     }
 
     /**
@@ -72,7 +94,7 @@ final class ThroughputLp {
             cost[j] = weight[i] * capacity[i];
         }
         double[] reduced = cost.clone();
-        iterate(a, b, reduced, basis);
+        Simplex.iterate(a, b, reduced, basis);
         double[] value = new double[width];
         for (int r = 0; r < rows; r++) {
             value[basis[r]] = b[r];
@@ -83,73 +105,5 @@ final class ThroughputLp {
             }
         }
         return share;
-    }
-
-    private static void iterate(double[][] a, double[] b, double[] reduced, int[] basis) {
-        int rows = b.length;
-        int width = reduced.length;
-        int limit = 50 * (rows + width);
-        for (int iteration = 0; iteration < limit; iteration++) {
-            boolean bland = iteration > 4 * (rows + width);
-            int entering = -1;
-            double best = EPS;
-            for (int j = 0; j < width; j++) {
-                if (reduced[j] > best) {
-                    entering = j;
-                    if (bland) {
-                        break;
-                    }
-                    best = reduced[j];
-                }
-            }
-            if (entering < 0) {
-                return;
-            }
-            int leaving = -1;
-            double ratio = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < rows; r++) {
-                if (a[r][entering] > EPS) {
-                    double q = b[r] / a[r][entering];
-                    if (q < ratio - EPS || (q <= ratio + EPS && leaving >= 0 && basis[r] < basis[leaving])) {
-                        ratio = q;
-                        leaving = r;
-                    }
-                }
-            }
-            if (leaving < 0) {
-                throw new IllegalStateException("unbounded throughput program: a capacity or demand is infinite");
-            }
-            pivot(a, b, reduced, basis, leaving, entering);
-        }
-    }
-
-    private static void pivot(double[][] a, double[] b, double[] reduced, int[] basis, int row, int col) {
-        double[] pivotRow = a[row];
-        double p = pivotRow[col];
-        for (int j = 0; j < pivotRow.length; j++) {
-            pivotRow[j] /= p;
-        }
-        b[row] /= p;
-        for (int r = 0; r < a.length; r++) {
-            if (r == row) {
-                continue;
-            }
-            double f = a[r][col];
-            if (f != 0) {
-                double[] ar = a[r];
-                for (int j = 0; j < ar.length; j++) {
-                    ar[j] -= f * pivotRow[j];
-                }
-                b[r] -= f * b[row];
-                if (b[r] < 0 && b[r] > -1e-12) {
-                    b[r] = 0;
-                }
-            }
-        }
-        double f = reduced[col];
-        for (int j = 0; j < reduced.length; j++) {
-            reduced[j] -= f * pivotRow[j];
-        }
-        basis[row] = col;
     }
 }

@@ -1,5 +1,6 @@
 package io.rigpool.planner.nodes;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.rigpool.planner.PlannerConfig;
 import io.rigpool.planner.demand.DemandTracker;
 import io.rigpool.planner.estimate.GeometryMapping;
@@ -131,6 +132,7 @@ final class PlanningRound {
         PlannerConfig.Replanning r = config.replanning();
         return new PlacementSettings(r.reloadHorizon(), r.loadBytesPerSecond().asLongValue(), r.loadFixed(),
                 r.minDwell(), r.minGainTps(), r.minGainFraction(), PlacementSettings.defaults().exactEvaluationLimit(),
-                PlacementSettings.defaults().searchRounds(), PlacementSettings.defaults().searchBudget());
+                PlacementSettings.defaults().searchRounds(), PlacementSettings.defaults().searchBudget(),
+                r.cpuOnlyFloor().map(MemorySize::asLongValue).orElse(Long.MAX_VALUE));
     }
 }

@@ -47,6 +47,23 @@ public record DemandMix(String name, String description, Map<String, Double> tok
                         of(1200, 900, 180, 90, 750, 450, 360, 600), true));
     }
 
+    /** The two mixes of issue 14 on {@link SimulatedFleet#threeCards()}: Gemma-2-27B, Qwen2.5-14B, Llama-3.1-8B. */
+    public static List<DemandMix> threeCards() {
+        return List.of(
+                new DemandMix("gemma-heavy", "Gemma-27B 40, Qwen-14B 20, Llama-8B 20 tok/s",
+                        bigThree(40, 20, 20), true),
+                new DemandMix("small-heavy", "Gemma-27B 5, Qwen-14B 40, Llama-8B 40 tok/s",
+                        bigThree(5, 40, 40), true));
+    }
+
+    private static Map<String, Double> bigThree(double gemma27b, double qwen14b, double llama8b) {
+        Map<String, Double> map = new LinkedHashMap<>();
+        map.put(GEMMA_27B, gemma27b);
+        map.put(QWEN_14B, qwen14b);
+        map.put(LLAMA_8B, llama8b);
+        return map;
+    }
+
     /** Demands in the order Llama-8B, Llama-1B, Gemma-9B, Gemma-27B, Qwen-7B, Qwen-14B, Mistral-7B, Phi-3-mini. */
     private static Map<String, Double> of(double... tps) {
         String[] models = {LLAMA_8B, LLAMA_1B, GEMMA_9B, GEMMA_27B, QWEN_7B, QWEN_14B, MISTRAL_7B, PHI3_MINI};

@@ -56,6 +56,17 @@ public final class SimulatedFleet {
                 pc("pc-12", "RTX 4090", 24, 1.4, 64, 90));
     }
 
+    /**
+     * The small fleet of issue 14: an RTX 4090 24 GB, an RTX 3060 12 GB and an RTX 4060 8 GB, each with 0.5 GB
+     * held by the desktop, 32 GB of RAM and dual-channel DDR5.
+     */
+    public static List<GamingPc> threeCards() {
+        return List.of(
+                pc("pc-4090", "RTX 4090", 24, 0.5, 32, 60),
+                pc("pc-3060", "RTX 3060", 12, 0.5, 32, 60),
+                pc("pc-4060", "RTX 4060", 8, 0.5, 32, 60));
+    }
+
     private static GamingPc pc(String name, String card, int vramGb, double desktopGb, int ramGb, double cpuGBps) {
         GpuSpec spec = RtxCards.byName(card, vramGb * GIB).orElseThrow();
         return new GamingPc(name, spec, Math.round(desktopGb * GIB), ramGb * GIB, cpuGBps);
