@@ -5,7 +5,7 @@ import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.planner.estimate.Buffer;
 import io.rigpool.planner.estimate.BufferKind;
-import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.planner.estimate.Device;
 import io.rigpool.planner.estimate.LoadParameters;
 import io.rigpool.planner.estimate.MemoryEstimate;

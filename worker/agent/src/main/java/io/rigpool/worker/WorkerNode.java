@@ -7,7 +7,7 @@ import io.rigpool.proto.v1.RunnerCrash;
 import io.rigpool.proto.v1.RunnerEvent;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import io.rigpool.proto.v1.WorkerMessage;
-import io.rigpool.worker.gpu.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.worker.gpu.GpuDiscovery;
 import io.rigpool.worker.gpu.GpuMonitor;
 import io.rigpool.worker.jobs.ControlListener;

@@ -83,7 +83,7 @@ class WorkerOwnerTest {
             owner().contentType("application/json").body("{\"reserve\": \"lots\"}").put("/api/owner/reserve")
                     .then().statusCode(400)
                     .body("error.field", equalTo("reserve"))
-                    .body("error.message", equalTo("reserve: 'lots' is not a size such as 8GiB or 9000MiB"));
+                    .body("error.message", equalTo("reserve: not a size: 'lots' (try 8GiB, 8GB or 8192MiB)"));
             assertEquals(2 * GIB, worker.node().owner().state().reserveBytes(), "nothing changed by a bad request");
         } finally {
             owner().contentType("application/json").body("{\"reserve\": \"0\"}").put("/api/owner/reserve")

@@ -1,5 +1,6 @@
 package io.rigpool.planner.estimate;
 
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.common.hardware.GpuSpec;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.gguf.GgmlType;

@@ -1,5 +1,6 @@
 package io.rigpool.planner.estimate;
 
+import io.rigpool.common.sizes.ByteSizes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,7 @@
 package io.rigpool.planner.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.planner.nodes.AdminActions;
 import io.rigpool.planner.nodes.FleetCoordinator;
 import io.rigpool.planner.nodes.FleetSnapshot;

@@ -1,7 +1,7 @@
 package io.rigpool.planner.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 
 /** Reads the few fields admin requests carry, refusing bad ones with the field's name. */
 final class RequestFields {

@@ -3,7 +3,7 @@ package io.rigpool.planner.admin;
 import io.rigpool.common.hardware.GpuSpec;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.planner.PlannerConfig;
-import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.planner.estimate.EstimatorSettings;
 import io.rigpool.planner.models.Measurements;
 import io.rigpool.planner.models.ModelCatalog;

@@ -4,7 +4,7 @@ import io.rigpool.common.hardware.GpuSpec;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
-import io.rigpool.planner.estimate.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.planner.estimate.LoadParameters;
 import io.rigpool.planner.estimate.ModelGeometry;
 import io.rigpool.planner.estimate.ShapeGeometries;

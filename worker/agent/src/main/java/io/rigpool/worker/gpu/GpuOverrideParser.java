@@ -1,5 +1,6 @@
 package io.rigpool.worker.gpu;
 
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.proto.v1.Gpu;
 import java.util.ArrayList;
 import java.util.List;

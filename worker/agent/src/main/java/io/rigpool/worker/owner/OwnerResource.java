@@ -1,7 +1,7 @@
 package io.rigpool.worker.owner;
 
 import io.rigpool.worker.WorkerLifecycle;
-import io.rigpool.worker.gpu.ByteSizes;
+import io.rigpool.common.sizes.ByteSizes;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

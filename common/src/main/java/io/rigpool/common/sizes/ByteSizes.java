@@ -1,10 +1,13 @@
-package io.rigpool.planner.estimate;
+package io.rigpool.common.sizes;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints sizes the way people write them: "8GiB", "8 GB", "24000MiB", "512M", "17179869184". */
+/**
+ * Parses and prints sizes the way people write them: "8GiB", "8 GB", "24000MiB", "512M", "17179869184". One grammar
+ * for every setting, request and owner control of every service.
+ */
 public final class ByteSizes {
 
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?)b?\\s*");
@@ -19,6 +22,9 @@ public final class ByteSizes {
      * @throws IllegalArgumentException naming the text when it is no size
      */
     public static long parse(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("not a size: nothing given (try 8GiB, 8GB or 8192MiB)");
+        }
         Matcher m = SIZE.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size: '" + text + "' (try 8GiB, 8GB or 8192MiB)");
@@ -46,6 +52,11 @@ public final class ByteSizes {
             unit++;
         }
         return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.2f %s", value, units[unit]);
+    }
+
+    /** Whole mebibytes, "2048 MiB", for logs and the worker's status page. */
+    public static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / (1024d * 1024));
     }
 
     /** Decimal gigabytes with one decimal, as card makers count: "19.0 GB". */

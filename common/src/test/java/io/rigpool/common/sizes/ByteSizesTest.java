@@ -1,4 +1,4 @@
-package io.rigpool.planner.estimate;
+package io.rigpool.common.sizes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +17,8 @@ class ByteSizesTest {
         assertEquals(24000L << 20, ByteSizes.parse("24000MiB"));
         assertEquals(1536L << 20, ByteSizes.parse("1.5GiB"));
         assertEquals(17, ByteSizes.parse("17"));
+        assertEquals(512L << 20, ByteSizes.parse("512M"), "the planner and the worker read the same text alike");
+        assertEquals(0, ByteSizes.parse("0"));
     }
 
     @Test
@@ -25,6 +27,7 @@ class ByteSizesTest {
         assertTrue(e.getMessage().contains("'eight'"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ByteSizes.parse("8XB"));
         assertThrows(IllegalArgumentException.class, () -> ByteSizes.parse("-1GB"));
+        assertThrows(IllegalArgumentException.class, () -> ByteSizes.parse(null));
     }
 
     @Test
@@ -33,5 +36,6 @@ class ByteSizesTest {
         assertEquals("4.58 GiB", ByteSizes.format(4_912_898_304L));
         assertEquals("12 B", ByteSizes.format(12));
         assertEquals("19.1 GB", ByteSizes.gigabytes(19_100_000_000L));
+        assertEquals("2048 MiB", ByteSizes.mib(2L << 30));
     }
 }
