@@ -84,6 +84,7 @@ public final class SecurityBenchmark {
         // file shows every hardening figure.
         results.put("planner_stream_fuzz", recorded(home.resolve("bench/results/security-fuzz.json")));
         results.put("deployment_checks", recorded(home.resolve("bench/results/deployment-checks.json")));
+        results.put("kafka_tls", recorded(home.resolve("bench/results/kafka-tls.json")));
         Path out = home.resolve("bench/results/security.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

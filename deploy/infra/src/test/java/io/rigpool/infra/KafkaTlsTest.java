@@ -75,18 +75,38 @@ class KafkaTlsTest {
                             List.of(jobs, Topics.RESULTS, Topics.MODELS)).stream()
                             .map(c -> c.topic() + " " + c.operation() + ": " + c.allowed()).toList());
 
-            // The right password without TLS: the broker reads the SASL handshake as a bad TLS record and drops it.
+            // The right password without TLS: the broker reads the SASL handshake as a bad TLS record and drops the
+            // connection, so the client never gets an answer (a timeout).
             Map<String, String> plain = new HashMap<>(security.clientSettings(KafkaRole.WORKER));
             plain.put("security.protocol", "SASL_PLAINTEXT");
             plain.keySet().removeIf(k -> k.startsWith("ssl."));
-            assertThrows(Exception.class, () -> describe(broker, plain));
+            Exception plainRefused = assertThrows(Exception.class, () -> describe(broker, plain));
 
             // TLS, but trusting only the JVM's public CAs: the broker's certificate is refused in the handshake.
             Map<String, String> untrusting = new HashMap<>(security.clientSettings(KafkaRole.WORKER));
             untrusting.keySet().removeIf(k -> k.startsWith("ssl."));
             ExecutionException refused = assertThrows(ExecutionException.class, () -> describe(broker, untrusting));
             assertTrue(refused.getCause() instanceof SslAuthenticationException, refused.toString());
+
+            record(Map.of("listener", security.protocol(),
+                    "key", "deploy/kafka/make-tls.sh under dash: EC P-256, self-signed, SAN localhost and 127.0.0.1",
+                    "worker_over_tls", "cluster id " + describe(broker, security.clientSettings(KafkaRole.WORKER))
+                            + "; ACLs as designed (jobs read, results write, models nothing)",
+                    "right_password_without_tls", "refused: " + (plainRefused.getCause() == null ? plainRefused
+                            : plainRefused.getCause()).getClass().getSimpleName(),
+                    "tls_without_the_certificate", "refused: " + refused.getCause().getClass().getSimpleName()));
         }
+    }
+
+    /**
+     * What the bench's security report shows of TLS (bench/README.md, "security"): target/ on every run, the
+     * committed file with {@code -Drigpool.kafka-tls=$PWD/bench/results/kafka-tls.json}.
+     */
+    private static void record(Map<String, String> outcomes) throws java.io.IOException {
+        Path file = Path.of(System.getProperty("rigpool.kafka-tls", "target/kafka-tls.json"));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                .writeValue(file.toFile(), new java.util.TreeMap<>(outcomes));
     }
 
     private static String describe(EmbeddedKafkaBroker broker, Map<String, String> settings) throws Exception {
