@@ -1,6 +1,7 @@
 package io.rigpool.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,6 +117,51 @@ class StructuredOutputIT {
         System.out.printf("structured output: %d/%d sync and %d/%d streamed answers valid against the schema%n",
                 validSync, RUNS, validStreamed, RUNS);
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
+    }
+
+    /**
+     * Schemas the gateway's check accepts, one per rule of llama.cpp's converter: each must reach the runner, be
+     * converted without ending it, and hold the answer (checked when the answer finished rather than ran out of
+     * max_tokens, which a random model may do inside an unbounded string).
+     */
+    @Test
+    void everyKindOfSchemaTheGatewayAcceptsIsConvertedAndHeld() throws Exception {
+        List<String> schemas = List.of(
+                "{\"anyOf\": [{\"type\": \"integer\", \"exclusiveMinimum\": 0, \"maximum\": 9}, {\"type\": \"null\"}]}",
+                "{\"type\": [\"boolean\", \"null\"]}",
+                "{\"type\": \"array\", \"prefixItems\": [{\"const\": \"id\"}, {\"type\": \"string\", \"format\": \"uuid\"}]}",
+                "{\"type\": \"object\", \"properties\": {\"at\": {\"type\": \"string\", \"format\": \"date-time\"},"
+                        + " \"t\": {\"type\": \"string\", \"format\": \"time\"}}, \"required\": [\"at\", \"t\"]}",
+                "{\"$defs\": {\"flag\": {\"type\": \"boolean\", \"description\": \"dropped\"}}, \"title\": \"T\","
+                        + " \"type\": \"object\", \"properties\": {\"a\": {\"$ref\": \"#/$defs/flag\"}},"
+                        + " \"required\": [\"a\"], \"additionalProperties\": false}",
+                "{\"type\": \"object\", \"additionalProperties\": {\"type\": \"integer\", \"minimum\": 0, \"maximum\": 5},"
+                        + " \"properties\": {}}",
+                "{\"type\": \"array\", \"items\": {\"enum\": [1, \"two\", null]}, \"minItems\": 2, \"maxItems\": 2}",
+                "{\"type\": \"string\", \"minLength\": 1, \"maxLength\": 3}");
+        for (String text : schemas) {
+            JsonNode schema = JSON.readTree(text);
+            ResponseFormatJsonSchema.JsonSchema.Schema.Builder builder = ResponseFormatJsonSchema.JsonSchema.Schema
+                    .builder();
+            JSON.convertValue(schema, Map.class).forEach((key, value) -> builder.putAdditionalProperty(
+                    (String) key, JsonValue.from(value)));
+            ChatCompletion completion = client.chat().completions().create(request(1,
+                    ChatCompletionCreateParams.ResponseFormat.ofJsonSchema(ResponseFormatJsonSchema.builder()
+                            .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder().name("kind")
+                                    .schema(builder.build()).build()).build()))
+                    .toBuilder().maxCompletionTokens(512).build());
+            String answer = completion.choices().get(0).message().content().orElse("");
+            if (ChatCompletion.Choice.FinishReason.STOP.equals(completion.choices().get(0).finishReason())) {
+                List<String> failures = new ArrayList<>();
+                check(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(schema), text,
+                        answer, failures);
+                assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
+            }
+        }
+        assertTrue(stack.workers().get(0).alive(), "no schema ended the worker");
+        // What the worker's supervisor logs when a runner process ends under it (RunnerSupervisor).
+        assertFalse(stack.workers().get(0).tail(4000).contains("in flight, handed back"),
+                () -> stack.workers().get(0).tail(200));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -181,7 +182,7 @@ final class GenerationOptionsReader {
         node.fieldNames().forEachRemaining(member -> {
             if (!members.contains(member)) {
                 throw ChatRequestFields.unsupported(FieldPath.member(field, member), FieldPath.member(field, member)
-                        + " is not honoured by rigpool; " + field + " may hold " + new java.util.TreeSet<>(members));
+                        + " is not honoured by rigpool; " + field + " may hold " + new TreeSet<>(members));
             }
         });
     }

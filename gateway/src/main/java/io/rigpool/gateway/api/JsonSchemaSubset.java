@@ -1,12 +1,16 @@
 package io.rigpool.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The part of JSON Schema that llama.cpp's schema-to-grammar converter (build b4916, in java-llama.cpp 4.2.0)
@@ -35,6 +39,8 @@ public final class JsonSchemaSubset {
             "object", Set.of("properties", "required", "additionalProperties", "minProperties", "maxProperties",
                     "patternProperties", "propertyNames"));
     static final String CODE = "unsupported_schema_keyword";
+    private static final Pattern LOCAL_REF = Pattern.compile(
+            "#/(\\$defs|definitions)/([^/~]+)");
 
     private final JsonNode root;
 
@@ -121,6 +127,7 @@ public final class JsonSchemaSubset {
         }
         String typeName = type == null ? null : type.textValue();
         if (schema.has("const")) {
+            refuseReferenceInside(schema.get("const"), FieldPath.member(path, "const"));
             return Set.of("const", "type");
         }
         if (schema.has("enum")) {
@@ -128,6 +135,7 @@ public final class JsonSchemaSubset {
             if (!values.isArray() || values.isEmpty()) {
                 throw refused(FieldPath.member(path, "enum"), "enum must be a non-empty array");
             }
+            refuseReferenceInside(values, FieldPath.member(path, "enum"));
             return Set.of("enum", "type");
         }
         boolean objectOrUntyped = typeName == null || typeName.equals("object");
@@ -155,7 +163,7 @@ public final class JsonSchemaSubset {
             String format = schema.get("format").textValue();
             if (!FORMATS.contains(format)) {
                 throw refused(FieldPath.member(path, "format"), "format '" + format + "' at " + path + " is not"
-                        + " enforced; the formats rigpool enforces are " + new java.util.TreeSet<>(FORMATS));
+                        + " enforced; the formats rigpool enforces are " + new TreeSet<>(FORMATS));
             }
             return Set.of("type", "format");
         }
@@ -273,30 +281,52 @@ public final class JsonSchemaSubset {
             throw refused(path, path + " must be an object of schemas");
         }
         ObjectNode enforced = JsonNodeFactory.instance.objectNode();
-        members.fields().forEachRemaining(member -> enforced.set(member.getKey(),
-                visit(member.getValue(), FieldPath.member(path, member.getKey()), depth + 1)));
+        members.fields().forEachRemaining(member -> {
+            String memberPath = FieldPath.member(path, member.getKey());
+            if (member.getKey().equals("$ref")) {
+                // The converter takes any object with a "$ref" member for a reference, a name included.
+                throw refused(memberPath, "a property or definition named $ref cannot be enforced");
+            }
+            enforced.set(member.getKey(), visit(member.getValue(), memberPath, depth + 1));
+        });
         return enforced;
     }
 
-    private com.fasterxml.jackson.databind.node.ArrayNode visitElements(JsonNode elements, String path, int depth,
+    private ArrayNode visitElements(JsonNode elements, String path, int depth,
             boolean nonEmpty) {
         if (!elements.isArray() || (nonEmpty && elements.isEmpty())) {
             throw refused(path, path + " must be " + (nonEmpty ? "a non-empty" : "an") + " array of schemas");
         }
-        com.fasterxml.jackson.databind.node.ArrayNode enforced = JsonNodeFactory.instance.arrayNode();
+        ArrayNode enforced = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < elements.size(); i++) {
             enforced.add(visit(elements.get(i), FieldPath.element(path, i), depth + 1));
         }
         return enforced;
     }
 
-    /** Only references into this schema: the converter cannot fetch others, and ends on one it cannot resolve. */
+    /**
+     * Only {@code #/$defs/name} (or {@code #/definitions/name}) of this document: the converter fetches nothing,
+     * walks a pointer through objects only, and ends the runner on one it cannot resolve; a definition is a place
+     * this check has visited as a schema.
+     */
     private void reference(JsonNode ref, String path) {
-        if (!ref.isTextual() || !ref.textValue().startsWith("#/") || ref.textValue().contains("~")) {
-            throw refused(path, "$ref must point into this schema, as #/$defs/name; not " + ref);
+        Matcher local = ref.isTextual() ? LOCAL_REF.matcher(ref.textValue()) : null;
+        if (local == null || !local.matches()) {
+            throw refused(path, "$ref must name a definition of this schema, as #/$defs/name; not " + ref);
         }
-        if (!root.at(ref.textValue().substring(1)).isObject()) {
-            throw refused(path, "$ref " + ref + " points at no schema in this document");
+        if (!root.path(local.group(1)).path(local.group(2)).isObject()) {
+            throw refused(path, "$ref " + ref + " names no definition in this schema's " + local.group(1));
+        }
+    }
+
+    /** An object with a {@code $ref} anywhere in a value: the converter resolves it even inside enum or const. */
+    private static void refuseReferenceInside(JsonNode value, String path) {
+        if (value.isObject() && value.has("$ref")) {
+            throw refused(path, path + " holds an object with a $ref member, which the grammar converter would"
+                    + " take for a reference");
+        }
+        for (JsonNode element : value) {
+            refuseReferenceInside(element, path);
         }
     }
 
@@ -325,13 +355,12 @@ public final class JsonSchemaSubset {
 
     private static void requireType(JsonNode type, String path) {
         if (!type.isTextual() || !TYPES.contains(type.textValue())) {
-            throw refused(path, "type must be one of " + new java.util.TreeSet<>(TYPES) + ", not " + type);
+            throw refused(path, "type must be one of " + new TreeSet<>(TYPES) + ", not " + type);
         }
     }
 
     private static String together(Set<String> allowed) {
-        Set<String> sorted = new LinkedHashSet<>(new java.util.TreeSet<>(allowed));
-        return allowed.isEmpty() ? "" : " together with " + sorted;
+        return allowed.isEmpty() ? "" : " together with " + new TreeSet<>(allowed);
     }
 
     private static ApiException refused(String path, String message) {

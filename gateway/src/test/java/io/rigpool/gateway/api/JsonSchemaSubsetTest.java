@@ -26,6 +26,7 @@ class JsonSchemaSubsetTest {
             {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "uuid"}]}
             {"type": ["string", "null"], "maxLength": 5}
             {"type": ["integer", "array"], "minimum": 1, "items": {"type": "string"}}
+            {"definitions": {"a": {"type": "string"}}, "anyOf": [{"$ref": "#/definitions/a"}, {"type": "null"}]}
             {"$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}}}}, "$ref": "#/$defs/node"}
             {"type": "object"}
             {}
@@ -63,6 +64,12 @@ class JsonSchemaSubsetTest {
             {"if": {"type": "string"}}                                             | s.if
             {"format": 3}                                                          | s.format
             {"enum": []}                                                           | s.enum
+            {"enum": [{"$ref": "#/$defs/a"}], "$defs": {"a": {}}}                  | s.enum
+            {"const": {"x": [{"$ref": 1}]}}                                        | s.const
+            {"type": "object", "properties": {"$ref": {"type": "string"}}}         | s.properties.$ref
+            {"type": "object", "properties": {"a": {}}, "b": {"$ref": "#/properties/a"}} | s.b
+            {"type": "object", "properties": {"a": {"$ref": "#/properties"}}}      | s.properties.a.$ref
+            {"$defs": {"a": {"type": "string"}}, "anyOf": [{"$ref": "#/$defs/a/type"}]} | s.anyOf[0].$ref
             """)
     void aKeywordTheConverterWouldIgnoreIsRefusedByItsPath(String schema, String path) throws Exception {
         ApiException refused = assertThrows(ApiException.class,
