@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.rigpool.gateway.api.ChatRequestFields;
+import io.rigpool.gateway.jobs.GenerationOptions;
+import io.rigpool.gateway.jobs.JobEntity;
+import io.rigpool.gateway.jobs.ResponseFormat;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.gateway.testing.TestWorker;
@@ -17,6 +21,7 @@ import io.rigpool.proto.v1.JobRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +89,25 @@ class GenerationOptionsHttpTest {
                 .body("options.response_format.json_schema.name", equalTo("answer"))
                 .body("options.response_format.json_schema.strict", equalTo(true))
                 .body("options.response_format.json_schema.schema.description", equalTo("an answer")));
+    }
+
+    @Test
+    void aRepeatWithItsIdempotencyKeyIsTheSameJobAndTheStoredRowReadsBackAsSent() {
+        String body = """
+                {"model": "%s", "messages": [{"role": "user", "content": "again"}], "frequency_penalty": 1.5,
+                 "logit_bias": {"3": 12.25}, "response_format": {"type": "json_object"}}""".formatted(MODEL);
+        String key = "options-" + UUID.randomUUID();
+        String first = TestApi.user().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/v1/jobs").then().statusCode(202).extract().path("id");
+        // The repeat compares the stored job's spec, options included, with the new request's.
+        String again = TestApi.user().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/v1/jobs").then().statusCode(202).header("Idempotent-Replayed", "true").extract().path("id");
+        assertEquals(first, again);
+
+        // The sweeper republishes from the Hibernate entity: its JSON column must read back as written.
+        GenerationOptions stored = QuarkusTransaction.requiringNew().call(() ->
+                JobEntity.<JobEntity>findById(UUID.fromString(first)).spec().options());
+        assertEquals(new GenerationOptions(0, 1.5, null, Map.of(3, 12.25), ResponseFormat.JSON_OBJECT), stored);
     }
 
     @Test
