@@ -11,9 +11,9 @@ import java.util.TreeSet;
 /**
  * Reads a chat job from a JSON body and checks it, naming the first field that is wrong. Reading the JSON tree by
  * hand, rather than binding it to a class, keeps Jackson's coercions out ({@code "5"} is not a number here,
- * {@code 5} is not a string) and lets every error name its exact field. Fields it does not know are ignored, as
- * OpenAI clients send more than this API uses; what it cannot honour ({@code n > 1}, tools) is refused rather
- * than silently dropped. Both APIs read the same body: OpenAI's chat completion request.
+ * {@code 5} is not a string) and lets every error name its exact field. A field it does not honour ({@code n > 1},
+ * tools, a field it does not know) is refused rather than silently dropped ({@link ChatRequestFields}). Both APIs
+ * read the same body: OpenAI's chat completion request.
  */
 public final class JobRequestReader {
 
@@ -22,7 +22,6 @@ public final class JobRequestReader {
     static final double MAX_TEMPERATURE = 2.0;
     /** OpenAI's name for the system role in its newer models; stored as {@code system}. */
     static final String DEVELOPER_ROLE = "developer";
-    private static final List<String> UNSUPPORTED_ARRAYS = List.of("tools", "functions");
 
     private final int maxTokensLimit;
     private final int defaultMaxTokens;
@@ -46,6 +45,7 @@ public final class JobRequestReader {
         if (model.isBlank()) {
             throw ApiException.invalid("model", "model must not be empty");
         }
+        ChatRequestFields.refuseWhatIsNotHonoured(body, model);
         List<ChatMessage> messages = messages(body.get("messages"));
         // OpenAI renamed max_tokens; its newer clients send max_completion_tokens, which wins when both are there.
         int maxTokens = absent(body.get("max_completion_tokens"))
@@ -63,8 +63,8 @@ public final class JobRequestReader {
         List<String> stop = stop(body.get("stop"));
         boolean stream = flag(body.get("stream"), "stream");
         requireOneChoice(body.get("n"));
-        refuseTools(body);
-        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream);
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream,
+                GenerationOptionsReader.read(body));
     }
 
     /** Whether a streaming client asked for a last chunk with the usage ({@code stream_options.include_usage}). */
@@ -92,15 +92,6 @@ public final class JobRequestReader {
     private static void requireOneChoice(JsonNode node) {
         if (!absent(node) && !(node.isIntegralNumber() && node.canConvertToInt() && node.intValue() == 1)) {
             throw ApiException.invalid("n", "n must be 1: rigpool makes one choice per request");
-        }
-    }
-
-    private static void refuseTools(JsonNode body) {
-        for (String field : UNSUPPORTED_ARRAYS) {
-            JsonNode node = body.get(field);
-            if (!absent(node) && !(node.isArray() && node.isEmpty())) {
-                throw ApiException.invalid(field, field + " are not supported by rigpool's models");
-            }
         }
     }
 

@@ -2,9 +2,14 @@ package io.rigpool.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.JobEntity;
 import io.rigpool.gateway.jobs.JobTimings;
+import io.rigpool.gateway.jobs.ResponseFormat;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** A job as {@code GET /v1/jobs/{id}} shows it; result, usage and timings appear once the job is done. */
 public record JobView(
@@ -19,7 +24,40 @@ public record JobView(
         @JsonInclude(JsonInclude.Include.NON_NULL) Timings timings,
         @JsonProperty("node_id") String nodeId,
         String error,
-        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("cancel_requested_at") Instant cancelRequestedAt) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("cancel_requested_at") Instant cancelRequestedAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> options) {
+
+    /** A job's options beyond the basic ones, under the request's names; the client's schema as it sent it. */
+    static Map<String, Object> optionsOf(GenerationOptions options) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        if (options == null) {
+            return shown;
+        }
+        if (options.presencePenalty() != 0) {
+            shown.put("presence_penalty", options.presencePenalty());
+        }
+        if (options.frequencyPenalty() != 0) {
+            shown.put("frequency_penalty", options.frequencyPenalty());
+        }
+        if (options.repeatPenalty() != null) {
+            shown.put("repeat_penalty", options.repeatPenalty());
+        }
+        if (!options.logitBias().isEmpty()) {
+            shown.put("logit_bias", options.logitBias());
+        }
+        ResponseFormat format = options.responseFormat();
+        if (format.type().equals(ResponseFormat.JSON_SCHEMA_TYPE)) {
+            shown.put("response_format", Map.of("type", format.type(),
+                    "json_schema", new JsonSchemaFormat(format.name(), format.strict(), format.schema())));
+        } else if (!format.type().equals(ResponseFormat.TEXT_TYPE)) {
+            shown.put("response_format", Map.of("type", format.type()));
+        }
+        return shown;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JsonSchemaFormat(String name, Boolean strict, @JsonRawValue String schema) {
+    }
 
     public record Result(String text, @JsonProperty("finish_reason") String finishReason) {
     }
@@ -46,6 +84,6 @@ public record JobView(
                 done ? new Result(job.resultText, job.finishReason) : null,
                 done ? new Usage(job.promptTokens, job.completionTokens) : null,
                 done ? Timings.of(job.timings) : null,
-                job.nodeId, job.error, job.cancelRequestedAt);
+                job.nodeId, job.error, job.cancelRequestedAt, optionsOf(job.generationOptions));
     }
 }

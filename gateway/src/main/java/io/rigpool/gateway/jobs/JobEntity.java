@@ -82,6 +82,11 @@ public class JobEntity extends PanacheEntityBase {
 
     public boolean stream;
 
+    /** Null for a job stored before these options existed, which reads as none asked for. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "generation_options")
+    public GenerationOptions generationOptions;
+
     /** When a client asked to cancel the job while a worker was running it. */
     @Column(name = "cancel_requested_at")
     public Instant cancelRequestedAt;
@@ -98,6 +103,7 @@ public class JobEntity extends PanacheEntityBase {
         job.seed = spec.seed();
         job.stop = spec.stop();
         job.stream = spec.stream();
+        job.generationOptions = spec.options();
         job.status = JobStatus.QUEUED;
         job.createdAt = createdAt;
         return job;
@@ -105,6 +111,6 @@ public class JobEntity extends PanacheEntityBase {
 
     /** What the client asked for, as it would be read from the request again. */
     public JobSpec spec() {
-        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream);
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream, generationOptions);
     }
 }

@@ -32,6 +32,23 @@ public final class JobRequests {
         if (spec.seed() != null) {
             request.setHasSeed(true).setSeed(spec.seed());
         }
+        if (!spec.options().equals(GenerationOptions.NONE)) {
+            request.setOptions(options(spec.options()));
+        }
         return request.build();
+    }
+
+    private static io.rigpool.proto.v1.GenerationOptions options(GenerationOptions options) {
+        io.rigpool.proto.v1.GenerationOptions.Builder wire = io.rigpool.proto.v1.GenerationOptions.newBuilder()
+                .setPresencePenalty((float) options.presencePenalty())
+                .setFrequencyPenalty((float) options.frequencyPenalty());
+        if (options.repeatPenalty() != null) {
+            wire.setRepeatPenalty(options.repeatPenalty().floatValue());
+        }
+        options.logitBias().forEach((token, bias) -> wire.putLogitBias(token, bias.floatValue()));
+        if (options.responseFormat().constrained()) {
+            wire.setJsonSchema(options.responseFormat().enforcedSchema());
+        }
+        return wire.build();
     }
 }

@@ -8,22 +8,34 @@ import java.util.List;
  *
  * @param seed null when the client left sampling unseeded
  * @param stream whether the client wants the tokens as they are made (the worker then publishes them)
+ * @param options penalties, logit bias and response format; {@link GenerationOptions#NONE} when none was asked for
  */
 public record JobSpec(String model, List<ChatMessage> messages, int maxTokens, double temperature, double topP,
-        Long seed, List<String> stop, boolean stream) {
+        Long seed, List<String> stop, boolean stream, GenerationOptions options) {
 
     public JobSpec {
         messages = List.copyOf(messages);
         stop = List.copyOf(stop);
+        options = GenerationOptions.orNone(options);
+    }
+
+    /** A job with no options beyond the basic ones. */
+    public JobSpec(String model, List<ChatMessage> messages, int maxTokens, double temperature, double topP,
+            Long seed, List<String> stop, boolean stream) {
+        this(model, messages, maxTokens, temperature, topP, seed, stop, stream, GenerationOptions.NONE);
     }
 
     /** A job whose tokens nobody follows. */
     public JobSpec(String model, List<ChatMessage> messages, int maxTokens, double temperature, double topP,
             Long seed, List<String> stop) {
-        this(model, messages, maxTokens, temperature, topP, seed, stop, false);
+        this(model, messages, maxTokens, temperature, topP, seed, stop, false, GenerationOptions.NONE);
     }
 
     public JobSpec streamed() {
-        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, true);
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, true, options);
+    }
+
+    public JobSpec withOptions(GenerationOptions newOptions) {
+        return new JobSpec(model, messages, maxTokens, temperature, topP, seed, stop, stream, newOptions);
     }
 }

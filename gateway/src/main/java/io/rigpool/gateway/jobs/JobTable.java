@@ -34,8 +34,8 @@ public final class JobTable {
     private static final String OWNER = "coalesce(api_key_id, '" + NO_OWNER + "'::uuid)";
     private static final String INSERT = """
             INSERT INTO gateway.jobs (id, model, messages, max_tokens, temperature, top_p, seed, stop, stream,
-                                      status, created_at, api_key_id, idempotency_key)
-            VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, 'queued', ?, ?, ?)
+                                      status, created_at, api_key_id, idempotency_key, generation_options)
+            VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb, ?, 'queued', ?, ?, ?, ?::jsonb)
             ON CONFLICT ((%s), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"""
             .formatted(OWNER);
     private static final String ACTIVE_COUNTS = """
@@ -43,13 +43,16 @@ public final class JobTable {
             WHERE api_key_id = ANY (?) AND status IN ('queued', 'running')
             GROUP BY api_key_id""";
     private static final String BY_IDEMPOTENCY_KEY = """
-            SELECT id, model, messages, max_tokens, temperature, top_p, seed, stop, stream, status, created_at
+            SELECT id, model, messages, max_tokens, temperature, top_p, seed, stop, stream, status, created_at,
+                   generation_options
             FROM gateway.jobs WHERE %s = ? AND idempotency_key = ?""".formatted(OWNER);
     private static final String MARK_PUBLISHED = """
             UPDATE gateway.jobs SET published_at = ? WHERE id = ANY (?) AND published_at IS NULL""";
     private static final TypeReference<List<ChatMessage>> MESSAGES = new TypeReference<>() {
     };
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
+    };
+    private static final TypeReference<GenerationOptions> OPTIONS = new TypeReference<>() {
     };
 
     private final ObjectMapper json = new ObjectMapper();
@@ -135,6 +138,7 @@ public final class JobTable {
         insert.setObject(10, OffsetDateTime.ofInstant(job.createdAt(), ZoneOffset.UTC));
         insert.setObject(11, job.ownerKeyId());
         insert.setString(12, job.idempotencyKey());
+        insert.setString(13, write(spec.options()));
     }
 
     private static Map<UUID, Long> activeCounts(Connection connection, List<NewJob> jobs) throws SQLException {
@@ -181,10 +185,15 @@ public final class JobTable {
         Long maybeSeed = row.wasNull() ? null : seed;
         JobSpec spec = new JobSpec(row.getString("model"), read(row.getString("messages"), MESSAGES),
                 row.getInt("max_tokens"), row.getDouble("temperature"), row.getDouble("top_p"), maybeSeed,
-                read(row.getString("stop"), STRINGS), row.getBoolean("stream"));
+                read(row.getString("stop"), STRINGS), row.getBoolean("stream"),
+                optionsOf(row.getString("generation_options")));
         Instant createdAt = row.getObject("created_at", OffsetDateTime.class).toInstant();
         return new StoredJob(row.getObject("id", UUID.class), spec, JobStatus.fromWireName(row.getString("status")),
                 createdAt);
+    }
+
+    private GenerationOptions optionsOf(String stored) {
+        return stored == null ? GenerationOptions.NONE : read(stored, OPTIONS);
     }
 
     private String write(Object value) {

@@ -28,12 +28,16 @@ public class ModelsResource {
     public record ModelList(String object, List<Model> data) {
     }
 
-    /** @param created when the planner last described the model, in Unix seconds */
+    /**
+     * @param created when the planner last described the model, in Unix seconds
+     * @param capabilities what a request to this model may ask for beyond plain chat (rigpool's own field)
+     */
     public record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy,
-            @JsonProperty("context_length") long contextLength) {
+            @JsonProperty("context_length") long contextLength, ModelCapabilities capabilities) {
 
         static Model of(String id, ModelCatalogEntry entry) {
-            return new Model(id, "model", entry.getUpdatedAtMs() / 1000, OWNER, entry.getContextLength());
+            return new Model(id, "model", entry.getUpdatedAtMs() / 1000, OWNER, entry.getContextLength(),
+                    ModelCapabilities.JAVA_LLAMA_CPP);
         }
     }
 

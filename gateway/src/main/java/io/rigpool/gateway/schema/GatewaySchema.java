@@ -15,7 +15,8 @@ public final class GatewaySchema {
     public static final List<String> MIGRATIONS = List.of(
             "V1__jobs.sql",
             "V2__keys_ownership_and_streams.sql",
-            "V3__dead_letters.sql");
+            "V3__dead_letters.sql",
+            "V4__generation_options.sql");
 
     private GatewaySchema() {
     }

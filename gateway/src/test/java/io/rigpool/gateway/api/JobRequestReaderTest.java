@@ -25,7 +25,7 @@ class JobRequestReaderTest {
                 {"model": "m", "messages": [{"role": "system", "content": "Be brief."},
                                             {"role": "user", "content": ""}],
                  "max_tokens": 4096, "temperature": 0, "top_p": 0.5, "seed": -3, "stop": ["a", "b"],
-                 "stream": false, "user": "ignored"}"""));
+                 "stream": false, "store": false, "tools": [], "tool_choice": "none"}"""));
 
         assertEquals(new JobSpec("m", List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "")),
                 4096, 0.0, 0.5, -3L, List.of("a", "b")), spec);
@@ -92,6 +92,29 @@ class JobRequestReaderTest {
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}        | stream
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "n": 2}                 | n
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]} | tools
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tool_choice": "required"} | tool_choice
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "user": "u-1"}          | user
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "temprature": 0.5}      | temprature
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "presence_penalty": 2.5} | presence_penalty
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "frequency_penalty": "1"} | frequency_penalty
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "repeat_penalty": 0}    | repeat_penalty
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": [1]}      | logit_bias
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"a": 1}} | logit_bias.a
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"-1": 1}} | logit_bias.-1
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"07": 1}} | logit_bias.07
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"7": 100.5}} | logit_bias.7
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"7": "1"}} | logit_bias.7
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": 1}          | logprobs
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": true}       | logprobs
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_logprobs": 21}     | top_logprobs
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_logprobs": 3}      | top_logprobs
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": "json"} | response_format
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "xml"}} | response_format.type
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_object", "schema": {}}} | response_format.schema
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_schema"}} | response_format.json_schema
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_schema", "json_schema": {"name": "a b", "schema": {}}}} | response_format.json_schema.name
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_schema", "json_schema": {"name": "a"}}} | response_format.json_schema.schema
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": {"type": "json_schema", "json_schema": {"name": "a", "description": "d", "schema": {}}}} | response_format.json_schema.description
             """)
     void theFirstWrongFieldIsNamed(String body, String field) throws Exception {
         JsonNode tree = JSON.readTree(body);

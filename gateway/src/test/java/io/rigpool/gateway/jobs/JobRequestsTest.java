@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +45,30 @@ class JobRequestsTest {
 
         assertFalse(request.getHasSeed());
         assertEquals(0, request.getStopCount());
+    }
+
+    @Test
+    void theOptionsTravelWithTheJobAndTheEnforcedSchemaIsTheOneSent() {
+        ResponseFormat format = new ResponseFormat(ResponseFormat.JSON_SCHEMA_TYPE, "answer", true,
+                "{\"title\":\"t\",\"type\":\"object\"}", "{\"type\":\"object\"}");
+        JobSpec spec = new JobSpec("tiny", List.of(new ChatMessage("user", "u")), 8, 1.0, 1.0, null, List.of(), false,
+                new GenerationOptions(0.5, -0.25, 1.1, Map.of(7, -100.0, 5, 2.5), format));
+
+        JobRequest request = JobRequests.of(JobEntity.queued(ID, spec, CREATED));
+
+        assertEquals(0.5f, request.getOptions().getPresencePenalty());
+        assertEquals(-0.25f, request.getOptions().getFrequencyPenalty());
+        assertEquals(1.1f, request.getOptions().getRepeatPenalty());
+        assertEquals(Map.of(5, 2.5f, 7, -100f), request.getOptions().getLogitBiasMap());
+        assertEquals("{\"type\":\"object\"}", request.getOptions().getJsonSchema());
+        assertEquals(spec, JobEntity.queued(ID, spec, CREATED).spec(), "stored and read back unchanged");
+    }
+
+    @Test
+    void jsonModeIsTheSchemaOfAnyObject() {
+        JobSpec spec = new JobSpec("tiny", List.of(new ChatMessage("user", "u")), 8, 1.0, 1.0, null, List.of(), false,
+                new GenerationOptions(0, 0, null, Map.of(), ResponseFormat.JSON_OBJECT));
+
+        assertEquals("{\"type\":\"object\"}", JobRequests.of(ID, spec, CREATED).getOptions().getJsonSchema());
     }
 }

@@ -2,9 +2,13 @@ package io.rigpool.runner;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
+import io.rigpool.proto.v1.GenerationOptions;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -63,7 +67,7 @@ final class Generation {
         int tokens = 0;
         boolean cancelled = false;
         boolean finished = false;
-        LlamaIterator iterator = model.start(parameters(prompt, request, maxTokens));
+        LlamaIterator iterator = model.start(parameters(prompt, request, maxTokens, model.vocabularySize()));
         try {
             while (iterator.hasNext()) {
                 LlamaOutput output = iterator.next();
@@ -112,7 +116,8 @@ final class Generation {
         return request.getMaxTokens() == 0 ? room : Math.min(request.getMaxTokens(), room);
     }
 
-    private static InferenceParameters parameters(String prompt, GenerateRequest request, int maxTokens) {
+    private static InferenceParameters parameters(String prompt, GenerateRequest request, int maxTokens,
+            int vocabularySize) {
         InferenceParameters p = new InferenceParameters(prompt)
                 .setNPredict(maxTokens)
                 .setTemperature(Math.max(0f, request.getTemperature()));
@@ -127,6 +132,39 @@ final class Generation {
         if (request.getStopCount() > 0) {
             p.setStopStrings(request.getStopList().toArray(String[]::new));
         }
+        if (request.hasOptions()) {
+            applyOptions(p, request.getOptions(), vocabularySize);
+        }
         return p;
+    }
+
+    /**
+     * Penalties, logit bias and the JSON Schema grammar. Only what differs from llama.cpp's defaults is set, so a
+     * request without options samples exactly as before they existed.
+     */
+    private static void applyOptions(InferenceParameters p, GenerationOptions options, int vocabularySize) {
+        if (options.getPresencePenalty() != 0f) {
+            p.setPresencePenalty(options.getPresencePenalty());
+        }
+        if (options.getFrequencyPenalty() != 0f) {
+            p.setFrequencyPenalty(options.getFrequencyPenalty());
+        }
+        if (options.getRepeatPenalty() > 0f) {
+            p.setRepeatPenalty(options.getRepeatPenalty());
+        }
+        if (options.getLogitBiasCount() > 0) {
+            Map<Integer, Float> bias = new TreeMap<>(options.getLogitBiasMap());
+            for (int token : bias.keySet()) {
+                // llama.cpp skips ids outside the vocabulary without a word; a bias asked for must not vanish.
+                if (token < 0 || (vocabularySize > 0 && token >= vocabularySize)) {
+                    throw new InvalidRequestException("logit_bias: token " + token + " is not in this model's"
+                            + " vocabulary of " + vocabularySize + " tokens (ids 0 to " + (vocabularySize - 1) + ")");
+                }
+            }
+            p.setTokenIdBias(bias);
+        }
+        if (!options.getJsonSchema().isEmpty()) {
+            p.setGrammar(LlamaModel.jsonSchemaToGrammar(options.getJsonSchema()));
+        }
     }
 }

@@ -5,6 +5,7 @@ import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.Pair;
 import de.kherud.llama.args.CacheType;
+import io.rigpool.gguf.GgufModel;
 import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.Locale;
 final class LoadedModel {
 
     /** Logged by java-llama.cpp when a load succeeded, after every buffer line. */
+    private static final String TOKENS_KEY = "tokenizer.ggml.tokens";
     private static final String LOADED_MARK = "loadModel: model loaded";
     /** Logged last when a load failed. */
     private static final String FAILED_MARK = "load_model: failed to load model";
@@ -36,10 +38,13 @@ final class LoadedModel {
     private final RunnerOptions options;
     private final RunnerLoadReport report;
 
-    private LoadedModel(LlamaModel model, RunnerOptions options, RunnerLoadReport report) {
+    private final int vocabularySize;
+
+    private LoadedModel(LlamaModel model, RunnerOptions options, RunnerLoadReport report, int vocabularySize) {
         this.model = model;
         this.options = options;
         this.report = report;
+        this.vocabularySize = vocabularySize;
     }
 
     static LoadedModel load(RunnerOptions options) throws ModelLoadException {
@@ -64,7 +69,21 @@ final class LoadedModel {
         List<String> outputAndLog = new ArrayList<>(options.outputFile().map(LoadedModel::readLog).orElse(List.of()));
         outputAndLog.addAll(logLines);
         LlamaLoadLog discovery = LlamaLogParser.parse(outputAndLog);
-        return new LoadedModel(model, options, report(options, log, discovery, loadMs));
+        return new LoadedModel(model, options, report(options, log, discovery, loadMs), vocabularySize(path));
+    }
+
+    /** How many tokens the model knows, from its GGUF header; 0 when the header cannot say. */
+    private static int vocabularySize(Path path) {
+        try {
+            return GgufModel.open(path).header().array(TOKENS_KEY).map(tokens -> (int) tokens.count()).orElse(0);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The model's vocabulary size (token ids are 0 to size - 1); 0 when unknown. */
+    int vocabularySize() {
+        return vocabularySize;
     }
 
     RunnerLoadReport report() {

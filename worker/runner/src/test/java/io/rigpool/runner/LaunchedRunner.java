@@ -3,12 +3,16 @@ package io.rigpool.runner;
 import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.rigpool.proto.v1.Finished;
+import io.rigpool.proto.v1.GenerateEvent;
+import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +81,30 @@ final class LaunchedRunner implements AutoCloseable {
             channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         }
         return channel;
+    }
+
+    /** What one Generate answered: its text pieces joined, and the Finished event that ended it. */
+    record Generated(String text, Finished finished) {
+    }
+
+    /** Runs one request to its end over the blocking stub. */
+    Generated generate(GenerateRequest request, Duration deadline) throws IOException, InterruptedException {
+        StringBuilder text = new StringBuilder();
+        Finished finished = null;
+        Iterator<GenerateEvent> events = blocking().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .generate(request);
+        while (events.hasNext()) {
+            GenerateEvent event = events.next();
+            if (event.hasPiece()) {
+                text.append(event.getPiece().getText());
+            } else {
+                finished = event.getFinished();
+            }
+        }
+        if (finished == null) {
+            throw new AssertionError("the stream of " + request.getRequestId() + " ended without a Finished event");
+        }
+        return new Generated(text.toString(), finished);
     }
 
     String output() {

@@ -21,7 +21,6 @@ import io.rigpool.proto.v1.RunnerLoadReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -272,20 +271,8 @@ class RunnerProcessIT {
     }
 
     private static Result generate(LaunchedRunner target, GenerateRequest request) throws Exception {
-        StringBuilder text = new StringBuilder();
-        Finished finished = null;
-        Iterator<GenerateEvent> events = target.blocking().withDeadlineAfter(DEADLINE.toSeconds(), TimeUnit.SECONDS)
-                .generate(request);
-        while (events.hasNext()) {
-            GenerateEvent event = events.next();
-            if (event.hasPiece()) {
-                text.append(event.getPiece().getText());
-            } else {
-                finished = event.getFinished();
-            }
-        }
-        assertTrue(finished != null, "the stream ends with a Finished event");
-        return new Result(text.toString(), finished);
+        LaunchedRunner.Generated generated = target.generate(request, DEADLINE);
+        return new Result(generated.text(), generated.finished());
     }
 
     private static Result generateUnchecked(String id) {

@@ -145,6 +145,7 @@ public final class JobExecution {
                 .setHasSeed(job.getHasSeed())
                 .setSeed(job.getSeed())
                 .addAllStop(job.getStopList())
+                .setOptions(job.getOptions())
                 .build();
         Iterator<GenerateEvent> events = runner.blocking()
                 .withDeadlineAfter(jobTimeout.toMillis(), TimeUnit.MILLISECONDS)

@@ -4,10 +4,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.proto.v1.ChatMessage;
+import io.rigpool.proto.v1.GenerationOptions;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
@@ -167,6 +171,39 @@ class JobConsumerTest {
         } finally {
             next.drainAll(Duration.ofSeconds(30));
         }
+    }
+
+    @Test
+    void aJobsOptionsReachTheRunnerAndItsSchemaHoldsTheAnswer() throws Exception {
+        JobConsumers consumers = consumers(Duration.ofSeconds(30));
+        consumers.started(runner);
+        try {
+            JobRequest job = job("json", 512).toBuilder().setOptions(GenerationOptions.newBuilder()
+                    .setJsonSchema("""
+                            {"type": "object", "properties": {"ok": {"type": "boolean"},
+                             "n": {"type": "integer", "minimum": 0, "maximum": 9}}, "required": ["ok", "n"]}""")
+                    .setPresencePenalty(0.5f)).build();
+            publish(job);
+
+            await().atMost(DEADLINE).until(() -> terminal(job.getJobId()) != null);
+            JobUpdate done = terminal(job.getJobId());
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done.getError());
+            assertEquals("stop", done.getFinishReason(), "the grammar ended the answer, not max_tokens");
+            JsonNode answer = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(done.getText());
+            assertEquals(List.of("ok", "n"), iterableToList(answer.fieldNames()), done.getText());
+            assertTrue(answer.get("ok").isBoolean(), done.getText());
+            assertTrue(answer.get("n").isInt() && answer.get("n").intValue() >= 0 && answer.get("n").intValue() <= 9,
+                    done.getText());
+        } finally {
+            consumers.drainAll(Duration.ofSeconds(30));
+        }
+    }
+
+    private static List<String> iterableToList(java.util.Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     private static JobConsumers consumers(Duration drainTimeout) {
