@@ -127,29 +127,19 @@ final class Coverage {
     }
 
     /**
-     * An idle model's replica only has to be there when demand comes, and costs its owner meanwhile: its first
-     * option (the fewest slots, the smallest cache) where it holds the least memory, VRAM and RAM together (CPU only
-     * where it fits: no GPU runtime, no compute buffer on the card); the search gives it more once it is asked for.
+     * An idle model's replica keeps it available: its first option (the fewest slots, the smallest cache, so the
+     * least memory) with as many layers as fit, on the node where it runs fastest. Not CPU-only to spare VRAM: when
+     * demand comes, its first requests would crawl on a CPU beside an idle GPU, and the dwell time would keep them
+     * there; and a gaming PC's card is where a game lowering our layers is seen and handled. The search gives it
+     * more once it is asked for.
      */
     private Choice leanFit(WorkingPlan plan, int n, int m) {
-        Footprint f = fleet.footprint(m, 0);
-        int layers = -1;
-        for (int l : f.fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n), fleet.maxGpuLayers(n, m))) {
-            if (layers < 0 || f.gpuBytes(l) + f.cpuBytes(l) < f.gpuBytes(layers) + f.cpuBytes(layers)) {
-                layers = l;
-            }
-        }
-        boolean underFloor = fleet.models[m].fileBytes() <= fleet.problem.settings().cpuOnlyFloorBytes();
-        if (underFloor && plan.fits(n, m, 0, 0) && (layers < 0
-                || f.cpuBytes(0) <= f.gpuBytes(layers) + f.cpuBytes(layers))) {
-            layers = 0;
-        }
+        int layers = plan.largestFitting(n, m, 0);
         if (layers < 0) {
             return null;
         }
         double capacity = fleet.capacity(n, m, 0, layers);
-        // Scored by the memory it leaves the owner: the node where it costs least wins.
-        return new Choice(n, 0, layers, -(f.gpuBytes(layers) + f.cpuBytes(layers)), capacity, f.gpuBytes(layers), 0);
+        return new Choice(n, 0, layers, capacity, capacity, fleet.footprint(m, 0).gpuBytes(layers), 0);
     }
 
     /** Places model m on node n, evicting unpinned runners when needed (pins may evict any of them). */
