@@ -39,6 +39,19 @@ final class PlanEvaluator {
             this.exact = exact;
         }
 
+        /** A score of given figures, with no plan behind it: what {@link Objective} compares, on its own. */
+        Score(int coverage, int floorBreaches, double value, double served, PlanQuality quality) {
+            this.fleet = null;
+            this.coverage = coverage;
+            this.floorBreaches = floorBreaches;
+            this.value = value;
+            this.served = served;
+            this.runners = List.of();
+            this.allotment = null;
+            this.exact = true;
+            this.quality = quality;
+        }
+
         int coverage() {
             return coverage;
         }
