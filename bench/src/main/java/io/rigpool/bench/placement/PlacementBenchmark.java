@@ -216,6 +216,8 @@ public final class PlacementBenchmark {
         row.put("gpustack_like_tps", round(gpustack));
         row.put("ollama_like_tps", round(ollama));
         row.put("optimum_tps", optimum == null ? null : round(optimum));
+        // One plan, cold-ish (no warm-up): what one planning round of this fleet costs, not a tight benchmark.
+        row.put("rigpool_planning_seconds", Math.round(seconds * 1000) / 1000.0);
         double better = Math.max(gpustack, ollama);
         System.out.printf(Locale.ROOT, "%-22s %-11s %9.1f %9.1f %9.1f %9s %6.2fx  (%.2f s)%n", name, mix.name(),
                 rigpool, gpustack, ollama, optimum == null ? "-" : String.format(Locale.ROOT, "%.1f", optimum),

@@ -11,9 +11,12 @@ import java.util.List;
  */
 final class Coverage {
 
-    /** @param requestSpeed tokens per second one request sees on it: decides between choices that serve as much */
+    /**
+     * @param requestSpeed tokens per second one request sees on it: decides between choices that serve as much
+     * @param overFloor CPU-only although the model's file is larger than the admin's CPU-only floor
+     */
     private record Choice(int node, int option, int layers, double score, double requestSpeed, long gpuBytes,
-            double lost) {
+            double lost, boolean overFloor) {
     }
 
     private final Fleet fleet;
@@ -55,7 +58,11 @@ final class Coverage {
         for (int m = 0; m < fleet.modelCount(); m++) {
             order.add(m);
         }
-        order.sort(Comparator.comparingDouble((Integer m) -> -fleet.demand[m]).thenComparing(m -> m));
+        // Models over the admin's CPU-only floor first: they need a GPU layer, the others may take a CPU.
+        long floor = fleet.problem.settings().cpuOnlyFloorBytes();
+        order.sort(Comparator.comparing((Integer m) -> fleet.models[m].fileBytes() <= floor)
+                .thenComparingDouble(m -> -fleet.demand[m]).thenComparing(m -> m));
+        List<WorkingPlan.Runner> added = new ArrayList<>();
         for (int m : order) {
             int required = fleet.models[m].requiredReplicas();
             while (plan.replicas(m) < required) {
@@ -65,14 +72,17 @@ final class Coverage {
                         best = better(best, bestFit(plan, n, m, 0));
                     }
                 }
-                if (best == null) {
+                // The floor ranks above served throughput: spare runners may go to give the replica a GPU layer.
+                if (best == null || best.overFloor) {
+                    Choice evicting = null;
                     for (int n = 0; n < fleet.nodeCount(); n++) {
                         if (fleet.isEligible(n, m) && !plan.hosts(n, m)) {
-                            best = better(best, afterEviction(plan, n, m, false));
+                            evicting = better(evicting, afterEviction(plan, n, m, false));
                         }
                     }
-                    if (best != null) {
-                        evictUntilFits(plan, best.node, m, false);
+                    if (evicting != null && (best == null || !evicting.overFloor)) {
+                        best = evicting;
+                        evictUntilFits(plan, best.node, m, false, !best.overFloor);
                     }
                 }
                 if (best == null) {
@@ -80,8 +90,23 @@ final class Coverage {
                             + " required replica(s): no other node can hold it");
                     break;
                 }
-                plan.add(new WorkingPlan.Runner(best.node, m, best.option, best.layers));
+                WorkingPlan.Runner r = new WorkingPlan.Runner(best.node, m, best.option, best.layers);
+                plan.add(r);
+                added.add(r);
             }
+        }
+        grow(plan, added);
+    }
+
+    /** The replicas just placed with their fewest GPU layers, given as many as fit now that all are placed. */
+    private void grow(WorkingPlan plan, List<WorkingPlan.Runner> added) {
+        for (WorkingPlan.Runner r : added) {
+            if (r.layers() == 0 || !overFloorModel(r.model())) {
+                continue;
+            }
+            plan.remove(r);
+            int layers = Math.max(r.layers(), plan.largestFitting(r.node(), r.model(), r.option()));
+            plan.add(new WorkingPlan.Runner(r.node(), r.model(), r.option(), layers));
         }
     }
 
@@ -107,7 +132,8 @@ final class Coverage {
                     }
                 }
             }
-            if (best != null) {
+            // Not needed for demand, so not a replica the admin's CPU-only floor makes an exception for.
+            if (best != null && !best.overFloor) {
                 plan.add(new WorkingPlan.Runner(best.node, m, best.option, best.layers));
             }
         }
@@ -120,36 +146,28 @@ final class Coverage {
             if (before != null && before.option() >= 0 && fleet.isEligible(n, m)
                     && before.layers() <= fleet.footprint(m, before.option()).fullOffload()
                     && plan.fits(n, m, before.option(), before.layers())) {
-                return new Choice(n, before.option(), before.layers(), Double.MAX_VALUE, 0, 0, 0);
+                return new Choice(n, before.option(), before.layers(), Double.MAX_VALUE, 0, 0, 0,
+                        overFloor(m, before.layers()));
             }
         }
         return null;
     }
 
     /**
-     * An idle model's replica only has to be there when demand comes, and costs its owner meanwhile: its first
-     * option (the fewest slots, the smallest cache) where it holds the least memory, VRAM and RAM together (CPU only
-     * where it fits: no GPU runtime, no compute buffer on the card); the search gives it more once it is asked for.
+     * An idle model's replica keeps it available: its first option (the fewest slots, the smallest cache, so the
+     * least memory) with as many layers as fit, on the node where it runs fastest. Not CPU-only to spare VRAM: when
+     * demand comes, its first requests would crawl on a CPU beside an idle GPU, and the dwell time would keep them
+     * there; and a gaming PC's card is where a game lowering our layers is seen and handled. The search gives it
+     * more once it is asked for.
      */
     private Choice leanFit(WorkingPlan plan, int n, int m) {
-        Footprint f = fleet.footprint(m, 0);
-        int layers = -1;
-        for (int l : f.fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n), fleet.maxGpuLayers(n, m))) {
-            if (layers < 0 || f.gpuBytes(l) + f.cpuBytes(l) < f.gpuBytes(layers) + f.cpuBytes(layers)) {
-                layers = l;
-            }
-        }
-        boolean underFloor = fleet.models[m].fileBytes() <= fleet.problem.settings().cpuOnlyFloorBytes();
-        if (underFloor && plan.fits(n, m, 0, 0) && (layers < 0
-                || f.cpuBytes(0) <= f.gpuBytes(layers) + f.cpuBytes(layers))) {
-            layers = 0;
-        }
+        int layers = plan.largestFitting(n, m, 0);
         if (layers < 0) {
             return null;
         }
         double capacity = fleet.capacity(n, m, 0, layers);
-        // Scored by the memory it leaves the owner: the node where it costs least wins.
-        return new Choice(n, 0, layers, -(f.gpuBytes(layers) + f.cpuBytes(layers)), capacity, f.gpuBytes(layers), 0);
+        return new Choice(n, 0, layers, capacity, capacity, fleet.footprint(m, 0).gpuBytes(layers), 0,
+                overFloor(m, layers));
     }
 
     /** Places model m on node n, evicting unpinned runners when needed (pins may evict any of them). */
@@ -158,7 +176,7 @@ final class Coverage {
         if (c == null) {
             c = afterEviction(plan, n, m, anyVictim);
             if (c != null) {
-                evictUntilFits(plan, n, m, anyVictim);
+                evictUntilFits(plan, n, m, anyVictim, !c.overFloor);
             }
         }
         if (c != null) {
@@ -175,33 +193,49 @@ final class Coverage {
             if (layers < 0) {
                 continue;
             }
+            if (layers > 0 && overFloorModel(m)) {
+                // One GPU layer is what keeps it within the floor: take the fewest that fit, so that the GPU
+                // leaves room for the other models over the floor; grow() gives it the rest afterwards.
+                int[] counts = fleet.footprint(m, o).fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n),
+                        fleet.maxGpuLayers(n, m));
+                for (int l : counts) {
+                    layers = l > 0 ? l : layers;
+                }
+            }
             double capacity = fleet.capacity(n, m, o, layers);
             double score = fleet.demand[m] > 0 ? Math.min(fleet.demand[m], capacity) : capacity;
             Footprint f = fleet.footprint(m, o);
             best = better(best, new Choice(n, o, layers, score, capacity / f.option().parallelSlots(),
-                    f.gpuBytes(layers), lost));
+                    f.gpuBytes(layers), lost, overFloor(m, layers)));
         }
         return best;
     }
 
-    /** What fits on node n once its least valuable spare runners are gone, and what they served alone. */
+    /**
+     * What fits on node n once its least valuable spare runners are gone, and what they served alone: the first
+     * fit within the admin's CPU-only floor, else the first fit at all.
+     */
     private Choice afterEviction(WorkingPlan plan, int n, int m, boolean anyVictim) {
         WorkingPlan trial = plan.copy();
         double lost = 0;
+        Choice firstFit = null;
         for (WorkingPlan.Runner victim : victims(trial, n, anyVictim)) {
             trial.remove(victim);
             lost += standalone(victim);
             Choice c = bestFit(trial, n, m, lost);
-            if (c != null) {
+            if (c != null && !c.overFloor) {
                 return c;
             }
+            firstFit = firstFit == null ? c : firstFit;
         }
-        return null;
+        return firstFit;
     }
 
-    private void evictUntilFits(WorkingPlan plan, int n, int m, boolean anyVictim) {
+    /** Evicts as {@link #afterEviction} chose: until the model fits, and with a GPU layer when that was found. */
+    private void evictUntilFits(WorkingPlan plan, int n, int m, boolean anyVictim, boolean withinFloor) {
         for (WorkingPlan.Runner victim : victims(plan, n, anyVictim)) {
-            if (bestFit(plan, n, m, 0) != null) {
+            Choice fit = bestFit(plan, n, m, 0);
+            if (fit != null && (!withinFloor || !fit.overFloor)) {
                 return;
             }
             plan.remove(victim);
@@ -224,12 +258,21 @@ final class Coverage {
         return victims;
     }
 
+    /** A CPU-only runner of a model whose file is larger than the admin's CPU-only floor. */
+    private boolean overFloor(int m, int layers) {
+        return layers == 0 && overFloorModel(m);
+    }
+
+    private boolean overFloorModel(int m) {
+        return fleet.models[m].fileBytes() > fleet.problem.settings().cpuOnlyFloorBytes();
+    }
+
     private double standalone(WorkingPlan.Runner r) {
         return Math.min(fleet.demand[r.model()], fleet.capacity(r.node(), r.model(), r.option(), r.layers()));
     }
 
     /**
-     * Less lost, then higher score, then faster per request (where every choice serves the whole demand, a
+     * Within the admin's CPU-only floor (it ranks above served throughput), then less lost, then higher score, then faster per request (where every choice serves the whole demand, a
      * replica wholly on an idle GPU beats a CPU-only one with many slots), then less VRAM, then lower node and
      * option.
      */
@@ -237,9 +280,9 @@ final class Coverage {
         if (a == null || b == null) {
             return a == null ? b : a;
         }
-        Comparator<Choice> order = Comparator.comparingDouble((Choice c) -> c.lost)
-                .thenComparingDouble(c -> -c.score).thenComparingDouble(c -> -c.requestSpeed)
-                .thenComparingLong(c -> c.gpuBytes)
+        Comparator<Choice> order = Comparator.comparing((Choice c) -> c.overFloor)
+                .thenComparingDouble(c -> c.lost).thenComparingDouble(c -> -c.score)
+                .thenComparingDouble(c -> -c.requestSpeed).thenComparingLong(c -> c.gpuBytes)
                 .thenComparingInt(c -> c.node).thenComparingInt(c -> c.option);
         return order.compare(a, b) <= 0 ? a : b;
     }

@@ -76,7 +76,10 @@ final class CoveragePacking {
         return false;
     }
 
-    /** The ways model m fits node n now, smallest share of the node's memory first. */
+    /**
+     * The ways model m fits node n now: within the admin's CPU-only floor first (it ranks above throughput), then
+     * smallest share of the node's memory first.
+     */
     private List<WorkingPlan.Runner> configurations(WorkingPlan plan, int n, int m) {
         List<WorkingPlan.Runner> configs = new ArrayList<>();
         for (int o = 0; o < fleet.optionCount(m); o++) {
@@ -89,7 +92,9 @@ final class CoveragePacking {
             }
         }
         NodeSpec node = fleet.nodes[n];
-        configs.sort(Comparator.comparingDouble((WorkingPlan.Runner r) -> {
+        long floor = fleet.problem.settings().cpuOnlyFloorBytes();
+        configs.sort(Comparator.comparing((WorkingPlan.Runner r) -> r.layers() == 0
+                && fleet.models[r.model()].fileBytes() > floor).thenComparingDouble((WorkingPlan.Runner r) -> {
             Footprint f = fleet.footprint(r.model(), r.option());
             return (double) f.gpuBytes(r.layers()) / Math.max(1, node.vramBudget())
                     + (double) f.cpuBytes(r.layers()) / Math.max(1, node.ramBudget());

@@ -76,7 +76,8 @@ final class GreedyFill {
 
     private Candidate evaluate(WorkingPlan plan, int n, int m, int o, double[] timeLeft, double[] unmet) {
         int layers = plan.largestFitting(n, m, o);
-        if (layers < 0) {
+        // No CPU-only runner over the admin's floor for throughput: coverage has placed the ones a model needs.
+        if (layers < 0 || layers == 0 && fleet.models[m].fileBytes() > fleet.problem.settings().cpuOnlyFloorBytes()) {
             return null;
         }
         double capacity = fleet.capacity(n, m, o, layers);

@@ -30,6 +30,26 @@ final class Headroom {
     }
 
     /**
+     * The busiest node's share of its time in the allotment as it stands (each runner's served tok/s over its
+     * capacity, summed per node): an upper bound of {@link #spread}'s, for plans too large to solve exactly. Scale
+     * mode judges served throughput by a greedy allotment for the same reason; a program over a thousand nodes
+     * would take most of the planning time.
+     *
+     * @param runnerServed tokens per second each runner serves
+     */
+    static double allotted(int[] node, double[] capacity, double[] runnerServed, int nodeCount) {
+        double[] time = new double[nodeCount];
+        double busiest = 0;
+        for (int i = 0; i < node.length; i++) {
+            if (capacity[i] > 0) {
+                time[node[i]] += runnerServed[i] / capacity[i];
+                busiest = Math.max(busiest, time[node[i]]);
+            }
+        }
+        return busiest;
+    }
+
+    /**
      * @param node index of each runner's node
      * @param model index of each runner's model into {@code served}
      * @param capacity tokens per second of each runner with its node to itself

@@ -24,10 +24,11 @@ final class PlanEvaluator {
         private final double served;
         private final List<WorkingPlan.Runner> runners;
         private final Allotment allotment;
+        private final boolean exact;
         private PlanQuality quality;
 
         Score(Fleet fleet, int coverage, double value, double served, List<WorkingPlan.Runner> runners,
-                Allotment allotment) {
+                Allotment allotment, boolean exact) {
             this.fleet = fleet;
             this.coverage = coverage;
             this.floorBreaches = PlanQuality.cpuOnlyFloorBreaches(fleet, runners);
@@ -35,6 +36,20 @@ final class PlanEvaluator {
             this.served = served;
             this.runners = runners;
             this.allotment = allotment;
+            this.exact = exact;
+        }
+
+        /** A score of given figures, with no plan behind it: what {@link Objective} compares, on its own. */
+        Score(int coverage, int floorBreaches, double value, double served, PlanQuality quality) {
+            this.fleet = null;
+            this.coverage = coverage;
+            this.floorBreaches = floorBreaches;
+            this.value = value;
+            this.served = served;
+            this.runners = List.of();
+            this.allotment = null;
+            this.exact = true;
+            this.quality = quality;
         }
 
         int coverage() {
@@ -63,7 +78,7 @@ final class PlanEvaluator {
 
         PlanQuality quality() {
             if (quality == null) {
-                quality = PlanQuality.measure(fleet, runners, allotment);
+                quality = PlanQuality.measure(fleet, runners, allotment, exact);
             }
             return quality;
         }
@@ -131,7 +146,8 @@ final class PlanEvaluator {
         }
         Allotment allotment = Allotment.of(node, model, capacity, weight, requestSpeed, fleet.demand,
                 fleet.nodeCount(), exact);
-        return new Score(fleet, plan.coverage(), allotment.value(), allotment.total(), runners, allotment);
+        return new Score(fleet, plan.coverage(), allotment.value(), allotment.total(), runners, allotment,
+                exact);
     }
 
     /** Exact evaluations done so far (cached repeats not counted): what the search budget counts. */

@@ -12,7 +12,7 @@ import java.util.List;
  * @param offGpuTps tokens per second served, each weighted by the share of its runner's layers left on the CPU:
  *     0 when everything served comes from runners wholly on a GPU, the served total when all of it is CPU-only
  * @param busiestNodeShare the least share of the busiest node's memory time that still serves what the plan
- *     serves (0..1; see {@link Headroom})
+ *     serves (0..1; see {@link Headroom}); for plans judged by the greedy allotment, that allotment's share
  * @param requestTps the tokens per second one request sees (its runner's speed with every slot busy, divided by
  *     the slots), averaged over the tokens each runner serves
  * @param idleGpusWhileOffGpu nodes with a GPU budget that run nothing while some served model runs partly or wholly
@@ -30,12 +30,14 @@ public record PlanQuality(int cpuOnlyFloorBreaches, long idleVramBytes, long idl
         return idleVramBytes + idleRamBytes;
     }
 
-    static PlanQuality measure(Fleet fleet, List<WorkingPlan.Runner> runners, Allotment allotment) {
+    /** @param exact spread the headroom by its program, else take the allotment's own node time (scale mode) */
+    static PlanQuality measure(Fleet fleet, List<WorkingPlan.Runner> runners, Allotment allotment, boolean exact) {
         int count = runners.size();
         int[] node = new int[count];
         int[] model = new int[count];
         double[] capacity = new double[count];
         double[] served = new double[fleet.modelCount()];
+        double[] runnerServed = new double[count];
         long idleVram = 0;
         long idleRam = 0;
         double offGpu = 0;
@@ -51,6 +53,7 @@ public record PlanQuality(int cpuOnlyFloorBreaches, long idleVramBytes, long idl
             capacity[i] = fleet.capacity(r.node(), r.model(), r.option(), r.layers());
             busy[r.node()] = true;
             double s = allotment.served(i);
+            runnerServed[i] = s;
             if (s <= NOTHING_SERVED) {
                 idleVram += f.gpuBytes(r.layers());
                 idleRam += f.cpuBytes(r.layers());
@@ -72,7 +75,8 @@ public record PlanQuality(int cpuOnlyFloorBreaches, long idleVramBytes, long idl
                 }
             }
         }
-        double busiest = Headroom.spread(node, model, capacity, served, fleet.nodeCount()).busiest();
+        double busiest = exact ? Headroom.spread(node, model, capacity, served, fleet.nodeCount()).busiest()
+                : Headroom.allotted(node, capacity, runnerServed, fleet.nodeCount());
         return new PlanQuality(cpuOnlyFloorBreaches(fleet, runners), idleVram, idleRam, offGpu, busiest,
                 total <= 0 ? 0 : requestWeighted / total, idleGpus);
     }

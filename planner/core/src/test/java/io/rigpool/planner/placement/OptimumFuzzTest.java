@@ -38,7 +38,8 @@ class OptimumFuzzTest {
             PlacementProblem problem = SyntheticModels.random(seed);
             Long floor = Long.getLong("placement.floor");
             if (floor != null) {
-                // Under an admin's floor (not by default: the coverage phase does not yet weigh it, see README).
+                // Under an admin's floor. Not by default: the search still misses the optimum's served tok/s by
+                // more than 15 % on a few seeds there (see the test below and planner/README.md).
                 problem = problem.withSettings(problem.settings().withCpuOnlyFloor(floor));
             }
             Placement optimum = new ExhaustiveOptimiser(3_000_000).place(problem);
@@ -90,6 +91,29 @@ class OptimumFuzzTest {
         for (int t = 0; t < terms.length; t++) {
             assertTrue(termWithin[t] >= 0.98 * termSeeds, terms[t] + ": " + perTerm);
         }
+    }
+
+    /**
+     * Under an admin's 2 GiB floor (about half the random models' files are larger), the plan has no more CPU-only
+     * runners over it than the exhaustive optimum on at least 99 % of the seeds, and always its coverage.
+     */
+    @Test
+    void keepsWithinTheCpuOnlyFloorWhereverTheOptimumDoes() {
+        long floor = 2L << 30;
+        int seeds = Math.min(SEEDS, 300);
+        int misses = 0;
+        for (long seed = 0; seed < seeds; seed++) {
+            PlacementProblem problem = SyntheticModels.random(seed);
+            problem = problem.withSettings(problem.settings().withCpuOnlyFloor(floor));
+            Placement optimum = new ExhaustiveOptimiser(3_000_000).place(problem);
+            Placement plan = new DemandAwareOptimiser().place(problem);
+            assertTrue(plan.coverage() >= optimum.coverage(), "seed " + seed + ": fewer required replicas");
+            if (plan.coverage() == optimum.coverage()
+                    && floorBreaches(problem, plan) > floorBreaches(problem, optimum)) {
+                misses++;
+            }
+        }
+        assertTrue(misses <= 0.01 * seeds, misses + " of " + seeds + " seeds over the floor where the optimum is not");
     }
 
     /** CPU-only runners over the floor of models with demand (the oracle places no replicas for idle models). */

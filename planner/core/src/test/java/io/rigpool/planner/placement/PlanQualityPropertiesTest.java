@@ -94,9 +94,11 @@ class PlanQualityPropertiesTest {
             // Term by term in the objective's order: none may get worse beyond its band until one got better (a
             // lexicographic objective may then trade a later term for it).
             // First: models available at all (an idle model may get its one replica in the new node's memory).
+            // The replicas of models nobody asks for are the availability step's, which gives them a GPU where one
+            // has room (so a new node may hold them, faster and larger): idle memory counts the others.
             double[][] terms = {
                 {-available(before), -available(after), 0},
-                {b.idleBytes(), a.idleBytes(), Objective.TIE.idleBytes()},
+                {spareIdleBytes(problem, before), spareIdleBytes(problem, after), Objective.TIE.idleBytes()},
                 {b.offGpuTps(), a.offGpuTps(), Objective.TIE.offGpuShare() * served},
                 {b.busiestNodeShare(), a.busiestNodeShare(), Objective.TIE.headroom()},
                 {-b.requestTps(), -a.requestTps(), Objective.TIE.requestShare() * Math.max(a.requestTps(),
@@ -112,6 +114,13 @@ class PlanQualityPropertiesTest {
                 }
             }
         }
+    }
+
+    /** RAM and VRAM held by runners that serve nothing, of models that have demand. */
+    private static double spareIdleBytes(PlacementProblem problem, Placement plan) {
+        return plan.instances().stream().filter(i -> i.servedTps() <= PlanQuality.NOTHING_SERVED
+                && problem.modelsById().get(i.modelId()).demandTps() > 0)
+                .mapToDouble(i -> i.gpuBytes() + i.cpuBytes()).sum();
     }
 
     private static long available(Placement plan) {
