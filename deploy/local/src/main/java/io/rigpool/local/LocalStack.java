@@ -1,5 +1,6 @@
 package io.rigpool.local;
 
+import io.rigpool.common.files.Directories;
 import io.rigpool.infra.FreePorts;
 import io.rigpool.infra.Infrastructure;
 import io.rigpool.infra.InfrastructureFactory;
@@ -40,7 +41,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        StackOptions options = StackOptions.parse(args);
+        StackOptions options = StackCommand.parse(args);
         LocalStack stack = new LocalStack(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -288,7 +289,7 @@ public final class LocalStack implements AutoCloseable {
             infrastructure = null;
         }
         if (options.deleteDataOnClose()) {
-            StackOptions.deleteRecursively(options.dataDir());
+            Directories.deleteRecursively(options.dataDir());
         }
     }
 }
