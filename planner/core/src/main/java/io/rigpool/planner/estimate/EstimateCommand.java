@@ -8,7 +8,6 @@ import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -104,21 +103,10 @@ public final class EstimateCommand {
         if (!o.containsKey("shape")) {
             throw new IllegalArgumentException("--model or --shape is required");
         }
-        Path dir = Files.createTempDirectory("rigpool-shape");
         try {
-            Path file;
-            try {
-                file = RealModelShapes.byName(o.get("shape")).write(dir);
-            } catch (java.util.NoSuchElementException e) {
-                throw new IllegalArgumentException("--shape: " + e.getMessage());
-            }
-            try {
-                return ModelGeometry.of(GgufModel.open(file));
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        } finally {
-            Files.deleteIfExists(dir);
+            return ShapeGeometries.of(RealModelShapes.byName(o.get("shape")));
+        } catch (java.util.NoSuchElementException e) {
+            throw new IllegalArgumentException("--shape: " + e.getMessage());
         }
     }
 
