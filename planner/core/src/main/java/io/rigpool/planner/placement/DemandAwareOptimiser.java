@@ -41,6 +41,8 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
             // Even when demand is met the moves go on: they still improve headroom, speed and the owner's memory.
             plan = search.improve(plan);
             plan = search.fill(plan);
+            // Where the moves stopped with a GPU idle beside a model partly on a CPU, a few targeted drafts.
+            plan = search.useIdleGpus(plan);
         } else {
             new GreedyFill(fleet).fill(plan);
         }

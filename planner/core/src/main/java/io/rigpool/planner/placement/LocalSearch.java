@@ -17,6 +17,7 @@ final class LocalSearch {
     private final PlacementSettings settings;
     private final Additions additions;
     private final Reorder reorder;
+    private final IdleGpuOffload idleGpus;
 
     LocalSearch(Fleet fleet, PlanEvaluator evaluator) {
         this.fleet = fleet;
@@ -24,6 +25,7 @@ final class LocalSearch {
         this.settings = fleet.problem.settings();
         this.additions = new Additions(fleet, evaluator);
         this.reorder = new Reorder(fleet, evaluator, additions);
+        this.idleGpus = new IdleGpuOffload(fleet, evaluator, additions);
     }
 
     /** Adds the best runner anywhere while one gains at least the minimum. */
@@ -76,6 +78,36 @@ final class LocalSearch {
             if (!changed) {
                 break;
             }
+        }
+        return plan;
+    }
+
+    /**
+     * Puts idle GPUs to work for models with layers on a CPU ({@link IdleGpuOffload}), one accepted draft at a
+     * time, by the same rule as {@link #improve}. Runs after it, outside its budget: a handful of drafts, each
+     * accepted one strictly better on the objective, so it ends.
+     */
+    WorkingPlan useIdleGpus(WorkingPlan plan) {
+        PlanEvaluator.Score current = evaluator.score(plan);
+        for (int step = 0; step < fleet.nodeCount(); step++) {
+            WorkingPlan accepted = null;
+            for (Supplier<WorkingPlan> draft : idleGpus.drafts(plan, current, this::movable)) {
+                WorkingPlan t = draft.get();
+                if (t == null) {
+                    continue;
+                }
+                PlanEvaluator.Score s = evaluator.score(t);
+                boolean churn = kept(t) < kept(plan);
+                if (s.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE)) {
+                    accepted = t;
+                    current = s;
+                    break;
+                }
+            }
+            if (accepted == null) {
+                return plan;
+            }
+            plan = accepted;
         }
         return plan;
     }
@@ -209,11 +241,16 @@ final class LocalSearch {
         return additions.refill(t, n);
     }
 
+    /** Whether the search may change a runner: not pinned, not within its dwell time. */
+    private boolean movable(WorkingPlan.Runner r) {
+        return !fleet.frozen(r.node(), r.model(), r.option(), r.layers()) && !fleet.pinned(r.node(), r.model());
+    }
+
     /** Runners of node n the search may change: not pinned, not within their dwell time. */
     private List<WorkingPlan.Runner> movable(WorkingPlan plan, int n) {
         List<WorkingPlan.Runner> movable = new ArrayList<>();
         for (WorkingPlan.Runner r : plan.on(n)) {
-            if (!fleet.frozen(r.node(), r.model(), r.option(), r.layers()) && !fleet.pinned(r.node(), r.model())) {
+            if (movable(r)) {
                 movable.add(r);
             }
         }
