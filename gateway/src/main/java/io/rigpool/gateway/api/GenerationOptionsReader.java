@@ -2,6 +2,7 @@ package io.rigpool.gateway.api;
 
 import static io.rigpool.gateway.api.JobRequestReader.absent;
 import static io.rigpool.gateway.api.JobRequestReader.kind;
+import static io.rigpool.gateway.api.JobRequestReader.number;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rigpool.gateway.jobs.GenerationOptions;
@@ -185,15 +186,5 @@ final class GenerationOptionsReader {
                         + " is not honoured by rigpool; " + field + " may hold " + new TreeSet<>(members));
             }
         });
-    }
-
-    private static double number(JsonNode node, String field, double fallback) {
-        if (absent(node)) {
-            return fallback;
-        }
-        if (!node.isNumber()) {
-            throw ApiException.invalid(field, field + " must be a number, not " + kind(node));
-        }
-        return node.doubleValue();
     }
 }

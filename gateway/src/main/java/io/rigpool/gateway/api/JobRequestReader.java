@@ -172,7 +172,7 @@ public final class JobRequestReader {
         return node.intValue();
     }
 
-    private static double number(JsonNode node, String field, double fallback) {
+    static double number(JsonNode node, String field, double fallback) {
         if (absent(node)) {
             return fallback;
         }
