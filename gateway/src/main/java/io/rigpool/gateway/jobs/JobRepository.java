@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The jobs table. Every change a worker reports is one conditional UPDATE, so the database, not this process,
- * decides whether it still applies: a repeated or late update finds no row to change.
+ * Reads of the jobs table (a caller's page of jobs, jobs the outbox has not published yet) and the gateway's own
+ * conditional changes to it (cancelling a queued job). What workers report is applied by {@code JobResultStore}.
  */
 @ApplicationScoped
 public class JobRepository implements PanacheRepositoryBase<JobEntity, UUID> {
