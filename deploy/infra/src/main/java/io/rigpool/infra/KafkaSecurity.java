@@ -1,9 +1,10 @@
 package io.rigpool.infra;
 
+import io.rigpool.common.files.OwnerOnlyFile;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.EnumMap;
@@ -61,12 +62,9 @@ public record KafkaSecurity(String adminPassword, Map<KafkaRole, String> passwor
         Properties p = new Properties();
         p.setProperty(ADMIN_USER, security.adminPassword());
         security.passwords().forEach((role, password) -> p.setProperty(role.defaultUser(), password));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (var out = Files.newOutputStream(file)) {
-            p.store(out, "Kafka SCRAM credentials of this stack's broker");
-        }
+        StringWriter text = new StringWriter();
+        p.store(text, "Kafka SCRAM credentials of this stack's broker");
+        OwnerOnlyFile.write(file, text.toString());
         return security;
     }
 

@@ -1,5 +1,6 @@
 package io.rigpool.gateway.auth;
 
+import io.rigpool.common.files.OwnerOnlyFile;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.gateway.GatewayConfig;
 import jakarta.annotation.Priority;

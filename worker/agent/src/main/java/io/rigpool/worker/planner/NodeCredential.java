@@ -1,12 +1,11 @@
 package io.rigpool.worker.planner;
 
+import io.rigpool.common.files.OwnerOnlyFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -30,7 +29,7 @@ public final class NodeCredential {
         return value;
     }
 
-    /** Keeps a credential the planner just issued; written beside the file and renamed, so never half-written. */
+    /** Keeps a credential the planner just issued; the file is written whole or not at all. */
     public void keep(String credential) {
         if (credential.isEmpty() || credential.equals(value)) {
             return;
@@ -55,19 +54,8 @@ public final class NodeCredential {
     }
 
     private static void write(Path file, String credential) {
-        Path absolute = file.toAbsolutePath();
-        Path next = absolute.resolveSibling(absolute.getFileName() + ".new");
         try {
-            Files.createDirectories(absolute.getParent());
-            Files.deleteIfExists(next);
-            try {
-                Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        "rw-------")));
-            } catch (UnsupportedOperationException windows) {
-                Files.createFile(next);
-            }
-            Files.writeString(next, credential + "\n", StandardCharsets.UTF_8);
-            Files.move(next, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnlyFile.write(file, credential + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("could not keep the node credential in " + file
                     + "; the planner will refuse this node id after a restart", e);

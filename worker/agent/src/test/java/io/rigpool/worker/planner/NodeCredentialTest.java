@@ -1,7 +1,6 @@
 package io.rigpool.worker.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +24,9 @@ class NodeCredentialTest {
         first.keep("abc-credential");
         assertEquals("abc-credential", first.value());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        assertFalse(Files.exists(file.resolveSibling("node-credential.new")), "written whole, then renamed");
+        try (var left = Files.list(file.getParent())) {
+            assertEquals(1, left.count(), "written whole, then renamed: no temporary file left");
+        }
 
         NodeCredential restarted = new NodeCredential(Optional.of(file));
         assertEquals("abc-credential", restarted.value());

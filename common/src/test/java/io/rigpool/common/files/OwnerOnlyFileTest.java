@@ -1,4 +1,4 @@
-package io.rigpool.gateway.auth;
+package io.rigpool.common.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.rigpool.gateway.auth;
+package io.rigpool.common.files;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Writes a secret to a file that only the current user can read, whole or not at all. */
-final class OwnerOnlyFile {
+/**
+ * Writes a secret to a file that only the current user can read, whole or not at all: the gateway's bootstrap admin
+ * key, a worker's node credential, the local stack's Kafka passwords.
+ */
+public final class OwnerOnlyFile {
 
     private OwnerOnlyFile() {
     }
 
-    static void write(Path file, String content) throws IOException {
+    public static void write(Path file, String content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp;
