@@ -61,8 +61,7 @@ final class LocalSearch {
                     WorkingPlan accepted = null;
                     for (WorkingPlan t : trial.get()) {
                         PlanEvaluator.Score s = evaluator.score(t);
-                        boolean churn = kept(t) < kept(plan);
-                        if (s.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE)) {
+                        if (accepts(t, s, plan, current)) {
                             accepted = t;
                             current = s;
                             break;
@@ -83,6 +82,16 @@ final class LocalSearch {
     }
 
     /**
+     * The rule every kept draft meets, in the search and in the idle-GPU step alike: better on the objective, by the
+     * churn margins when it keeps fewer of the running runners.
+     */
+    private boolean accepts(WorkingPlan draft, PlanEvaluator.Score score, WorkingPlan plan,
+            PlanEvaluator.Score current) {
+        boolean churn = kept(draft) < kept(plan);
+        return score.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE);
+    }
+
+    /**
      * Puts idle GPUs to work for models with layers on a CPU ({@link IdleGpuOffload}), one accepted draft at a
      * time, by the same rule as {@link #improve}. Runs after it, outside its budget: a handful of drafts, each
      * accepted one strictly better on the objective, so it ends.
@@ -97,8 +106,7 @@ final class LocalSearch {
                     continue;
                 }
                 PlanEvaluator.Score s = evaluator.score(t);
-                boolean churn = kept(t) < kept(plan);
-                if (s.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE)) {
+                if (accepts(t, s, plan, current)) {
                     accepted = t;
                     current = s;
                     break;
