@@ -135,6 +135,10 @@ public final class LocalStack implements AutoCloseable {
         // The planner binds each node id to its own credential: a restarted worker must find it again.
         props.put("rigpool.worker.credential-file", options.dataDir().resolve("workers").resolve(nodeId)
                 .resolve("node-credential").toString());
+        // Runners' folders and the demo model under the stack's data folder too, not the temp folder: they go with it
+        // (--fresh, or the throw-away folder of a test or benchmark) instead of outliving the run.
+        props.put("rigpool.worker.runner.work-dir", options.dataDir().resolve("runners").toString());
+        props.put("rigpool.worker.demo-model-dir", options.dataDir().resolve("demo-models").toString());
         props.put("rigpool.worker.runner.jar", options.home().resolve("worker/runner/target/rigpool-runner.jar")
                 .toString());
         if (options.modelDir() != null) {

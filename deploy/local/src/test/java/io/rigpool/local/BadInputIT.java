@@ -59,8 +59,7 @@ class BadInputIT {
         badVersion[4] = 99; // GGUF magic, then a version no reader knows
         Files.write(modelDir.resolve("bad-version.gguf"), badVersion);
 
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1).withModelDir(modelDir))
-                .withWorkerSettings(TestStacks.workerFilesUnder(dataDir)).start();
+        stack = new LocalStack(StackOptions.forTest(dataDir, 1).withModelDir(modelDir)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
     }
 

@@ -70,8 +70,7 @@ class StructuredOutputIT {
 
     @BeforeAll
     static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1))
-                .withWorkerSettings(TestStacks.workerFilesUnder(dataDir)).start();
+        stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
         client = OpenAIOkHttpClient.builder().baseUrl(stack.gatewayUrl() + "/v1").apiKey("unused-auth-is-off")
                 .maxRetries(0).timeout(Duration.ofSeconds(120)).build();

@@ -52,8 +52,7 @@ class WalkingSkeletonIT {
     @BeforeAll
     static void startStack() {
         tempBefore = TempFolder.rigpoolEntries();
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1))
-                .withWorkerSettings(TestStacks.workerFilesUnder(dataDir)).start();
+        stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
     }
 

@@ -61,8 +61,7 @@ class WorkerResilienceIT {
 
     @BeforeAll
     static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 2))
-                .withWorkerSettings(TestStacks.workerFilesUnder(dataDir)).start();
+        stack = new LocalStack(StackOptions.forTest(dataDir, 2)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
     }
 
