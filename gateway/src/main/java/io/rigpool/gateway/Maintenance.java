@@ -22,7 +22,10 @@ public class Maintenance {
         this.scheduler = scheduler;
     }
 
-    /** Runs {@code task} every {@code period}, the first time after one period. */
+    /**
+     * Runs {@code task} every {@code period}, the first time after one period; a period under a second runs every
+     * second, as the Quarkus scheduler checks its triggers once a second.
+     */
     public void every(Duration period, String name, Runnable task) {
         Duration interval = period.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : period;
         scheduler.newJob(name)
