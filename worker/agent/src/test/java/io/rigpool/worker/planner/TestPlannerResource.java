@@ -36,7 +36,7 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
     public static final String FIRST_GPUS = "NVIDIA GeForce RTX 3060:12GiB:11GiB";
 
     private TestPlanner planner;
-    /** The worker's demo model, GPU file and pause file: removed when the test app stops. */
+    /** The worker's demo model, runners' folders, GPU file and pause file: removed when the test app stops. */
     private Path dir;
 
     @Override
@@ -58,6 +58,8 @@ public class TestPlannerResource implements QuarkusTestResourceLifecycleManager 
                     // In the test profile Quarkus gRPC clients dial test-port (default 9001), not port.
                     Map.entry("quarkus.grpc.clients.planner.test-port", Integer.toString(port)),
                     Map.entry("rigpool.worker.demo-model-dir", dir.resolve("models").toString()),
+                    // Runners' folders too: a runner that crashed or outlived its worker keeps its folder.
+                    Map.entry("rigpool.worker.runner.work-dir", dir.resolve("runners").toString()),
                     Map.entry("rigpool.worker.nvidia-smi", dir.resolve("no-nvidia-smi").toString()),
                     Map.entry("rigpool.worker.gpus-file", gpus.toString()),
                     Map.entry("rigpool.worker.owner.pause-file", pause.toString()),
