@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Writes a small but complete llama-architecture chat model: a SentencePiece-style vocabulary with byte fallback,
+ * Writes a small but complete chat model (llama architecture, or qwen3 / qwen3moe for the current llama.cpp): a SentencePiece-style vocabulary with byte fallback,
  * a ChatML chat template, and seeded random weights. It loads in llama.cpp and generates (nonsense) text, which is
  * all the tests and the worker's demo mode need; no weights can be downloaded on the machines this runs on.
  *
@@ -23,6 +23,10 @@ public final class TinyChatModel {
             + "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
             + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+    public static final String LLAMA = "llama";
+    public static final String QWEN3 = "qwen3";
+    public static final String QWEN3MOE = "qwen3moe";
+
     private static final int TYPE_NORMAL = 1;
     private static final int TYPE_UNKNOWN = 2;
     private static final int TYPE_CONTROL = 3;
@@ -34,9 +38,35 @@ public final class TinyChatModel {
         "sky", "sea", "tree", "house", "road", "river", "cloud", "rain", "snow", "wind", "fire", "stone", "memory",
         "fits", "share", "room", "owner", "plays", "quiet", "loud", "warm", "cold", "kernel", "cache", "queue"};
 
-    /** Shape of the model. Every width must be a multiple of 32 so that Q8_0 rows are whole blocks. */
+    /**
+     * Shape of the model. Every width must be a multiple of 32 so that Q8_0 rows are whole blocks.
+     *
+     * @param architecture {@code llama} (loads in both engines), or {@code qwen3} / {@code qwen3moe}, which only a
+     *     current llama.cpp (the llama-server engine) loads
+     * @param experts      experts per layer of a {@code qwen3moe} model (0 for a dense one); each is
+     *     {@code feedForward} wide
+     * @param expertsUsed  experts a token is routed to
+     */
     public record Spec(String name, int layers, int embedding, int feedForward, int heads, int kvHeads,
-            int contextLength, GgmlType weightType, long seed) {
+            int contextLength, GgmlType weightType, long seed, String architecture, int experts, int expertsUsed) {
+
+        public Spec(String name, int layers, int embedding, int feedForward, int heads, int kvHeads,
+                int contextLength, GgmlType weightType, long seed) {
+            this(name, layers, embedding, feedForward, heads, kvHeads, contextLength, weightType, seed, LLAMA, 0, 0);
+        }
+
+        public Spec {
+            if (!List.of(LLAMA, QWEN3, QWEN3MOE).contains(architecture)) {
+                throw new IllegalArgumentException("architecture: " + architecture + " (llama, qwen3, qwen3moe)");
+            }
+            if (architecture.equals(QWEN3MOE) != (experts > 0)) {
+                throw new IllegalArgumentException("experts: " + experts + " for " + architecture
+                        + " (only qwen3moe has experts)");
+            }
+            if (experts > 0 && (expertsUsed < 1 || expertsUsed > experts)) {
+                throw new IllegalArgumentException("expertsUsed: " + expertsUsed + " of " + experts);
+            }
+        }
 
         /** About 3 MB at Q8_0: loads in well under a second and decodes hundreds of tokens per second. */
         public static Spec standard() {
@@ -48,16 +78,29 @@ public final class TinyChatModel {
             return new Spec("rigpool-micro", 2, 64, 128, 2, 1, 2048, GgmlType.F32, 7);
         }
 
+        /** A dense model of an architecture java-llama.cpp (b4916) does not know: per-head Q and K norms. */
+        public static Spec qwen3() {
+            return new Spec("rigpool-tiny-qwen3", 4, 256, 512, 4, 2, 4096, GgmlType.Q8_0, 43, QWEN3, 0, 0);
+        }
+
+        /** A mixture of experts: 8 experts per layer, 2 read per token. */
+        public static Spec qwen3Moe() {
+            return new Spec("rigpool-tiny-qwen3moe", 4, 256, 128, 4, 2, 4096, GgmlType.Q8_0, 44, QWEN3MOE, 8, 2);
+        }
+
         public Spec withWeightType(GgmlType type) {
-            return new Spec(name, layers, embedding, feedForward, heads, kvHeads, contextLength, type, seed);
+            return new Spec(name, layers, embedding, feedForward, heads, kvHeads, contextLength, type, seed,
+                    architecture, experts, expertsUsed);
         }
 
         public Spec withLayers(int n) {
-            return new Spec(name, n, embedding, feedForward, heads, kvHeads, contextLength, weightType, seed);
+            return new Spec(name, n, embedding, feedForward, heads, kvHeads, contextLength, weightType, seed,
+                    architecture, experts, expertsUsed);
         }
 
         public Spec withEmbedding(int n, int ff) {
-            return new Spec(name, layers, n, ff, heads, kvHeads, contextLength, weightType, seed);
+            return new Spec(name, layers, n, ff, heads, kvHeads, contextLength, weightType, seed, architecture,
+                    experts, expertsUsed);
         }
     }
 
@@ -74,20 +117,21 @@ public final class TinyChatModel {
         int kvWidth = headDim * spec.kvHeads();
         SplittableRandom random = new SplittableRandom(spec.seed());
 
+        String a = spec.architecture();
         GgufWriter gguf = new GgufWriter()
-                .putString("general.architecture", "llama")
+                .putString("general.architecture", a)
                 .putString("general.name", spec.name())
                 .putUint32("general.file_type", fileType(spec.weightType()))
-                .putUint32("llama.context_length", spec.contextLength())
-                .putUint32("llama.embedding_length", spec.embedding())
-                .putUint32("llama.block_count", spec.layers())
-                .putUint32("llama.feed_forward_length", spec.feedForward())
-                .putUint32("llama.attention.head_count", spec.heads())
-                .putUint32("llama.attention.head_count_kv", spec.kvHeads())
-                .putUint32("llama.rope.dimension_count", headDim)
-                .putFloat32("llama.rope.freq_base", 10000.0)
-                .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5)
-                .putUint32("llama.vocab_size", nVocab)
+                .putUint32(a + ".context_length", spec.contextLength())
+                .putUint32(a + ".embedding_length", spec.embedding())
+                .putUint32(a + ".block_count", spec.layers())
+                .putUint32(a + ".feed_forward_length", spec.feedForward())
+                .putUint32(a + ".attention.head_count", spec.heads())
+                .putUint32(a + ".attention.head_count_kv", spec.kvHeads())
+                .putUint32(a + ".rope.dimension_count", headDim)
+                .putFloat32(a + ".rope.freq_base", 10000.0)
+                .putFloat32(a + ".attention.layer_norm_rms_epsilon", 1e-5)
+                .putUint32(a + ".vocab_size", nVocab)
                 .putString("tokenizer.ggml.model", "llama")
                 .putStringArray("tokenizer.ggml.tokens", vocab.tokens())
                 .putFloat32Array("tokenizer.ggml.scores", vocab.scores())
@@ -98,6 +142,18 @@ public final class TinyChatModel {
                 .putBool("tokenizer.ggml.add_bos_token", false)
                 .putBool("tokenizer.ggml.add_eos_token", false)
                 .putString("tokenizer.chat_template", CHAT_TEMPLATE);
+        if (!a.equals(LLAMA)) {
+            // The real models of these architectures have byte-level BPE tokenizers, which add no space before a
+            // text: without this the SentencePiece tokenizer here would turn the template's "assistant" after
+            // <|im_start|> into " assistant", and llama-server's output grammars, which expect the template's own
+            // text there, would refuse the prompt.
+            gguf.putBool("tokenizer.ggml.add_space_prefix", false);
+        }
+        if (spec.experts() > 0) {
+            gguf.putUint32(a + ".expert_count", spec.experts())
+                    .putUint32(a + ".expert_used_count", spec.expertsUsed())
+                    .putUint32(a + ".expert_feed_forward_length", spec.feedForward());
+        }
 
         int e = spec.embedding();
         GgmlType w = spec.weightType();
@@ -110,10 +166,27 @@ public final class TinyChatModel {
             matrix(gguf, random, p + "attn_k.weight", w, e, kvWidth);
             matrix(gguf, random, p + "attn_v.weight", w, e, kvWidth);
             matrix(gguf, random, p + "attn_output.weight", w, e, e);
+            if (!a.equals(LLAMA)) {
+                gguf.tensor(p + "attn_q_norm.weight", GgmlType.F32, new long[] {headDim},
+                        TensorEncoding.encode(GgmlType.F32, ones(headDim)));
+                gguf.tensor(p + "attn_k_norm.weight", GgmlType.F32, new long[] {headDim},
+                        TensorEncoding.encode(GgmlType.F32, ones(headDim)));
+            }
             gguf.tensor(p + "ffn_norm.weight", GgmlType.F32, new long[] {e}, TensorEncoding.encode(GgmlType.F32, ones(e)));
-            matrix(gguf, random, p + "ffn_gate.weight", w, e, spec.feedForward());
-            matrix(gguf, random, p + "ffn_up.weight", w, e, spec.feedForward());
-            matrix(gguf, random, p + "ffn_down.weight", w, spec.feedForward(), e);
+            if (spec.experts() > 0) {
+                int n = spec.experts();
+                int ff = spec.feedForward();
+                // The router is small and read by every token, so it stays F32 as converters leave it.
+                gguf.tensor(p + "ffn_gate_inp.weight", GgmlType.F32, new long[] {e, n},
+                        TensorEncoding.encode(GgmlType.F32, gaussian(random, e * n, 1.0 / Math.sqrt(e))));
+                experts(gguf, random, p + "ffn_gate_exps.weight", w, e, ff, n);
+                experts(gguf, random, p + "ffn_up_exps.weight", w, e, ff, n);
+                experts(gguf, random, p + "ffn_down_exps.weight", w, ff, e, n);
+            } else {
+                matrix(gguf, random, p + "ffn_gate.weight", w, e, spec.feedForward());
+                matrix(gguf, random, p + "ffn_up.weight", w, e, spec.feedForward());
+                matrix(gguf, random, p + "ffn_down.weight", w, spec.feedForward(), e);
+            }
         }
         gguf.tensor("output_norm.weight", GgmlType.F32, new long[] {e}, TensorEncoding.encode(GgmlType.F32, ones(e)));
         float[] output = gaussian(random, e * nVocab, 2.0 / Math.sqrt(e));
@@ -130,6 +203,12 @@ public final class TinyChatModel {
     private static void matrix(GgufWriter gguf, SplittableRandom random, String name, GgmlType type, int in, int out) {
         gguf.tensor(name, type, new long[] {in, out},
                 TensorEncoding.encode(type, gaussian(random, in * out, 1.0 / Math.sqrt(in))));
+    }
+
+    private static void experts(GgufWriter gguf, SplittableRandom random, String name, GgmlType type, int in,
+            int out, int experts) {
+        gguf.tensor(name, type, new long[] {in, out, experts},
+                TensorEncoding.encode(type, gaussian(random, in * out * experts, 1.0 / Math.sqrt(in))));
     }
 
     private static long fileType(GgmlType type) {

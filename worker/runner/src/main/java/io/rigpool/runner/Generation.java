@@ -7,6 +7,7 @@ import de.kherud.llama.LlamaOutput;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.GenerationOptions;
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,21 @@ final class Generation {
 
     String requestId() {
         return requestId;
+    }
+
+    /** Records how many tokens the engine has sampled, for the reply to a cancel. */
+    void sampledSoFar(int tokens) {
+        sampled.set(tokens);
+    }
+
+    /** llama.cpp skips token ids outside the vocabulary without a word; a bias asked for must not vanish. */
+    static void checkLogitBias(Collection<Integer> tokens, int vocabularySize) {
+        for (int token : tokens) {
+            if (token < 0 || (vocabularySize > 0 && token >= vocabularySize)) {
+                throw new InvalidRequestException("logit_bias: token " + token + " is not in this model's"
+                        + " vocabulary of " + vocabularySize + " tokens (ids 0 to " + (vocabularySize - 1) + ")");
+            }
+        }
     }
 
     /** Asks the generation to stop after the token it is on; returns the tokens sampled so far. */
@@ -154,13 +170,7 @@ final class Generation {
         }
         if (options.getLogitBiasCount() > 0) {
             Map<Integer, Float> bias = new TreeMap<>(options.getLogitBiasMap());
-            for (int token : bias.keySet()) {
-                // llama.cpp skips ids outside the vocabulary without a word; a bias asked for must not vanish.
-                if (token < 0 || (vocabularySize > 0 && token >= vocabularySize)) {
-                    throw new InvalidRequestException("logit_bias: token " + token + " is not in this model's"
-                            + " vocabulary of " + vocabularySize + " tokens (ids 0 to " + (vocabularySize - 1) + ")");
-                }
-            }
+            checkLogitBias(bias.keySet(), vocabularySize);
             p.setTokenIdBias(bias);
         }
         if (!options.getJsonSchema().isEmpty()) {

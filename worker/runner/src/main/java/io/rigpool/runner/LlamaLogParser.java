@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Reads what llama.cpp logged while loading a model. java-llama.cpp reports a failed load only as "could not load
  * model from given file path" and exposes no buffer sizes, so its log (b4916 format, also the older
- * {@code llm_load_tensors: CPU buffer size} form) is the only source of the measured memory and of the reason a
+ * {@code llm_load_tensors: CPU buffer size} form, and llama-server's of 2026 with a time and level before each line)
+ * is the only source of the measured memory and of the reason a
  * load failed. Pure: lines in, {@link LlamaLoadLog} out.
  */
 public final class LlamaLogParser {
@@ -40,6 +41,8 @@ public final class LlamaLogParser {
     /** Metadata dump lines quote the model's own strings (names, chat templates), which may say "error". */
     private static final String METADATA_DUMP = "llama_model_loader: - kv";
     private static final long MIB = 1024L * 1024L;
+    /** Newer llama.cpp (llama-server) writes its log file with a time and level before each line: "0.00.011.850 I ". */
+    private static final Pattern TIME_AND_LEVEL = Pattern.compile("^\\d+\\.\\d+\\.\\d+\\.\\d+ [TDIWE] ");
 
     private LlamaLogParser() {
     }
@@ -58,7 +61,7 @@ public final class LlamaLogParser {
         boolean noGpuWarning = false;
         String build = "";
         for (String raw : lines) {
-            String line = raw.strip();
+            String line = TIME_AND_LEVEL.matcher(raw.strip()).replaceFirst("");
             if (line.isEmpty() || line.startsWith(METADATA_DUMP)) {
                 continue;
             }

@@ -7,6 +7,8 @@ import de.kherud.llama.Pair;
 import de.kherud.llama.args.CacheType;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.proto.v1.ChatMessage;
+import io.rigpool.proto.v1.Finished;
+import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
- * The one model this process holds. It is loaded once and never closed: java-llama.cpp's close() does not give the
+ * The one model this process holds in java-llama.cpp (the default engine). It is loaded once and never closed: java-llama.cpp's close() does not give the
  * memory back, so a model is unloaded by ending the process.
  */
-final class LoadedModel {
+final class LoadedModel implements ModelEngine {
 
     /** Logged by java-llama.cpp when a load succeeded, after every buffer line. */
     private static final String TOKENS_KEY = "tokenizer.ggml.tokens";
@@ -29,10 +32,6 @@ final class LoadedModel {
     /** Logged last when a load failed. */
     private static final String FAILED_MARK = "load_model: failed to load model";
     private static final Duration LOG_FLUSH_WAIT = Duration.ofSeconds(2);
-    /** llama.cpp's own defaults (common_params, b4916) for what the command line leaves out. */
-    private static final int LLAMA_DEFAULT_BATCH = 2048;
-    private static final int LLAMA_DEFAULT_UBATCH = 512;
-    private static final String LLAMA_DEFAULT_CACHE_TYPE = "f16";
 
     private final LlamaModel model;
     private final RunnerOptions options;
@@ -69,11 +68,13 @@ final class LoadedModel {
         List<String> outputAndLog = new ArrayList<>(options.outputFile().map(LoadedModel::readLog).orElse(List.of()));
         outputAndLog.addAll(logLines);
         LlamaLoadLog discovery = LlamaLogParser.parse(outputAndLog);
-        return new LoadedModel(model, options, report(options, log, discovery, loadMs), vocabularySize(path));
+        RunnerLoadReport report = LoadReportBase.of(options, log, discovery, loadMs)
+                .setNativeLibrary(NativeLibraryInUse.path().orElse("")).build();
+        return new LoadedModel(model, options, report, vocabularySize(path));
     }
 
     /** How many tokens the model knows, from its GGUF header; 0 when the header cannot say. */
-    private static int vocabularySize(Path path) {
+    static int vocabularySize(Path path) {
         try {
             return GgufModel.open(path).header().array(TOKENS_KEY).map(tokens -> (int) tokens.count()).orElse(0);
         } catch (IOException | RuntimeException e) {
@@ -86,8 +87,14 @@ final class LoadedModel {
         return vocabularySize;
     }
 
-    RunnerLoadReport report() {
+    @Override
+    public RunnerLoadReport report() {
         return report;
+    }
+
+    @Override
+    public Finished generate(Generation generation, GenerateRequest request, Consumer<String> pieces) {
+        return generation.run(this, request, pieces);
     }
 
     RunnerOptions options() {
@@ -125,38 +132,6 @@ final class LoadedModel {
         return model.generate(parameters).iterator();
     }
 
-    private static String cacheTypeName(CacheType type) {
-        return type.name().toLowerCase(Locale.ROOT);
-    }
-
-    /** @param discovery the log read together with the process's output, for what ggml printed before the log */
-    private static RunnerLoadReport report(RunnerOptions options, LlamaLoadLog log, LlamaLoadLog discovery,
-            long loadMs) {
-        RunnerLoadReport.Builder report = RunnerLoadReport.newBuilder()
-                .setModelPath(options.model().toAbsolutePath().toString())
-                .setNGpuLayersRequested(options.gpuLayers())
-                .setLayersOffloaded(log.layersOffloaded())
-                .setLayersTotal(log.layersTotal())
-                .addAllBuffers(log.buffers())
-                .setLoadMs(loadMs)
-                .setGpuBackendPresent(log.gpuBackendPresent())
-                .setNCtx(options.ctxSize())
-                .setParallelSlots(options.parallel())
-                .setNBatch(options.batchSize().orElse(LLAMA_DEFAULT_BATCH))
-                .setNUbatch(options.ubatchSize().orElse(LLAMA_DEFAULT_UBATCH))
-                .setCacheTypeK(options.cacheTypeK().map(LoadedModel::cacheTypeName).orElse(LLAMA_DEFAULT_CACHE_TYPE))
-                .setCacheTypeV(options.cacheTypeV().map(LoadedModel::cacheTypeName).orElse(LLAMA_DEFAULT_CACHE_TYPE))
-                .setFlashAttention(options.flashAttn())
-                .setMmap(!options.noMmap())
-                .setLlamaCppBuild(log.build())
-                .addAllWarnings(log.warnings())
-                .addAllWarnings(OffloadCheck.warnings(options.gpuLayers(), log))
-                .addAllDevices(discovery.cudaDevices())
-                .setGpuInitError(discovery.gpuInitError())
-                .setNativeLibrary(NativeLibraryInUse.path().orElse(""));
-        return report.build();
-    }
-
     /**
      * llama.cpp writes its log from a background thread, so the last lines of a load may reach the file a moment
      * after the load returned: read until the line that ends a load is there, or a short deadline passes.
@@ -178,7 +153,7 @@ final class LoadedModel {
         }
     }
 
-    private static List<String> readLog(Path logFile) {
+    static List<String> readLog(Path logFile) {
         try {
             // Decoding replaces malformed bytes: llama.cpp logs token pieces, which may be partial UTF-8.
             return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList();

@@ -2,6 +2,7 @@ package io.rigpool.runner;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.common.lifecycle.ParentProcessWatch;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * Entry point of the runner process: loads one model, serves it on a loopback port and announces the port in the
+ * Entry point of the runner process: loads one model (in java-llama.cpp, or in a llama-server child), serves it on a loopback port and announces the port in the
  * port file. Exit codes: 2 when the model could not be loaded (reason on stderr and in {@code <port-file>.error}),
  * 64 for a wrong command line, 1 for anything else that stops it from starting.
  */
@@ -39,7 +40,8 @@ public final class RunnerMain {
             System.err.println("rigpool-runner: " + e.getMessage());
             System.err.println("usage: rigpool-runner --model PATH --ctx-size N --gpu-layers N --parallel N"
                     + " --threads N [--batch-size N] [--ubatch-size N] [--flash-attn] [--cache-type-k TYPE]"
-                    + " [--cache-type-v TYPE] [--no-mmap] --log-file PATH --port-file PATH [--output-file PATH]");
+                    + " [--cache-type-v TYPE] [--no-mmap] --log-file PATH --port-file PATH [--output-file PATH]"
+                    + " [--engine java-llama|llama-server] [--llama-server PATH] [--n-cpu-moe N]");
             System.exit(EXIT_USAGE);
             return;
         }
@@ -48,9 +50,11 @@ public final class RunnerMain {
     }
 
     private static int run(RunnerOptions options) {
-        LoadedModel model;
+        ModelEngine model;
         try {
-            model = LoadedModel.load(options);
+            model = options.engine().kind() == EngineKind.LLAMA_SERVER
+                    ? LlamaServerModel.start(options)
+                    : LoadedModel.load(options);
         } catch (ModelLoadException e) {
             return failed(options, EXIT_LOAD_FAILED, e.getMessage());
         } catch (RuntimeException | LinkageError e) {

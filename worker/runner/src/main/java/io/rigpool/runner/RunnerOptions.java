@@ -2,6 +2,7 @@ package io.rigpool.runner;
 
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
+import io.rigpool.common.engines.EngineKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,14 +17,24 @@ import java.util.OptionalInt;
  * --model PATH --ctx-size N --gpu-layers N --parallel N --threads N
  * [--batch-size N] [--ubatch-size N] [--flash-attn] [--cache-type-k TYPE] [--cache-type-v TYPE] [--no-mmap]
  * --log-file PATH --port-file PATH [--output-file PATH]
+ * [--engine java-llama|llama-server] [--llama-server PATH] [--n-cpu-moe N]
  * </pre>
+ * With {@code --engine llama-server} the runner runs the model in llama.cpp's own server, the binary
+ * {@code --llama-server} names, instead of java-llama.cpp; {@code --n-cpu-moe} keeps the expert tensors of the
+ * first N layers in RAM and exists only there.
  * {@code --output-file} names the file the process's standard error goes to, where the caller redirected it:
  * llama.cpp prints its GPU discovery there (ggml_cuda_init runs before the log file is open), and the load report
  * needs it.
  */
 public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel, int threads, OptionalInt batchSize,
         OptionalInt ubatchSize, boolean flashAttn, Optional<CacheType> cacheTypeK, Optional<CacheType> cacheTypeV,
-        boolean noMmap, Path logFile, Path portFile, Optional<Path> outputFile) {
+        boolean noMmap, Path logFile, Path portFile, Optional<Path> outputFile, Engine engine) {
+
+    /** Which llama.cpp runs the model, and what only llama-server takes. */
+    public record Engine(EngineKind kind, Optional<Path> llamaServer, int nCpuMoe) {
+
+        public static final Engine JAVA_LLAMA = new Engine(EngineKind.JAVA_LLAMA, Optional.empty(), 0);
+    }
 
     /** The command line was wrong; the message names the option. */
     public static final class UsageException extends IllegalArgumentException {
@@ -52,6 +63,9 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
                 case "--log-file" -> b.logFile = Path.of(value(option, rest));
                 case "--port-file" -> b.portFile = Path.of(value(option, rest));
                 case "--output-file" -> b.outputFile = Optional.of(Path.of(value(option, rest)));
+                case "--engine" -> b.engine = engineKind(option, rest);
+                case "--llama-server" -> b.llamaServer = Optional.of(Path.of(value(option, rest)));
+                case "--n-cpu-moe" -> b.nCpuMoe = number(option, rest, 0);
                 default -> throw new UsageException("unknown option '" + option + "'");
             }
         }
@@ -110,6 +124,12 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
         return number(option, rest, 1);
     }
 
+    private static EngineKind engineKind(String option, List<String> rest) {
+        String text = value(option, rest);
+        return EngineKind.fromWireName(text).orElseThrow(() -> new UsageException(option + " must be one of "
+                + Arrays.toString(EngineKind.values()) + ", not '" + text + "'"));
+    }
+
     private static CacheType cacheType(String option, List<String> rest) {
         String text = value(option, rest);
         try {
@@ -135,6 +155,9 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
         Path logFile;
         Path portFile;
         Optional<Path> outputFile = Optional.empty();
+        EngineKind engine = EngineKind.JAVA_LLAMA;
+        Optional<Path> llamaServer = Optional.empty();
+        int nCpuMoe;
 
         RunnerOptions build() {
             if (model == null) {
@@ -150,8 +173,15 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
                 throw new UsageException("--ctx-size " + ctxSize + " leaves no context for each of --parallel "
                         + parallel + " slots");
             }
+            if (engine == EngineKind.LLAMA_SERVER && llamaServer.isEmpty()) {
+                throw new UsageException("--engine llama-server needs --llama-server PATH");
+            }
+            if (engine != EngineKind.LLAMA_SERVER && (llamaServer.isPresent() || nCpuMoe > 0)) {
+                throw new UsageException("--llama-server and --n-cpu-moe need --engine llama-server");
+            }
             return new RunnerOptions(model, ctxSize, gpuLayers, parallel, threads, batchSize, ubatchSize, flashAttn,
-                    cacheTypeK, cacheTypeV, noMmap, logFile, portFile, outputFile);
+                    cacheTypeK, cacheTypeV, noMmap, logFile, portFile, outputFile,
+                    new Engine(engine, llamaServer, nCpuMoe));
         }
     }
 }

@@ -27,11 +27,11 @@ final class RunnerService extends RunnerGrpc.RunnerImplBase {
 
     private static final Logger LOG = Logger.getLogger(RunnerService.class.getName());
 
-    private final LoadedModel model;
+    private final ModelEngine model;
     private final ActiveGenerations active = new ActiveGenerations();
     private final ExecutorService generationThreads;
 
-    RunnerService(LoadedModel model, ExecutorService generationThreads) {
+    RunnerService(ModelEngine model, ExecutorService generationThreads) {
         this.model = model;
         this.generationThreads = generationThreads;
     }
@@ -53,7 +53,7 @@ final class RunnerService extends RunnerGrpc.RunnerImplBase {
 
     private void run(Generation generation, GenerateRequest request, ServerCallStreamObserver<GenerateEvent> call) {
         try {
-            Finished finished = generation.run(model, request, text -> send(call, generation,
+            Finished finished = model.generate(generation, request, text -> send(call, generation,
                     GenerateEvent.newBuilder().setPiece(TextPiece.newBuilder().setText(text)).build()));
             send(call, generation, GenerateEvent.newBuilder().setFinished(finished).build());
             if (!call.isCancelled()) {

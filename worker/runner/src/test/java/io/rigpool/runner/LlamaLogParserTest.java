@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,20 @@ class LlamaLogParserTest {
         assertFalse(log.gpuBackendPresent(), "a CPU-only library lists no GPU device");
         assertEquals(List.of(), log.errors(), "a clean load has no error lines");
         assertEquals(Optional.empty(), log.loadError());
+    }
+
+    @Test
+    void readsTheBuffersOfLlamaServerWhoseLinesStartWithTimeAndLevel() throws IOException {
+        // llama-server (llama.cpp of 2026-09-28, -lv 4) on the same tiny model, 1024 tokens of context in 2 slots.
+        LlamaLoadLog log = LlamaLogParser.parse(resource("cpu-llama-server-de3ff81-tiny-q8_0.txt"));
+
+        assertEquals(List.of(
+                buffer("CPU_Mapped", BufferKind.BUFFER_KIND_MODEL, Math.round(2.63 * MIB)),
+                buffer("CPU", BufferKind.BUFFER_KIND_OUTPUT, 0),
+                buffer("CPU", BufferKind.BUFFER_KIND_KV, 2 * MIB),
+                buffer("CPU", BufferKind.BUFFER_KIND_COMPUTE, Math.round(8.01 * MIB))), log.buffers());
+        assertEquals(OptionalInt.of(42603), LlamaServerModel.port(resource("cpu-llama-server-de3ff81-tiny-q8_0.txt")));
+        assertEquals(List.of(), log.errors(), "a clean load has no error lines");
     }
 
     @Test

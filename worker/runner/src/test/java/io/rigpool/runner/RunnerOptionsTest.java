@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import de.kherud.llama.args.CacheType;
+import io.rigpool.common.engines.EngineKind;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,7 +22,8 @@ class RunnerOptionsTest {
 
         assertEquals(new RunnerOptions(Path.of("/m/a.gguf"), 8192, 33, 4, 6, OptionalInt.of(1024),
                 OptionalInt.of(256), true, Optional.of(CacheType.Q8_0), Optional.of(CacheType.F16), true,
-                Path.of("/r/llama.log"), Path.of("/r/port"), Optional.of(Path.of("/r/runner.out"))), o);
+                Path.of("/r/llama.log"), Path.of("/r/port"), Optional.of(Path.of("/r/runner.out")),
+                RunnerOptions.Engine.JAVA_LLAMA), o);
         assertEquals(2048, o.slotContext());
     }
 
@@ -37,6 +39,26 @@ class RunnerOptionsTest {
         RunnerOptions.UsageException e = assertThrows(RunnerOptions.UsageException.class,
                 () -> RunnerOptions.parse("--model", "m", "--cache-type-k", "q3"));
         assertTrue(e.getMessage().startsWith("--cache-type-k must be one of [f32, f16"), e.getMessage());
+    }
+
+    @Test
+    void takesTheLlamaServerEngineWithItsBinaryAndExpertPlacement() {
+        RunnerOptions o = RunnerOptions.parse("--model", "m", "--log-file", "l", "--port-file", "p", "--engine",
+                "llama-server", "--llama-server", "/opt/llama/llama-server", "--n-cpu-moe", "12");
+        assertEquals(new RunnerOptions.Engine(EngineKind.LLAMA_SERVER, Optional.of(Path.of("/opt/llama/llama-server")),
+                12), o.engine());
+        assertEquals(RunnerOptions.Engine.JAVA_LLAMA,
+                RunnerOptions.parse("--model", "m", "--log-file", "l", "--port-file", "p").engine());
+        String[] common = {"--model", "m", "--log-file", "l", "--port-file", "p"};
+        assertMessage("--engine llama-server needs --llama-server PATH", concat(common, "--engine", "llama-server"));
+        assertMessage("--llama-server and --n-cpu-moe need --engine llama-server", concat(common, "--n-cpu-moe", "3"));
+        assertMessage("--engine must be one of [java-llama, llama-server], not 'vllm'", "--engine", "vllm");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static void assertMessage(String expected, String... args) {
