@@ -1,0 +1,48 @@
+package io.rigpool.common.engines;
+
+import java.util.Optional;
+
+/**
+ * The ways a worker runs llama.cpp, by the name the worker reports ({@code Engine.kind}) and the planner assigns
+ * ({@code Assignment.engine}).
+ */
+public enum EngineKind {
+    /** java-llama.cpp inside a runner JVM: llama.cpp b4916, the default engine. */
+    JAVA_LLAMA("java-llama", false),
+    /** llama.cpp's own llama-server as a child process on loopback: a current build. */
+    LLAMA_SERVER("llama-server", true);
+
+    private final String id;
+    private final boolean keepsExpertsInRam;
+
+    EngineKind(String id, boolean keepsExpertsInRam) {
+        this.id = id;
+        this.keepsExpertsInRam = keepsExpertsInRam;
+    }
+
+    /** The name on the wire. */
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Whether the engine can keep a mixture-of-experts layer's expert tensors in RAM while the rest of the layer
+     * is on the GPU ({@code --n-cpu-moe}); b4916 has no such option.
+     */
+    public boolean keepsExpertsInRam() {
+        return keepsExpertsInRam;
+    }
+
+    /** The kind named {@code id}; an empty name is the default engine (a worker or plan that predates engines). */
+    public static Optional<EngineKind> byId(String id) {
+        if (id == null || id.isEmpty()) {
+            return Optional.of(JAVA_LLAMA);
+        }
+        for (EngineKind kind : values()) {
+            if (kind.id.equals(id)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
+    }
+}
