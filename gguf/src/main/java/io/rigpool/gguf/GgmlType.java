@@ -5,7 +5,9 @@ import java.util.Optional;
 /**
  * The tensor element types of ggml as llama.cpp b4916 numbers them, with the block geometry that decides how many
  * bytes a tensor takes: {@code bytes = elements / blockSize * typeSize}. Ids 4, 5 and 31-33, 36-38 were removed
- * from ggml (old Q4_2/Q4_3 and the repacked Q4_0_x_y/IQ4_NL_x_y types) and are refused.
+ * from ggml (old Q4_2/Q4_3 and the repacked Q4_0_x_y/IQ4_NL_x_y types) and are refused. MXFP4 (39) came after
+ * b4916, with gpt-oss: java-llama.cpp cannot load it, but a llama-server of a current build can, so the planner
+ * must be able to size a file that has it.
  */
 public enum GgmlType {
     F32(0, 1, 4),
@@ -38,7 +40,9 @@ public enum GgmlType {
     IQ1_M(29, 256, 56),
     BF16(30, 1, 2),
     TQ1_0(34, 256, 54),
-    TQ2_0(35, 256, 66);
+    TQ2_0(35, 256, 66),
+    /** OCP microscaling FP4: 32 four-bit values and one shared E8M0 exponent byte per block. */
+    MXFP4(39, 32, 17);
 
     private static final GgmlType[] BY_ID = new GgmlType[64];
 

@@ -1,40 +1,54 @@
 package io.rigpool.common.engines;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The ways a worker runs llama.cpp. The name is what the worker reports ({@code Engine.kind}), what the planner
- * assigns ({@code Assignment.engine}) and what the runner's {@code --engine} takes, so it has one spelling.
+ * The ways a worker runs llama.cpp, by the name the worker reports ({@code Engine.kind}), the planner assigns
+ * ({@code Assignment.engine}) and the runner's {@code --engine} takes: one spelling.
  */
 public enum EngineKind {
-    /** java-llama.cpp (JNI, llama.cpp b4916) inside the runner process: the default. */
-    JAVA_LLAMA("java-llama"),
-    /** llama.cpp's own llama-server, a child of the runner process, on loopback: current llama.cpp. */
-    LLAMA_SERVER("llama-server");
+    /** java-llama.cpp inside a runner JVM: llama.cpp b4916, the default engine. */
+    JAVA_LLAMA("java-llama", false),
+    /** llama.cpp's own llama-server as a child process on loopback: a current build. */
+    LLAMA_SERVER("llama-server", true);
 
-    private final String wireName;
+    private final String id;
+    private final boolean keepsExpertsInRam;
 
-    EngineKind(String wireName) {
-        this.wireName = wireName;
+    EngineKind(String id, boolean keepsExpertsInRam) {
+        this.id = id;
+        this.keepsExpertsInRam = keepsExpertsInRam;
     }
 
-    public String wireName() {
-        return wireName;
+    /** The name on the wire. */
+    public String id() {
+        return id;
     }
 
-    /** An empty name is the default engine, as an assignment from a planner that predates engines says nothing. */
-    public static Optional<EngineKind> fromWireName(String name) {
-        if (name == null || name.isBlank()) {
+    /**
+     * Whether the engine can keep a mixture-of-experts layer's expert tensors in RAM while the rest of the layer
+     * is on the GPU ({@code --n-cpu-moe}); b4916 has no such option.
+     */
+    public boolean keepsExpertsInRam() {
+        return keepsExpertsInRam;
+    }
+
+    /** The kind named {@code id}; an empty name is the default engine (a worker or plan that predates engines). */
+    public static Optional<EngineKind> byId(String id) {
+        if (id == null || id.isEmpty()) {
             return Optional.of(JAVA_LLAMA);
         }
-        String wanted = name.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(k -> k.wireName.equals(wanted)).findFirst();
+        for (EngineKind kind : values()) {
+            if (kind.id.equals(id)) {
+                return Optional.of(kind);
+            }
+        }
+        return Optional.empty();
     }
 
+    /** The wire name, so that messages and logs read "llama-server", not LLAMA_SERVER. */
     @Override
     public String toString() {
-        return wireName;
+        return id;
     }
 }
