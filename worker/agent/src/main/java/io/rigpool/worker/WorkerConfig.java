@@ -80,6 +80,27 @@ public interface WorkerConfig {
 
     Jobs jobs();
 
+    LlamaServer llamaServer();
+
+    /**
+     * The second engine: llama.cpp's own llama-server, for the architectures java-llama.cpp's llama.cpp (b4916) does
+     * not load and for keeping MoE experts in RAM. Offered to the planner only after a probe load worked.
+     */
+    interface LlamaServer {
+
+        /**
+         * The llama-server binary (an official llama.cpp release for this platform and GPU, or the CPU build of
+         * deploy/llama-server/build-from-npm.sh). Not set: the worker has only the java-llama.cpp engine.
+         */
+        Optional<Path> binary();
+
+        /**
+         * The model architectures it loads, for a binary without the {@code architectures.txt} that
+         * build-from-npm.sh writes beside it (the names of llama.cpp's src/llama-arch.cpp for its release).
+         */
+        Optional<List<String>> architectures();
+    }
+
     Owner owner();
 
     /** What the PC's owner decides locally, whatever the planner plans. */

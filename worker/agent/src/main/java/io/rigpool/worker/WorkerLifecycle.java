@@ -1,6 +1,7 @@
 package io.rigpool.worker;
 
 import io.grpc.Channel;
+import io.rigpool.proto.v1.Engine;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,6 +11,8 @@ import io.rigpool.worker.backend.BackendSelection;
 import io.rigpool.worker.backend.NativesFolder;
 import io.rigpool.worker.backend.NvidiaDriver;
 import io.rigpool.worker.backend.RunnerBackendProbe;
+import io.rigpool.worker.engines.LlamaServerProbe;
+import io.rigpool.worker.engines.WorkerEngines;
 import io.rigpool.worker.gpu.GpuDiscovery;
 import io.rigpool.worker.models.DemoModel;
 import io.rigpool.worker.models.LocalModelFile;
@@ -64,6 +67,9 @@ public class WorkerLifecycle {
         GpuDiscovery gpus = new GpuDiscovery(config.nvidiaSmi(), config.gpus(), config.gpusFile());
         RunnerCommand command = runnerCommand();
         BackendSelection.Choice backend = chooseBackend(command, gpus);
+        Optional<Engine> llamaServer = probeLlamaServer(command);
+        Optional<Path> llamaServerBinary = llamaServer.filter(e -> e.getUnusableReason().isEmpty())
+                .map(e -> Path.of(e.getSource()));
         WorkerNode.Setup setup = new WorkerNode.Setup(
                 config.nodeId().orElse(hostname),
                 hostname,
@@ -73,8 +79,9 @@ public class WorkerLifecycle {
                 gpus,
                 config.cpuBandwidthGbps().orElseGet(() -> MemoryBandwidth.measureGbps(BANDWIDTH_TEST_MILLIS)),
                 backend.backend(),
-                new RunnerLauncher(command.withNativeLibraryPath(backend.libraryPath()), config.runner().workDir(),
-                        config.runner().startTimeout()),
+                WorkerEngines.of(backend.backend(), llamaServer),
+                new RunnerLauncher(command.withNativeLibraryPath(backend.libraryPath()).withLlamaServer(
+                        llamaServerBinary), config.runner().workDir(), config.runner().startTimeout()),
                 kafka,
                 config);
         node = new WorkerNode(setup, plannerChannel);
@@ -143,6 +150,25 @@ public class WorkerLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while probing the llama.cpp libraries", e);
+        }
+    }
+
+    /** The configured llama-server, proven by a probe load; reported with the reason when it failed. */
+    private Optional<Engine> probeLlamaServer(RunnerCommand command) {
+        Optional<Path> binary = config.llamaServer().binary();
+        if (binary.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Engine engine = LlamaServerProbe.probe(binary.get().toAbsolutePath(), config.llamaServer().architectures(),
+                    command, config.runner().workDir(), config.runner().startTimeout());
+            if (!engine.getUnusableReason().isEmpty()) {
+                LOG.warnf("llama-server %s is not offered: %s", binary.get(), engine.getUnusableReason());
+            }
+            return Optional.of(engine);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing llama-server", e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.rigpool.worker;
 import io.grpc.Channel;
 import io.rigpool.proto.v1.AssignmentSet;
 import io.rigpool.proto.v1.Backend;
+import io.rigpool.proto.v1.Engine;
 import io.rigpool.proto.v1.RunnerCrash;
 import io.rigpool.proto.v1.RunnerEvent;
 import io.rigpool.proto.v1.RunnerLoadReport;
@@ -48,7 +49,7 @@ public final class WorkerNode implements AutoCloseable {
     /** Everything a worker is made of, already resolved from configuration. */
     public record Setup(String nodeId, String hostname, String clusterToken, String version,
             List<LocalModelFile> models, GpuDiscovery gpus, double cpuBandwidthGbps, Backend backend,
-            RunnerLauncher launcher, Map<String, Object> kafka, WorkerConfig config) {
+            List<Engine> engines, RunnerLauncher launcher, Map<String, Object> kafka, WorkerConfig config) {
     }
 
     private final Setup setup;
@@ -102,7 +103,7 @@ public final class WorkerNode implements AutoCloseable {
         this.gpus = new GpuMonitor(setup.gpus(), ByteSizes.parse(config.vramChangeThreshold()),
                 reason -> heartbeatNow());
         WorkerReport report = new WorkerReport(new WorkerReport.Identity(setup.nodeId(), setup.hostname(),
-                setup.clusterToken(), setup.version(), setup.backend(), setup.cpuBandwidthGbps()),
+                setup.clusterToken(), setup.version(), setup.backend(), setup.cpuBandwidthGbps(), setup.engines()),
                 gpus, setup.models(), supervisor::status,
                 new WorkerReport.JobFigures(jobs::busySlots, jobs::decodeTps), owner);
         this.planner = new PlannerLink(plannerChannel, report::hello, report::heartbeat, this::applyLater,

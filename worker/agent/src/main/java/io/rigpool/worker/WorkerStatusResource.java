@@ -53,10 +53,20 @@ public class WorkerStatusResource {
         }
     }
 
+    /** One engine as the hello reports it (the architecture list is long, so only its size is shown). */
+    public record EngineStatus(String kind, String llamaCppBuild, List<String> backends, int architectures,
+            String source, String unusableReason) {
+
+        static EngineStatus of(io.rigpool.proto.v1.Engine e) {
+            return new EngineStatus(e.getKind(), e.getLlamaCppBuild(), e.getBackendsList(),
+                    e.getArchitecturesCount(), e.getSource(), e.getUnusableReason());
+        }
+    }
+
     /** The whole answer. */
     public record WorkerStatus(String nodeId, boolean plannerConnected, boolean paused, String pausedBy,
-            long ownerReserveBytes, double cpuBandwidthGbps, BackendStatus backend, List<GpuStatus> gpus,
-            List<String> models, List<LoadedModelStatus> loaded) {
+            long ownerReserveBytes, double cpuBandwidthGbps, BackendStatus backend, List<EngineStatus> engines,
+            List<GpuStatus> gpus, List<String> models, List<LoadedModelStatus> loaded) {
     }
 
     @Inject
@@ -69,6 +79,7 @@ public class WorkerStatusResource {
         OwnerControls.State owner = node.owner().state();
         return new WorkerStatus(node.setup().nodeId(), node.plannerConnected(), owner.paused(), owner.pausedBy(),
                 owner.reserveBytes(), node.setup().cpuBandwidthGbps(), BackendStatus.of(node.setup().backend()),
+                node.setup().engines().stream().map(EngineStatus::of).toList(),
                 node.gpus().latest().stream().map(GpuStatus::of).toList(),
                 node.setup().models().stream().map(LocalModelFile::modelId).toList(),
                 node.supervisor().status().stream().map(m -> LoadedModelStatus.of(m, node)).toList());

@@ -126,7 +126,7 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
 
     private static EngineKind engineKind(String option, List<String> rest) {
         String text = value(option, rest);
-        return EngineKind.fromWireName(text).orElseThrow(() -> new UsageException(option + " must be one of "
+        return EngineKind.byId(text).orElseThrow(() -> new UsageException(option + " must be one of "
                 + Arrays.toString(EngineKind.values()) + ", not '" + text + "'"));
     }
 

@@ -85,7 +85,8 @@ public final class RunnerBackendProbe implements BackendSelection.Probe {
         }
     }
 
-    private static Optional<String> generateOneToken(RunnerProcess runner) {
+    /** Generates one token; empty when it worked, else what went wrong. Any engine's runner answers it. */
+    public static Optional<String> generateOneToken(RunnerProcess runner) {
         GenerateRequest request = GenerateRequest.newBuilder().setRequestId("backend-probe").setMaxTokens(1)
                 .addMessages(ChatMessage.newBuilder().setRole("user").setContent("Hi")).build();
         try {

@@ -1,6 +1,7 @@
 package io.rigpool.worker.planner;
 
 import io.rigpool.proto.v1.Backend;
+import io.rigpool.proto.v1.Engine;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.WorkerHello;
@@ -18,7 +19,7 @@ public final class WorkerReport {
 
     /** Who this worker is; fixed for its life. */
     public record Identity(String nodeId, String hostname, String clusterToken, String version,
-            Backend backend, double cpuBandwidthGbps) {
+            Backend backend, double cpuBandwidthGbps, List<Engine> engines) {
     }
 
     /** What the job side knows about each loaded model. */
@@ -58,6 +59,7 @@ public final class WorkerReport {
                 .setWorkerVersion(identity.version())
                 .setGpuOffloadSupported(identity.backend().getGpuProven())
                 .setBackend(identity.backend())
+                .addAllEngines(identity.engines())
                 .setOwnerReserveBytes(owner.state().reserveBytes());
         models.forEach(m -> hello.addModels(m.description()));
         return hello.build();

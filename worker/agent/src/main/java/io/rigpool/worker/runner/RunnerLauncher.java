@@ -61,6 +61,10 @@ public final class RunnerLauncher {
         Process process;
         try {
             files = RunnerFiles.create(workDir, spec.modelId());
+        } catch (IOException e) {
+            throw new RunnerStartException("could not start a runner process for " + spec.modelId() + ": " + e);
+        }
+        try {
             // Standard input stays a pipe: the runner ends itself when this worker dies and the pipe closes.
             ProcessBuilder builder = new ProcessBuilder(command.build(spec, files))
                     .redirectErrorStream(true)
@@ -68,10 +72,14 @@ public final class RunnerLauncher {
             command.nativeLibraryPath().ifPresent(folder -> onLibrarySearchPath(builder, folder));
             process = builder.start();
         } catch (IOException e) {
+            files.delete();
             throw new RunnerStartException("could not start a runner process for " + spec.modelId() + ": " + e);
+        } catch (IllegalStateException e) {
+            files.delete();
+            throw new RunnerStartException(e.getMessage());
         }
-        LOG.infof("started runner for %s (pid %d, %d GPU layers, context %d, %d slots)", spec.modelId(),
-                process.pid(), spec.gpuLayers(), spec.ctxSize(), spec.slots());
+        LOG.infof("started runner for %s (pid %d, %s, %d GPU layers, context %d, %d slots)", spec.modelId(),
+                process.pid(), spec.engine(), spec.gpuLayers(), spec.ctxSize(), spec.slots());
         try {
             int port = awaitPort(spec, process, files, loadSteps, progress);
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
@@ -82,7 +90,7 @@ public final class RunnerLauncher {
             progress.loaded(1f);
             return new RunnerProcess(spec, process, files, channel, report, startedAt, System.currentTimeMillis());
         } catch (RunnerStartException | InterruptedException | RuntimeException e) {
-            process.destroyForcibly();
+            RunnerProcess.killWithChildren(process);
             process.waitFor(10, TimeUnit.SECONDS);
             files.delete();
             throw e;

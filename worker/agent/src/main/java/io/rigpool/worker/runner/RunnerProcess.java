@@ -101,10 +101,19 @@ public final class RunnerProcess {
         channel.shutdownNow();
         process.destroy();
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
+            killWithChildren(process);
             process.waitFor();
         }
         files.delete();
+    }
+
+    /**
+     * Kills a runner and what it started: a runner of the llama-server engine ends its llama-server itself when
+     * asked, but a killed one cannot, and the orphan would keep the model's memory.
+     */
+    static void killWithChildren(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     @Override
