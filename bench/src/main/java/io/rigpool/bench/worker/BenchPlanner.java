@@ -21,9 +21,10 @@ final class BenchPlanner implements AutoCloseable {
 
     private final Server server;
 
-    BenchPlanner(String modelId, Workload workload) throws IOException {
+    /** @param engine the engine to run it with ({@code Assignment.engine}; empty for java-llama) */
+    BenchPlanner(String modelId, Workload workload, String engine) throws IOException {
         Assignment assignment = Assignment.newBuilder().setModelId(modelId).setNGpuLayers(0)
-                .setNCtx(workload.contextSize()).setParallelSlots(workload.slots())
+                .setNCtx(workload.contextSize()).setParallelSlots(workload.slots()).setEngine(engine)
                 .setReason("benchmark: CPU only, " + workload.slots() + " slots").build();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new PlannerGrpc.PlannerImplBase() {

@@ -62,14 +62,20 @@ final class WorkerPath implements AutoCloseable {
     private volatile boolean closed;
 
     WorkerPath(Path home, Path modelDir, String modelId, Workload workload, Path workDir) throws Exception {
+        this(home, modelDir, modelId, workload, workDir, Optional.empty());
+    }
+
+    /** @param llamaServer the binary to run the model with the llama-server engine; empty for java-llama.cpp */
+    WorkerPath(Path home, Path modelDir, String modelId, Workload workload, Path workDir, Optional<Path> llamaServer)
+            throws Exception {
         this.modelId = modelId;
         this.workload = workload;
         this.kafka = new EmbeddedKafkaBroker(workDir.resolve("kafka"), 0, 8).start();
         createTopics();
-        this.planner = new BenchPlanner(modelId, workload);
+        this.planner = new BenchPlanner(modelId, workload, llamaServer.isPresent() ? "llama-server" : "");
         int httpPort = FreePorts.find();
         Path output = workDir.resolve("worker.log");
-        List<String> command = List.of(Processes.java(), "-Xmx384m", "-XX:+UseSerialGC", ParentProcessWatch.jvmFlag(),
+        List<String> command = new ArrayList<>(List.of(Processes.java(), "-Xmx384m", "-XX:+UseSerialGC", ParentProcessWatch.jvmFlag(),
                 "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.port=" + FreePorts.find(),
                 "-Drigpool.allow-weak-secrets=true",
@@ -81,8 +87,9 @@ final class WorkerPath implements AutoCloseable {
                 "-Drigpool.worker.runner.jar=" + home.resolve("worker/runner/target/rigpool-runner.jar"),
                 "-Drigpool.worker.runner.threads=" + workload.threads(),
                 "-Drigpool.worker.runner.work-dir=" + workDir.resolve("runners"),
-                "-Drigpool.worker.runner.start-timeout=10m",
-                "-jar", home.resolve("worker/agent/target/quarkus-app/quarkus-run.jar").toString());
+                "-Drigpool.worker.runner.start-timeout=10m"));
+        llamaServer.ifPresent(binary -> command.add("-Drigpool.worker.llama-server.binary=" + binary));
+        command.addAll(List.of("-jar", home.resolve("worker/agent/target/quarkus-app/quarkus-run.jar").toString()));
         this.worker = Processes.start(command, output);
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),

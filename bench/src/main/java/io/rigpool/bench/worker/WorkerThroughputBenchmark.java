@@ -125,7 +125,7 @@ public final class WorkerThroughputBenchmark {
         System.exit(0);
     }
 
-    private interface Job {
+    interface Job {
         Measurement run(int job) throws Exception;
     }
 
@@ -168,7 +168,7 @@ public final class WorkerThroughputBenchmark {
      * Runs one job on each path in turn, round after round, after a warm-up job on each: a machine whose speed
      * drifts (other work on it) then affects every path alike. Returns each path's median run.
      */
-    private static Map<String, Measurement> interleaved(Map<String, Job> paths, int runs) throws Exception {
+    static Map<String, Measurement> interleaved(Map<String, Job> paths, int runs) throws Exception {
         Map<String, List<Measurement>> all = new LinkedHashMap<>();
         for (Map.Entry<String, Job> path : paths.entrySet()) {
             path.getValue().run(0);
@@ -201,14 +201,14 @@ public final class WorkerThroughputBenchmark {
         return options;
     }
 
-    private static void requireBuilt(Path file) {
+    static void requireBuilt(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build it with ./mvnw -pl worker/runner,worker/agent"
                     + " install -DskipTests");
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).strip();
         } catch (IOException e) {
@@ -216,7 +216,7 @@ public final class WorkerThroughputBenchmark {
         }
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
 }

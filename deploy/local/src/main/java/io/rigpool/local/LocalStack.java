@@ -1,5 +1,6 @@
 package io.rigpool.local;
 
+import io.rigpool.common.engines.LlamaServerInstall;
 import io.rigpool.common.files.Directories;
 import io.rigpool.infra.FreePorts;
 import io.rigpool.infra.Infrastructure;
@@ -43,6 +44,9 @@ public final class LocalStack implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         StackOptions options = StackCommand.parse(args);
         LocalStack stack = new LocalStack(options);
+        // A llama-server on this machine (RIGPOOL_WORKER_LLAMA_SERVER_BINARY, or the one build-from-npm.sh cached)
+        // gives the workers the second engine, for the architectures java-llama.cpp's llama.cpp does not load.
+        LlamaServerInstall.locate().ifPresent(stack::withLlamaServer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("\nstopping rigpool ...");
@@ -63,6 +67,11 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack withWorkerSettings(Map<String, String> settings) {
         workerSettings.putAll(settings);
         return this;
+    }
+
+    /** Offers the llama-server engine on every worker, with this binary. */
+    public LocalStack withLlamaServer(Path binary) {
+        return withWorkerSettings(Map.of("rigpool.worker.llama-server.binary", binary.toString()));
     }
 
     public LocalStack start() {

@@ -19,12 +19,12 @@ import java.util.Locale;
 public class WorkerStatusResource {
 
     /** One loaded (or loading, or failing) model. */
-    public record LoadedModelStatus(String modelId, String state, float loadProgress, int nGpuLayers, int nCtx,
-            int slotsTotal, int slotsBusy, double decodeTps, String offload, String error) {
+    public record LoadedModelStatus(String modelId, String state, String engine, float loadProgress, int nGpuLayers,
+            int nCtx, int slotsTotal, int slotsBusy, double decodeTps, String offload, String error) {
 
         static LoadedModelStatus of(LoadedModel m, WorkerNode node) {
             return new LoadedModelStatus(m.getModelId(), m.getState().name().replace("LOAD_STATE_", "")
-                    .toLowerCase(Locale.ROOT), m.getLoadProgress(), m.getNGpuLayers(), m.getNCtx(), m.getSlotsTotal(),
+                    .toLowerCase(Locale.ROOT), m.getEngine(), m.getLoadProgress(), m.getNGpuLayers(), m.getNCtx(), m.getSlotsTotal(),
                     node.jobs().busySlots(m.getModelId()), node.jobs().decodeTps(m.getModelId()),
                     m.hasLoadReport() ? LoadReports.offload(m.getLoadReport()) : "",
                     m.getError());

@@ -399,7 +399,8 @@ public final class RunnerSupervisor implements AutoCloseable {
             LoadedModel.Builder b = LoadedModel.newBuilder().setModelId(modelId).setState(state).setError(error)
                     .setLoadProgress(progress);
             if (spec != null) {
-                b.setSlotsTotal(spec.slots()).setNGpuLayers(spec.gpuLayers()).setNCtx(spec.ctxSize());
+                b.setSlotsTotal(spec.slots()).setNGpuLayers(spec.gpuLayers()).setNCtx(spec.ctxSize())
+                        .setEngine(spec.engine().id()).setNCpuMoe(spec.nCpuMoe());
             } else {
                 b.setNGpuLayers(unusable.getNGpuLayers()).setNCtx(unusable.getNCtx());
             }
