@@ -30,10 +30,12 @@ trap 'rm -rf "$work"' EXIT
 echo "llama-server: fetching node-llama-cpp@$version from npm" >&2
 (cd "$work" && npm pack "node-llama-cpp@$version" --silent >/dev/null)
 tar -xzf "$work"/node-llama-cpp-*.tgz -C "$work" package/llama/gitRelease.bundle
-git clone -q "$work/package/llama/gitRelease.bundle" "$work/src"
+git -c advice.detachedHead=false clone -q "$work/package/llama/gitRelease.bundle" "$work/src"
 
 echo "llama-server: building (about 7 minutes on two cores)" >&2
-cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+generator=()
+if command -v ninja >/dev/null; then generator=(-G Ninja); fi
+cmake -S "$work/src" -B "$work/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
   -DGGML_NATIVE=OFF -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
   >"$work/cmake.log" 2>&1 || { tail -30 "$work/cmake.log" >&2; exit 1; }
 cmake --build "$work/build" --target llama-server -j "$(nproc)" >"$work/build.log" 2>&1 \
