@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.common.engines.LlamaServerInstall;
 import io.rigpool.gguf.tiny.TinyChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EnginesIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration DEADLINE = Duration.ofMinutes(3);
     private static final String LLAMA = "rigpool-tiny";
     private static final String QWEN3 = "rigpool-tiny-qwen3";
@@ -45,6 +39,7 @@ class EnginesIT {
     static Path dataDir;
 
     private static LocalStack stack;
+    private static StackClient client;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -59,6 +54,7 @@ class EnginesIT {
         TinyChatModel.write(models.resolve(QWEN3MOE + ".gguf"), TinyChatModel.Spec.qwen3Moe());
         stack = new LocalStack(StackOptions.forTest(dataDir.resolve("stack"), 1).withModelDir(models))
                 .withLlamaServer(binary.get()).start();
+        client = new StackClient(stack);
         await("all three models ready", () -> loaded().size() == 3
                 && loaded().stream().allMatch(m -> m.path("state").asText().equals("ready")));
     }
@@ -89,7 +85,7 @@ class EnginesIT {
 
     @Test
     void aMixtureOfExpertsModelStreamsOverServerSentEvents() throws Exception {
-        HttpResponse<String> r = post("/v1/chat/completions", """
+        HttpResponse<String> r = client.post("/v1/chat/completions", """
                 {"model": "%s", "stream": true, "max_tokens": 12, "temperature": 0,
                  "messages": [{"role": "user", "content": "Tell me of the sea"}]}""".formatted(QWEN3MOE));
 
@@ -97,7 +93,7 @@ class EnginesIT {
         List<String> data = r.body().lines().filter(l -> l.startsWith("data:")).map(l -> l.substring(5).strip())
                 .toList();
         assertEquals("[DONE]", data.get(data.size() - 1));
-        String text = data.stream().filter(d -> !d.equals("[DONE]")).map(EnginesIT::tree)
+        String text = data.stream().filter(d -> !d.equals("[DONE]")).map(StackClient::json)
                 .map(c -> c.at("/choices/0/delta/content").asText("")).collect(Collectors.joining());
         assertFalse(text.isBlank(), r.body());
         assertTrue(data.size() > 3, "streamed in pieces: " + data.size() + " events");
@@ -106,28 +102,28 @@ class EnginesIT {
     @Test
     void aCancelledJobOnLlamaServerEndsCancelled() throws Exception {
         String id = submit(QWEN3, 100_000, 7);
-        await("job running", () -> status(id).equals("running"));
+        await("job running", () -> client.status(id).equals("running"));
 
-        HttpResponse<String> cancel = post("/v1/jobs/" + id + "/cancel", "");
+        HttpResponse<String> cancel = client.post("/v1/jobs/" + id + "/cancel", "");
 
         assertTrue(cancel.statusCode() / 100 == 2, cancel.body());
-        await("job cancelled", () -> status(id).equals("cancelled"));
+        await("job cancelled", () -> client.status(id).equals("cancelled"));
         // The slot is free again: the next job on the same model finishes.
         String next = submit(QWEN3, 6, 8);
-        await("next job finished", () -> status(next).equals("succeeded"));
+        await("next job finished", () -> client.status(next).equals("succeeded"));
     }
 
     @Test
     void aKilledLlamaServerHasItsJobDeliveredAgainAndFinished() throws Exception {
         long server = llamaServerOf(QWEN3);
         String id = submit(QWEN3, 400, 9);
-        await("job running", () -> status(id).equals("running"));
+        await("job running", () -> client.status(id).equals("running"));
 
         ProcessHandle.of(server).orElseThrow().destroyForcibly();
 
-        await("job finished", () -> !List.of("queued", "running").contains(status(id)));
-        assertEquals("succeeded", status(id), () -> job(id).toString());
-        assertEquals(400, job(id).at("/usage/completion_tokens").asInt(), () -> job(id).toString());
+        await("job finished", () -> !List.of("queued", "running").contains(client.status(id)));
+        assertEquals("succeeded", client.status(id), () -> client.job(id).toString());
+        assertEquals(400, client.job(id).at("/usage/completion_tokens").asInt(), () -> client.job(id).toString());
         await("a new llama-server serves " + QWEN3, () -> {
             try {
                 return llamaServerOf(QWEN3) != server;
@@ -159,63 +155,27 @@ class EnginesIT {
         return out;
     }
 
+
+
+
+
+
+
+
     private static JsonNode workerStatus() {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + stack.workers().get(0).httpPort() + "/api/status")).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? JSON.readTree(r.body()) : JSON.createObjectNode();
-        } catch (java.io.IOException e) {
-            return JSON.createObjectNode();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return client.workerStatus(stack.workers().get(0));
     }
 
-    private static JsonNode chat(String model, int maxTokens) throws Exception {
-        HttpResponse<String> r = post("/v1/chat/completions", """
+    private static JsonNode chat(String model, int maxTokens) {
+        HttpResponse<String> r = client.post("/v1/chat/completions", """
                 {"model": "%s", "max_tokens": %d, "temperature": 0,
                  "messages": [{"role": "user", "content": "Say something"}]}""".formatted(model, maxTokens));
         assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
+        return StackClient.json(r.body());
     }
 
-    private static String submit(String model, int maxTokens, int seed) throws Exception {
-        HttpResponse<String> r = post("/v1/jobs", """
-                {"model": "%s", "messages": [{"role": "user", "content": "Tell me a long story"}],
-                 "max_tokens": %d, "temperature": 0.5, "seed": %d}""".formatted(model, maxTokens, seed));
-        assertEquals(202, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("id").asText();
-    }
-
-    private static JsonNode job(String id) {
-        try {
-            return JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs/" + id))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String status(String id) {
-        return job(id).path("status").asText();
-    }
-
-    private static JsonNode tree(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static String submit(String model, int maxTokens, int seed) {
+        return client.submit(model, "Tell me a long story", maxTokens, 0.5, seed);
     }
 
     private static void await(String what, BooleanSupplier condition) {

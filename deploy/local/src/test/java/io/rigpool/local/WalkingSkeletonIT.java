@@ -48,11 +48,13 @@ class WalkingSkeletonIT {
     private static LocalStack stack;
     private static String model;
     private static Set<String> tempBefore;
+    private static StackClient client;
 
     @BeforeAll
     static void startStack() {
         tempBefore = TempFolder.rigpoolEntries();
         stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
+        client = new StackClient(stack);
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
     }
 
@@ -189,14 +191,11 @@ class WalkingSkeletonIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> post(String path, String body) {
+        return client.post(path, body);
     }
 
-    private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private static HttpResponse<String> get(String path) {
+        return client.get(path);
     }
 }

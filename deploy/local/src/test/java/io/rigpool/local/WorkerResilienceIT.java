@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WorkerResilienceIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration DEADLINE = Duration.ofMinutes(2);
     /** About 4 s of the generated demo model on a 2-core machine: long enough to be caught running. */
     private static final int LONG_JOB_TOKENS = 3000;
@@ -57,11 +50,13 @@ class WorkerResilienceIT {
     static Path dataDir;
 
     private static LocalStack stack;
+    private static StackClient client;
     private static String model;
 
     @BeforeAll
     static void startStack() {
         stack = new LocalStack(StackOptions.forTest(dataDir, 2)).start();
+        client = new StackClient(stack);
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
     }
 
@@ -155,46 +150,20 @@ class WorkerResilienceIT {
         if (runner.isEmpty()) {
             return Optional.empty();
         }
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + worker.httpPort() + "/api/status")).build(), HttpResponse.BodyHandlers.ofString());
-            boolean ready = r.statusCode() == 200
-                    && "ready".equals(JSON.readTree(r.body()).at("/loaded/0/state").asText());
-            return ready ? Optional.of(runner.get().pid()) : Optional.empty();
-        } catch (java.io.IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        boolean ready = "ready".equals(client.workerStatus(worker).at("/loaded/0/state").asText());
+        return ready ? Optional.of(runner.get().pid()) : Optional.empty();
     }
 
-    private static String submit(int maxTokens, int seed) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"model": "%s", "messages": [{"role": "user", "content": "Tell me a long story"}],
-                         "max_tokens": %d, "temperature": 0.5, "seed": %d}""".formatted(model, maxTokens, seed)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("id").asText();
+    private static String submit(int maxTokens, int seed) {
+        return client.submit(model, "Tell me a long story", maxTokens, 0.5, seed);
     }
 
     private static JsonNode job(String id) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs/"
-                    + id)).build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return client.job(id);
     }
 
     private static String status(String id) {
-        return job(id).get("status").asText();
+        return client.status(id);
     }
 
     /** One row per job in PostgreSQL, finished once, as succeeded. */

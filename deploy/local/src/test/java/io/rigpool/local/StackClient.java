@@ -1,0 +1,85 @@
+package io.rigpool.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** The end-to-end tests' one way of talking to a local stack's gateway and workers over HTTP. */
+final class StackClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final LocalStack stack;
+
+    StackClient(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    HttpResponse<String> post(String path, String json) {
+        return send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).build());
+    }
+
+    /** Submits a job to {@code POST /v1/jobs}; returns its id. */
+    String submit(String model, String prompt, int maxTokens, double temperature, long seed) {
+        HttpResponse<String> r = post("/v1/jobs", """
+                {"model": "%s", "messages": [{"role": "user", "content": "%s"}],
+                 "max_tokens": %d, "temperature": %s, "seed": %d}""".formatted(model, prompt, maxTokens, temperature,
+                seed));
+        if (r.statusCode() != 202) {
+            throw new AssertionError("POST /v1/jobs answered " + r.statusCode() + ": " + r.body());
+        }
+        return json(r.body()).get("id").asText();
+    }
+
+    JsonNode job(String id) {
+        return json(get("/v1/jobs/" + id).body());
+    }
+
+    String status(String id) {
+        return job(id).path("status").asText();
+    }
+
+    /** A worker's {@code GET /api/status}; an empty object while it does not answer (starting, restarting). */
+    JsonNode workerStatus(ServiceProcess worker) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + worker.httpPort() + "/api/status")).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? json(r.body()) : JSON.createObjectNode();
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
