@@ -1,6 +1,8 @@
 package io.rigpool.planner.placement;
 
 import io.rigpool.common.engines.EngineKind;
+import io.rigpool.planner.estimate.OffloadFit;
+import java.util.List;
 
 /**
  * One rung of a footprint's offload ladder: what a runner at that level asks its engine for.
@@ -19,21 +21,19 @@ public record OffloadStep(int gpuLayers, int expertLayersOnCpu, EngineKind engin
     }
 
     /**
-     * The ladder of a mixture-of-experts model on llama-server: first the attention and shared weights of whole
-     * layers with every expert in RAM (n_gpu_layers 1 .. layers + 1, {@code --n-cpu-moe layers}), then the experts
-     * too, the last layers' first ({@code --n-cpu-moe layers - 1} .. 0). A token reads a few experts but all of the
-     * rest, so VRAM buys most speed this way round. CPU only and the top level split nothing: they run on
-     * {@code wholeModelEngine} (java-llama where it loads the architecture, which is preferred).
+     * The ladder of a mixture-of-experts model on llama-server ({@link OffloadFit#expertsInRamLadder}): first the
+     * attention and shared weights of whole layers with every expert in RAM, then the experts too, the last
+     * layers' first. CPU only and the top level split nothing: they run on {@code wholeModelEngine} (java-llama
+     * where it loads the architecture, which is preferred).
      */
     public static OffloadStep[] expertsInRam(int layers, EngineKind wholeModelEngine) {
-        OffloadStep[] steps = new OffloadStep[2 * layers + 2];
-        steps[0] = new OffloadStep(0, 0, wholeModelEngine);
-        for (int n = 1; n <= layers + 1; n++) {
-            steps[n] = new OffloadStep(n, layers, EngineKind.LLAMA_SERVER);
-        }
-        for (int held = layers - 1; held >= 0; held--) {
-            steps[2 * layers + 1 - held] = new OffloadStep(layers + 1, held,
-                    held == 0 ? wholeModelEngine : EngineKind.LLAMA_SERVER);
+        List<OffloadFit.Rung> rungs = OffloadFit.expertsInRamLadder(layers);
+        OffloadStep[] steps = new OffloadStep[rungs.size()];
+        for (int level = 0; level < steps.length; level++) {
+            OffloadFit.Rung rung = rungs.get(level);
+            boolean splits = rung.gpuLayers() > 0 && rung.expertLayersOnCpu() > 0;
+            steps[level] = new OffloadStep(rung.gpuLayers(), rung.expertLayersOnCpu(),
+                    splits ? EngineKind.LLAMA_SERVER : wholeModelEngine);
         }
         return steps;
     }
