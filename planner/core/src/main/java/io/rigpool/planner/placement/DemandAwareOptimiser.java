@@ -97,8 +97,8 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
             }
             if (level > fleet.maxGpuLayers(n, m)) {
                 notes.plan(i.nodeId() + ": " + i.modelId() + " with " + i.gpuLayers() + " GPU layers is planned again: "
-                        + (fleet.nodes[n].gpuOffload() ? "at most " + fleet.maxGpuLayers(n, m) + " GPU layers there, "
-                                + fleet.layerCap(n, m).why() : Reasons.cpuOnly(fleet.nodes[n])));
+                        + (fleet.offloads(n, m) ? "at most " + fleet.maxGpuLayers(n, m) + " GPU layers there, "
+                                + fleet.layerCap(n, m).why() : fleet.cpuOnlyReason(n, m)));
             } else if (plan.fits(n, m, option, level)) {
                 plan.add(new WorkingPlan.Runner(n, m, option, level));
             } else {

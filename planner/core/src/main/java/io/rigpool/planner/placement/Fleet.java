@@ -28,6 +28,8 @@ final class Fleet {
     final int[][] eligible;
     /** Per node and model, the footprints the node's engines run (ModelSpec.optionsOn); null where none does. */
     private final Footprint[][][] footprints;
+    /** Per node and model, whether the engines of its ladder put layers on the node's GPU (ModelSpec.offloadsOn). */
+    private final boolean[][] offloads;
     private final Map<String, Integer> nodeIndex = new HashMap<>();
     private final Map<String, Integer> modelIndex = new HashMap<>();
     private final Map<Long, Incumbent> incumbents = new HashMap<>();
@@ -46,6 +48,7 @@ final class Fleet {
         }
         eligible = new int[nodes.length][];
         footprints = new Footprint[nodes.length][models.length][];
+        offloads = new boolean[nodes.length][models.length];
         Map<List<Footprint>, Footprint[]> shared = new HashMap<>();
         for (int n = 0; n < nodes.length; n++) {
             nodeIndex.put(nodes[n].nodeId(), n);
@@ -54,6 +57,7 @@ final class Fleet {
                 List<Footprint> options = models[m].optionsOn(nodes[n]);
                 if (!options.isEmpty()) {
                     footprints[n][m] = shared.computeIfAbsent(options, o -> o.toArray(Footprint[]::new));
+                    offloads[n][m] = models[m].offloadsOn(nodes[n]);
                 }
                 if (nodes[n].schedulable() && nodes[n].holds(models[m].modelId()) && footprints[n][m] != null
                         && !problem.excluded().contains(PlacementProblem.pairKey(nodes[n].nodeId(),
@@ -143,11 +147,37 @@ final class Fleet {
      * offloaded after a short offload, else no limit.
      */
     int maxGpuLayers(int node, int model) {
-        if (!nodes[node].gpuOffload()) {
+        if (!offloads(node, model)) {
             return 0;
         }
         LayerCap cap = layerCap(node, model);
         return cap == null ? Integer.MAX_VALUE : cap.layers();
+    }
+
+    /** Whether the node puts the model's layers on its GPU: a proven backend for the engines that would run them. */
+    boolean offloads(int node, int model) {
+        return nodes[node].gpuOffload() && offloads[node][model];
+    }
+
+    /** Why the node runs the model on the CPU only, in the node's words where it gave them. */
+    String cpuOnlyReason(int node, int model) {
+        NodeSpec n = nodes[node];
+        if (!n.gpuOffload() || footprints[node][model] == null) {
+            return Reasons.cpuOnly(n);
+        }
+        Footprint f = footprints[node][model][0];
+        List<String> without = new ArrayList<>();
+        for (NodeEngine e : n.engines()) {
+            boolean needed = false;
+            for (int level = 1; level <= f.fullOffload(); level++) {
+                needed |= f.step(level).engine() == e.kind();
+            }
+            if (needed && !e.gpuProven()) {
+                without.add(e.label());
+            }
+        }
+        return "node " + n.nodeId() + " runs " + models[model].modelId() + " on the CPU only: "
+                + String.join(" and ", without) + " proved no GPU backend there";
     }
 
     LayerCap layerCap(int node, int model) {

@@ -9,9 +9,11 @@ import java.util.Set;
  * and, when a probe failed, why it cannot be used.
  *
  * @param build the llama.cpp build as the worker reported it ("b4916", "2026-09-28 (de3ff81)")
+ * @param gpuProven whether a probe load proved a GPU backend for this engine (its layers really go to the GPU)
  * @param unusableReason why the engine is listed but not usable, "" when it is usable
  */
-public record NodeEngine(EngineKind kind, String build, Set<String> architectures, String unusableReason) {
+public record NodeEngine(EngineKind kind, String build, Set<String> architectures, boolean gpuProven,
+        String unusableReason) {
 
     public NodeEngine {
         architectures = Set.copyOf(architectures);
@@ -19,10 +21,13 @@ public record NodeEngine(EngineKind kind, String build, Set<String> architecture
         unusableReason = unusableReason == null ? "" : unusableReason;
     }
 
-    /** What a worker that reports no engines has: java-llama.cpp 4.2.0, llama.cpp b4916. */
-    public static NodeEngine javaLlamaB4916() {
+    /**
+     * What a worker that reports no engines has: java-llama.cpp 4.2.0, llama.cpp b4916, with the GPU backend its
+     * hello proved or not.
+     */
+    public static NodeEngine javaLlamaB4916(boolean gpuProven) {
         return new NodeEngine(EngineKind.JAVA_LLAMA, EngineArchitectures.JAVA_LLAMA_BUILD,
-                EngineArchitectures.javaLlamaB4916(), "");
+                EngineArchitectures.javaLlamaB4916(), gpuProven, "");
     }
 
     public boolean usable() {

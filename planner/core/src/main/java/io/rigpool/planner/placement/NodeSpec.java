@@ -44,7 +44,7 @@ public record NodeSpec(String nodeId, long vramBudget, long ramBudget, double gp
             boolean gpuOffload, Set<String> models, String unavailable, String budgetNote, String cpuOnlyReason,
             double stepOverheadSeconds) {
         this(nodeId, vramBudget, ramBudget, gpuBandwidth, cpuBandwidth, gpuOffload, models, unavailable, budgetNote,
-                cpuOnlyReason, stepOverheadSeconds, List.of(NodeEngine.javaLlamaB4916()));
+                cpuOnlyReason, stepOverheadSeconds, List.of(NodeEngine.javaLlamaB4916(gpuOffload)));
     }
 
     /** A node with datasheet speeds, no stated reason for running on the CPU only, and java-llama b4916. */
@@ -63,6 +63,12 @@ public record NodeSpec(String nodeId, long vramBudget, long ramBudget, double gp
     /** Whether an engine of this kind on the node loads the architecture. */
     public boolean loads(EngineKind kind, String architecture) {
         return engines.stream().anyMatch(e -> e.kind() == kind && e.loads(architecture));
+    }
+
+    /** Whether an engine of this kind on the node loads the architecture and puts layers on its GPU. */
+    public boolean offloads(EngineKind kind, String architecture) {
+        return gpuOffload && engines.stream().anyMatch(e -> e.kind() == kind && e.loads(architecture)
+                && e.gpuProven());
     }
 
     public boolean schedulable() {

@@ -131,16 +131,17 @@ final class PlacementReport {
                     .append(loadSeconds(model)).append(" s");
             case NEW -> reason.append("; new: loads in ~").append(loadSeconds(model)).append(" s");
         }
-        if (r.layers() < f.fullOffload() && node.gpuOffload()) {
+        boolean offloads = fleet.offloads(r.node(), r.model());
+        if (r.layers() < f.fullOffload() && offloads) {
             reason.append("; full offload would need ").append(Reasons.mib(f.gpuBytes(f.fullOffload())))
                     .append(" VRAM");
         }
         LayerCap cap = fleet.layerCap(r.node(), r.model());
-        if (cap != null && node.gpuOffload()) {
+        if (cap != null && offloads) {
             reason.append("; at most ").append(cap.layers()).append(" GPU layers here: ").append(cap.why());
         }
-        if (!node.gpuOffload()) {
-            reason.append("; ").append(Reasons.cpuOnly(node));
+        if (!offloads) {
+            reason.append("; ").append(fleet.cpuOnlyReason(r.node(), r.model()));
         }
         OffloadStep step = f.step(r.layers());
         if (step.engine() != EngineKind.JAVA_LLAMA || node.engines().size() > 1) {

@@ -33,22 +33,24 @@ class EnginePlacementTest {
 
     private static ModelSpec model(String shape, String id, double demand) {
         ModelGeometry g = Fixtures.model(shape);
-        EngineLadders ladders = EngineLadders.of(g.architecture(), g.layers(), g.mixtureOfExperts());
-        LoadParameters base = LoadParameters.defaults(4096);
-        Footprint options = Footprints.estimated(ESTIMATORS, g, id, ONE_SLOT, base, Footprints.Measurements.NONE,
-                ladders.defaultLadder());
-        List<Footprint> split = new ArrayList<>();
-        if (ladders.expertOffloadLadder() != null) {
-            split.add(Footprints.estimated(ESTIMATORS, g, id, ONE_SLOT, base, Footprints.Measurements.NONE,
-                    ladders.expertOffloadLadder()));
+        List<List<Footprint>> ladders = new ArrayList<>();
+        for (OffloadStep[] ladder : EngineLadders.of(g.architecture(), g.layers(), g.mixtureOfExperts())) {
+            ladders.add(List.of(Footprints.estimated(ESTIMATORS, g, id, ONE_SLOT, LoadParameters.defaults(4096),
+                    Footprints.Measurements.NONE, ladder)));
         }
-        return new ModelSpec(id, List.of(options), demand, 0, g.weightBytes(), g.architecture(), split);
+        return new ModelSpec(id, ladders.get(0), demand, 0, g.weightBytes(), g.architecture(),
+                ladders.subList(1, ladders.size()));
     }
 
     private static NodeSpec node(String id, long vram, boolean llamaServer, String... models) {
-        List<NodeEngine> engines = new ArrayList<>(List.of(NodeEngine.javaLlamaB4916()));
+        return node(id, vram, true, llamaServer, models);
+    }
+
+    private static NodeSpec node(String id, long vram, boolean javaLlamaGpu, boolean llamaServer, String... models) {
+        List<NodeEngine> engines = new ArrayList<>(List.of(NodeEngine.javaLlamaB4916(javaLlamaGpu)));
         if (llamaServer) {
-            engines.add(new NodeEngine(EngineKind.LLAMA_SERVER, "2026-09-28 (de3ff81)", SNAPSHOT_ARCHITECTURES, ""));
+            engines.add(new NodeEngine(EngineKind.LLAMA_SERVER, "2026-09-28 (de3ff81)", SNAPSHOT_ARCHITECTURES,
+                    true, ""));
         }
         return new NodeSpec(id, vram, 48 * GIB, 272e9, 50e9, true, Set.of(models), null, "", "", 0, engines);
     }
@@ -133,19 +135,40 @@ class EnginePlacementTest {
     }
 
     @Test
+    void whereJavaLlamaHasNoGpuBackendButLlamaServerHasTheModelRunsOnLlamaServer() {
+        NodeSpec pc = node("pc", 16 * GIB, false, true, "qwen2.5");
+        PlannedInstance runner = optimiser.place(PlacementProblem.fresh(List.of(pc),
+                List.of(model("Qwen2.5-7B-Instruct-Q4_K_M", "qwen2.5", 20)), PlacementSettings.defaults()))
+                .on("pc").get(0);
+        assertEquals(EngineKind.LLAMA_SERVER, runner.instance().engine(), runner.reason());
+        assertEquals(29, runner.instance().gpuLayers(), runner.reason());
+        NodeSpec javaOnly = node("old", 16 * GIB, false, false, "qwen2.5");
+        PlannedInstance cpu = optimiser.place(PlacementProblem.fresh(List.of(javaOnly),
+                List.of(model("Qwen2.5-7B-Instruct-Q4_K_M", "qwen2.5", 20)), PlacementSettings.defaults()))
+                .on("old").get(0);
+        assertEquals(EngineKind.JAVA_LLAMA, cpu.instance().engine());
+        assertEquals(0, cpu.instance().gpuLayers(), "java-llama proved no GPU: " + cpu.reason());
+        assertTrue(cpu.reason().contains("node old runs qwen2.5 on the CPU only: java-llama b4916 proved no GPU "
+                + "backend there"), cpu.reason());
+    }
+
+    @Test
     void theLaddersFollowTheB4916List() {
         assertTrue(EngineArchitectures.javaLlamaB4916().contains("qwen2moe"));
-        EngineLadders qwen2moe = EngineLadders.of("qwen2moe", 24, true);
-        assertEquals(EngineKind.JAVA_LLAMA, qwen2moe.defaultLadder()[10].engine(), "whole layers where b4916 runs");
-        assertEquals(EngineKind.LLAMA_SERVER, qwen2moe.expertOffloadLadder()[10].engine());
-        assertEquals(EngineKind.JAVA_LLAMA, qwen2moe.expertOffloadLadder()[49].engine(),
+        List<OffloadStep[]> qwen2moe = EngineLadders.of("qwen2moe", 24, true);
+        assertEquals(3, qwen2moe.size());
+        assertEquals(EngineKind.LLAMA_SERVER, qwen2moe.get(0)[10].engine());
+        assertEquals(EngineKind.JAVA_LLAMA, qwen2moe.get(0)[49].engine(),
                 "the top rung splits nothing, so java-llama runs it");
-        assertEquals(new OffloadStep(25, 0, EngineKind.JAVA_LLAMA), qwen2moe.expertOffloadLadder()[49]);
-        assertEquals(new OffloadStep(25, 23, EngineKind.LLAMA_SERVER), qwen2moe.expertOffloadLadder()[26]);
-        EngineLadders gptOss = EngineLadders.of("gpt-oss", 24, true);
-        assertEquals(null, gptOss.expertOffloadLadder());
-        assertEquals(EngineKind.LLAMA_SERVER, gptOss.defaultLadder()[0].engine());
-        assertEquals(EngineKind.JAVA_LLAMA, EngineLadders.of("", 4, false).defaultLadder()[2].engine(),
+        assertEquals(new OffloadStep(25, 0, EngineKind.JAVA_LLAMA), qwen2moe.get(0)[49]);
+        assertEquals(new OffloadStep(25, 23, EngineKind.LLAMA_SERVER), qwen2moe.get(0)[26]);
+        assertEquals(new OffloadStep(25, 0, EngineKind.LLAMA_SERVER), qwen2moe.get(1)[49]);
+        assertEquals(EngineKind.JAVA_LLAMA, qwen2moe.get(2)[10].engine(), "whole layers where b4916 runs alone");
+        assertEquals(26, qwen2moe.get(2).length);
+        List<OffloadStep[]> gptOss = EngineLadders.of("gpt-oss", 24, true);
+        assertEquals(1, gptOss.size());
+        assertEquals(EngineKind.LLAMA_SERVER, gptOss.get(0)[0].engine());
+        assertEquals(EngineKind.JAVA_LLAMA, EngineLadders.of("", 4, false).get(0)[2].engine(),
                 "a model of unknown architecture is java-llama's, as before engines");
     }
 
