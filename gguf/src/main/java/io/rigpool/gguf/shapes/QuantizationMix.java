@@ -11,13 +11,20 @@ import java.util.Map;
  * ({@code llama_tensor_get_type} in src/llama-quant.cpp). A "Q4_K_M" file is not all Q4_K: the output head (or the
  * tied embedding) gets Q6_K, and {@code attn_v}/{@code ffn_down} get Q6_K on the layers {@code use_more_bits}
  * picks; a fused {@code attn_qkv} gets Q5_K. The quantizer walks the tensors in name order (its weights map is a
- * std::map), so the counters it uses as "layer" run over blk.0, blk.1, blk.10, blk.11, ... — reproduced here.
+ * std::map), so the counters it uses as "layer" run over blk.0, blk.1, blk.10, blk.11, ... — reproduced here; for a
+ * mixture-of-experts model it reads the layer from the tensor's name instead (its {@code layer_info}), and it
+ * quantizes the 3-D expert tensors like any matrix. The current quantizer keeps these rules and adds MXFP4_MOE.
  */
 public enum QuantizationMix {
     /** llama_ftype 15: LLAMA_FTYPE_MOSTLY_Q4_K_M. */
     Q4_K_M(15, GgmlType.Q4_K),
     /** llama_ftype 7: LLAMA_FTYPE_MOSTLY_Q8_0. */
-    Q8_0(7, GgmlType.Q8_0);
+    Q8_0(7, GgmlType.Q8_0),
+    /**
+     * llama_ftype 38: LLAMA_FTYPE_MOSTLY_MXFP4_MOE, gpt-oss as OpenAI trained it (not in b4916): the routed experts
+     * MXFP4, every other matrix, the embedding and the output head Q8_0.
+     */
+    MXFP4_MOE(38, GgmlType.MXFP4);
 
     private final int fileType;
     private final GgmlType defaultType;
@@ -36,7 +43,7 @@ public enum QuantizationMix {
      * The type of every tensor after quantization, in the quantizer's order (sorted by name), which is also the
      * order of the tensors in the file it writes.
      */
-    public Map<String, GgmlType> assign(List<TensorShape> tensors, int blockCount) {
+    public Map<String, GgmlType> assign(List<TensorShape> tensors, int blockCount, boolean mixtureOfExperts) {
         List<TensorShape> sorted = new ArrayList<>(tensors);
         sorted.sort((a, b) -> a.name().compareTo(b.name()));
         int attentionV = 0;
@@ -54,7 +61,8 @@ public enum QuantizationMix {
         for (TensorShape t : sorted) {
             GgmlType type = t.sourceType();
             if (t.quantizable()) {
-                type = choose(t, hasOutput, iAttentionV, attentionV, iFfnDown, blockCount);
+                int ffnDownLayer = mixtureOfExperts ? t.layer() : iFfnDown;
+                type = choose(t, hasOutput, iAttentionV, attentionV, ffnDownLayer, blockCount);
                 type = fallback(type, t.dims()[0]);
             }
             if (isAttentionV(t.name()) && !t.name().contains("attn_qkv")) {
@@ -75,6 +83,9 @@ public enum QuantizationMix {
     private GgmlType choose(TensorShape t, boolean hasOutput, int iAttentionV, int attentionV, int iFfnDown,
             int blockCount) {
         String name = t.name();
+        if (this == MXFP4_MOE) {
+            return t.dims().length == 3 ? GgmlType.MXFP4 : GgmlType.Q8_0;
+        }
         if (name.equals("output.weight") || (!hasOutput && name.equals("token_embd.weight"))) {
             if (t.dims()[0] % defaultType.blockSize() != 0) {
                 return GgmlType.Q8_0;

@@ -50,7 +50,8 @@ public final class RealModelShape {
         this.tiedEmbedding = tiedEmbedding;
         this.uniformWeightType = uniformWeightType;
         List<TensorShape> shapes = architecture.tensors(hyperparameters, tokenizer.size(), tiedEmbedding);
-        Map<String, GgmlType> types = mix.assign(shapes, hyperparameters.blockCount());
+        Map<String, GgmlType> types = mix.assign(shapes, hyperparameters.blockCount(),
+                hyperparameters.mixtureOfExperts());
         Map<String, TensorShape> byName = new java.util.HashMap<>();
         shapes.forEach(s -> byName.put(s.name(), s));
         List<QuantizedTensor> quantized = new ArrayList<>();
@@ -69,10 +70,7 @@ public final class RealModelShape {
      * tests against llama.cpp need.
      */
     public RealModelShape withBlockCount(int layers) {
-        Hyperparameters h = hyperparameters;
-        Hyperparameters cut = new Hyperparameters(layers, h.embedding(), h.feedForward(), h.heads(), h.kvHeads(),
-                h.keyLength(), h.valueLength(), h.contextLength(), h.ropeDimension(), h.ropeFrequencyBase(),
-                h.normEpsilon(), h.ropeFrequencyTable(), h.slidingWindow());
+        Hyperparameters cut = hyperparameters.withBlockCount(layers);
         return new RealModelShape(name + "-" + layers + "L", architecture, mix, cut, tokenizer, tiedEmbedding,
                 uniformWeightType);
     }

@@ -9,7 +9,8 @@ import java.util.NoSuchElementException;
 /**
  * The catalogue of real model shapes: the estimator's accuracy benchmark loads each in llama.cpp, and the planner's
  * benchmark uses them as the models it places. Hyperparameters and vocabularies are those of the published
- * checkpoints (Hugging Face config.json and tokenizer), quantized by {@link QuantizationMix}.
+ * checkpoints (Hugging Face config.json and tokenizer), quantized by {@link QuantizationMix}. The first eight load
+ * in llama.cpp b4916; Qwen 3, Qwen 3 MoE and gpt-oss need a current build (Gemma 3 loads in both).
  */
 public final class RealModelShapes {
 
@@ -37,7 +38,21 @@ public final class RealModelShapes {
                     mistral(), false),
             new RealModelShape("Phi-3-mini-4k-instruct-Q4_K_M", Architecture.PHI3, QuantizationMix.Q4_K_M,
                     new Hyperparameters(32, 3072, 8192, 32, 32, 96, 96, 4096, 96, 10000, 1e-5, false, 2047),
-                    phi3(), false));
+                    phi3(), false),
+            new RealModelShape("Qwen3-8B-Q4_K_M", Architecture.QWEN3, QuantizationMix.Q4_K_M,
+                    new Hyperparameters(36, 4096, 12288, 32, 8, 128, 128, 40960, 128, 1000000, 1e-6, false, 0),
+                    qwen3(), false),
+            new RealModelShape("Qwen3-30B-A3B-Q4_K_M", Architecture.QWEN3MOE, QuantizationMix.Q4_K_M,
+                    new Hyperparameters(48, 2048, 6144, 32, 4, 128, 128, 40960, 128, 1000000, 1e-6, false, 0,
+                            128, 8, 768),
+                    qwen3(), false),
+            new RealModelShape("gpt-oss-20b-MXFP4", Architecture.GPT_OSS, QuantizationMix.MXFP4_MOE,
+                    new Hyperparameters(24, 2880, 2880, 64, 8, 64, 64, 131072, 64, 150000, 1e-5, false, 128,
+                            32, 4, 2880),
+                    o200kHarmony(), false),
+            new RealModelShape("gemma-3-12b-it-Q4_K_M", Architecture.GEMMA3, QuantizationMix.Q4_K_M,
+                    new Hyperparameters(48, 3840, 15360, 16, 8, 256, 256, 131072, 256, 1000000, 1e-6, false, 1024),
+                    gemma3(), true));
 
     private RealModelShapes() {
     }
@@ -83,6 +98,40 @@ public final class RealModelShapes {
         }
         return new TokenizerShape("gpt2", "qwen2", 152064, specials, -1, 151643, 151645, 151643, false,
                 151643 + named.length);
+    }
+
+    /** Qwen 3's vocabulary: Qwen 2's control tokens, then tool responses and thinking; padded to 151,936. */
+    private static TokenizerShape qwen3() {
+        String[] named = {"<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>",
+            "<|object_ref_end|>", "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>",
+            "<|vision_start|>", "<|vision_end|>", "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>", "<tool_call>",
+            "</tool_call>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|fim_pad|>", "<|repo_name|>",
+            "<|file_sep|>", "<tool_response>", "</tool_response>", "<think>", "</think>"};
+        Map<Integer, String> specials = new HashMap<>();
+        for (int i = 0; i < named.length; i++) {
+            specials.put(151643 + i, named[i]);
+        }
+        return new TokenizerShape("gpt2", "qwen2", 151936, specials, -1, 151643, 151645, 151643, false,
+                151643 + named.length);
+    }
+
+    /** gpt-oss' o200k_harmony: 201,088 tokens, the harmony format's control tokens from 199,998. */
+    private static TokenizerShape o200kHarmony() {
+        Map<Integer, String> specials = new HashMap<>(Map.of(199998, "<|startoftext|>", 199999, "<|endoftext|>",
+                200002, "<|return|>", 200003, "<|constrain|>", 200005, "<|channel|>", 200006, "<|start|>",
+                200007, "<|end|>", 200008, "<|message|>", 200012, "<|call|>"));
+        for (int id = 200000; id < 201088; id++) {
+            specials.putIfAbsent(id, "<|reserved_" + id + "|>");
+        }
+        return new TokenizerShape("gpt2", "gpt-4o", 201088, specials, -1, 199998, 200002, 199999, false, -1);
+    }
+
+    /** Gemma 3's SentencePiece vocabulary of 262,144 tokens (the image tokens are the vision tower's). */
+    private static TokenizerShape gemma3() {
+        Map<Integer, String> specials = new HashMap<>(Map.of(0, "<pad>", 1, "<eos>", 2, "<bos>", 3, "<unk>",
+                4, "<mask>", 105, "<start_of_turn>", 106, "<end_of_turn>", 255999, "<start_of_image>",
+                256000, "<end_of_image>"));
+        return new TokenizerShape("llama", null, 262144, specials, 238, 2, 1, 0, true, -1);
     }
 
     private static TokenizerShape gemma() {

@@ -19,8 +19,9 @@ public record TensorShape(String name, GgmlType sourceType, long... dims) {
         return new TensorShape(name, GgmlType.F16, dims);
     }
 
-    public static TensorShape vector(String name, long length) {
-        return new TensorShape(name, GgmlType.F32, length);
+    /** A tensor the converter writes as F32: norms, biases, rope tables, routers (any rank). */
+    public static TensorShape vector(String name, long... dims) {
+        return new TensorShape(name, GgmlType.F32, dims);
     }
 
     /** llama.cpp quantizes only 2-D (and 3-D expert) tensors whose name ends in "weight" and that are no norms. */

@@ -17,6 +17,8 @@ import io.rigpool.planner.estimate.graph.GraphParameters;
  *     CPU-resident weights, copying each such weight into the GPU compute buffer for the duration of its op; the
  *     output head's copy plus the logits usually sets the peak. The host runs the attention of its own layers
  *     against its part of the KV cache, so it needs the CPU graph's buffer.</li>
+ * <li>experts kept in RAM ({@code --n-cpu-moe}) count as CPU weights of a partial offload: prompt batches copy
+ *     them to the GPU one tensor at a time, and the host computes them for single tokens.</li>
  * </ul>
  */
 final class ComputeBufferModel {
@@ -37,16 +39,17 @@ final class ComputeBufferModel {
 
     static Result compute(ModelGeometry m, LoadParameters p, Offload offload, EstimatorSettings settings,
             GraphSizer sizer) {
-        GraphParameters graph = new GraphParameters(p.kvCells(), p.graphTokens(), p.graphTokens(),
+        LlamaBuild build = settings.build();
+        GraphParameters graph = new GraphParameters(build.graphKvCells(m, p), p.graphTokens(), p.graphTokens(),
                 p.flashAttention(), p.cacheTypeK(), p.cacheTypeV());
-        boolean exactGraph = ComputeGraphs.exactFor(m);
+        boolean exactGraph = build == LlamaBuild.B4916 && ComputeGraphs.exactFor(m);
         if (!offload.anyOnGpu()) {
             long cpu = sizer.bytes(graph, EstimatorSettings.CPU_ALIGNMENT);
             return new Result(0, cpu, exactGraph);
         }
         long tokens = p.graphTokens();
         long gpuGraph = sizer.bytes(graph, settings.gpuAlignment());
-        if (offload.full()) {
+        if (offload.full() && offload.gpuLayersWithExpertsOnCpu() == 0) {
             return new Result(gpuGraph, hostInputs(m, p), false);
         }
         long gpu = gpuGraph;
@@ -82,7 +85,7 @@ final class ComputeBufferModel {
     private static long largestCpuLayerMatrix(ModelGeometry m, Offload offload) {
         long largest = 0;
         for (ModelGeometry.Weight w : m.weights()) {
-            if (w.layer() >= 0 && !offload.layerOnGpu(w.layer()) && w.dims().length >= 2) {
+            if (w.layer() >= 0 && !WeightPlacement.onGpu(w, offload) && w.dims().length >= 2) {
                 largest = Math.max(largest, w.bytes());
             }
         }

@@ -19,7 +19,9 @@ public final class DecodeSpeedModel {
 
     /**
      * The input embedding contributes one row per token (nothing, at this scale) unless it doubles as the output
-     * head on the CPU. The KV cache read is one slot's share of the cache, full (the slow end of a conversation).
+     * head on the CPU. A mixture-of-experts layer reads only the experts its router picks: expert_used_count of
+     * expert_count of each expert tensor, on whichever device holds it. The KV cache read is one slot's share of
+     * the cache, full (the slow end of a conversation).
      */
     public static TokenReads reads(MemoryEstimate e, ModelGeometry model) {
         boolean tied = !model.hasTensor("output.weight");
@@ -28,7 +30,9 @@ public final class DecodeSpeedModel {
         if (!(tied && !e.outputOnGpu())) {
             cpuWeights -= e.inputWeights();
         }
-        return new TokenReads(e.gpu().weights() + e.gpu().kvCache() / slots,
+        cpuWeights -= e.experts().unreadCpuBytes();
+        long gpuWeights = e.gpu().weights() - e.experts().unreadGpuBytes();
+        return new TokenReads(Math.max(0, gpuWeights) + e.gpu().kvCache() / slots,
                 Math.max(0, cpuWeights) + e.cpu().kvCache() / slots);
     }
 

@@ -1,7 +1,9 @@
 package io.rigpool.planner.estimate;
 
-import io.rigpool.common.sizes.ByteSizes;
+import io.rigpool.common.engines.EngineArchitectures;
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.common.hardware.GpuSpec;
+import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.gguf.GgmlType;
 import io.rigpool.gguf.GgufModel;
@@ -22,8 +24,10 @@ import java.util.Optional;
  * java -cp ... io.rigpool.planner.estimate.EstimateCommand --model model.gguf --vram 8GiB --ctx 4096
  * java -cp ... io.rigpool.planner.estimate.EstimateCommand --shape gemma-2-27b-it-Q4_K_M --card "RTX 4060"
  * </pre>
- * Prints the VRAM full acceleration needs, the largest n_gpu_layers the card takes and the expected decode
- * speed-up. Exit status 2 on bad arguments, with the flag named.
+ * Prints the VRAM full acceleration needs, the largest n_gpu_layers the card takes (for a mixture-of-experts model
+ * on llama-server: and the layers whose experts stay in RAM) and the expected decode speed-up. The engine is
+ * java-llama (b4916) where it loads the architecture, else llama-server (the 2026-09 build); {@code --engine}
+ * chooses. Exit status 2 on bad arguments, with the flag named.
  */
 public final class EstimateCommand {
 
@@ -33,7 +37,7 @@ public final class EstimateCommand {
             usage: EstimateCommand (--model FILE.gguf | --shape NAME) [--vram SIZE | --card NAME] [--ctx N]
                    [--reserve SIZE] [--gpu-bandwidth GB/s] [--cpu-bandwidth GB/s] [--parallel N] [--flash-attn]
                    [--cache-type-k T] [--cache-type-v T] [--batch-size N] [--ubatch-size N] [--no-mmap]
-                   [--cuda-overhead SIZE]
+                   [--cuda-overhead SIZE] [--engine java-llama|llama-server]
               sizes: 8GiB, 8GB, 8192MiB; shapes: %s""";
 
     private EstimateCommand() {
@@ -66,9 +70,17 @@ public final class EstimateCommand {
             if (o.containsKey("cuda-overhead")) {
                 settings = settings.withGpuRuntimeBytes(ByteSizes.parse(o.get("cuda-overhead")));
             }
-            WhatIf.Answer a = new WhatIf(new MemoryEstimator(settings))
-                    .ask(model, new WhatIf.Question(vram, reserve, gpuBandwidth, cpuBandwidth, load));
+            EngineKind engine = engine(o, model);
+            LlamaBuild build = engine == EngineKind.LLAMA_SERVER ? LlamaBuild.SNAPSHOT_2026_09 : LlamaBuild.B4916;
+            if (build.flashAttentionByDefault()) {
+                load = load.withFlashAttention(true);
+            }
+            WhatIf.Answer a = new WhatIf(new MemoryEstimator(settings.withBuild(build))).ask(model,
+                    new WhatIf.Question(vram, reserve, gpuBandwidth, cpuBandwidth, load, 0,
+                            engine.keepsExpertsInRam()));
             print(out, a, vram, reserve, gpuBandwidth, cpuBandwidth, card);
+            out.println("engine           " + engine.id() + " (llama.cpp " + build.label() + ")");
+            out.println(a.summary(vram));
             return 0;
         } catch (IllegalArgumentException | IOException e) {
             err.println("error: " + e.getMessage());
@@ -108,6 +120,20 @@ public final class EstimateCommand {
         } catch (java.util.NoSuchElementException e) {
             throw new IllegalArgumentException("--shape: " + e.getMessage());
         }
+    }
+
+    private static EngineKind engine(Map<String, String> o, ModelGeometry model) {
+        if (!o.containsKey("engine")) {
+            return EngineArchitectures.javaLlamaB4916().contains(model.architecture()) ? EngineKind.JAVA_LLAMA
+                    : EngineKind.LLAMA_SERVER;
+        }
+        EngineKind kind = EngineKind.byId(o.get("engine")).filter(k -> !o.get("engine").isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("--engine: unknown engine '" + o.get("engine")
+                        + "' (java-llama or llama-server)"));
+        if (kind == EngineKind.JAVA_LLAMA && !EngineArchitectures.javaLlamaB4916().contains(model.architecture())) {
+            throw new IllegalArgumentException("--engine: java-llama (b4916) does not load " + model.architecture());
+        }
+        return kind;
     }
 
     private static LoadParameters load(Map<String, String> o) {
@@ -158,9 +184,10 @@ public final class EstimateCommand {
         out.printf(Locale.ROOT, "this card        %s%s, %s kept free: %s%n", ByteSizes.gigabytes(vram),
                 card.map(c -> " (" + c.name() + ")").orElse(""), ByteSizes.gigabytes(reserve),
                 a.fitsFully() ? "holds the whole model" : "holds part of it");
-        out.printf(Locale.ROOT, "n_gpu_layers     %d of %d (%.0f%% of the layers%s): GPU %s, RAM %s%n",
+        out.printf(Locale.ROOT, "n_gpu_layers     %d of %d (%.0f%% of the layers%s%s): GPU %s, RAM %s%n",
                 a.gpuLayers(), a.layers() + 1, 100 * a.shareOfLayers(),
                 a.chosen().outputOnGpu() ? " and the output head" : "",
+                a.expertLayersInRam() > 0 ? ", --n-cpu-moe " + p.expertLayersOnCpu() : "",
                 ByteSizes.gigabytes(a.chosen().gpu().total()), ByteSizes.gigabytes(a.chosen().cpu().total()));
         out.printf(Locale.ROOT, "decode speed     %.1f tok/s CPU only -> %.1f tok/s (x%.2f), at %.0f GB/s GPU, "
                 + "%.0f GB/s RAM%n", a.cpuOnlyTokensPerSecond(), a.tokensPerSecond(), a.speedUp(),
@@ -170,8 +197,8 @@ public final class EstimateCommand {
                 + c.vramBytes() / (1L << 30) + "GB"));
         out.println("fully on         " + (cards.isEmpty() ? "no single RTX card" : String.join(", ", cards)));
         if (!a.chosen().exact()) {
-            out.println("note             GPU compute buffers are modelled from llama.cpp b4916's scheduler, "
-                    + "not measured");
+            out.println("note             compute buffers are modelled (GPU: from llama.cpp b4916's scheduler), "
+                    + "not replayed");
         }
     }
 

@@ -20,7 +20,8 @@ public final class GeometryMapping {
                 .setName(g.name()).setArchitecture(g.architecture()).setLayers(g.layers())
                 .setEmbedding(g.embedding()).setVocabulary(g.vocabulary()).setKeyLength(g.keyLength())
                 .setValueLength(g.valueLength()).setSlidingWindow(g.slidingWindow())
-                .setTrainedContext(g.trainedContext());
+                .setTrainedContext(g.trainedContext()).setExpertCount(g.expertCount())
+                .setExpertUsedCount(g.expertUsedCount());
         for (int i = 0; i < g.layers(); i++) {
             b.addHeads(g.heads(i)).addKvHeads(g.kvHeads(i)).addFeedForward(g.feedForward(i));
         }
@@ -57,7 +58,7 @@ public final class GeometryMapping {
         return ModelGeometry.of(m.getName(), m.getArchitecture(), layers, m.getEmbedding(), m.getVocabulary(),
                 perLayer(m.getHeadsList(), layers), perLayer(m.getKvHeadsList(), layers),
                 perLayer(m.getFeedForwardList(), layers), m.getKeyLength(), m.getValueLength(), m.getSlidingWindow(),
-                m.getTrainedContext(), weights);
+                m.getTrainedContext(), m.getExpertCount(), m.getExpertUsedCount(), weights);
     }
 
     /** One value for every layer is accepted as "the same for all" (the GGUF's single-number form). */

@@ -15,9 +15,12 @@ import java.util.Set;
  * @param batchSize n_batch (logical batch)
  * @param microBatchSize n_ubatch (physical batch, what one graph computes)
  * @param mmap whether weights are memory-mapped (llama.cpp's default) rather than read into allocated memory
+ * @param expertLayersOnCpu llama-server's {@code --n-cpu-moe}: the routed experts of the first this many layers
+ *     stay in RAM even where their layer is on the GPU; 0 keeps every offloaded layer whole (and is all b4916 can)
  */
 public record LoadParameters(int gpuLayers, int contextSize, int parallelSlots, GgmlType cacheTypeK,
-        GgmlType cacheTypeV, boolean flashAttention, int batchSize, int microBatchSize, boolean mmap) {
+        GgmlType cacheTypeV, boolean flashAttention, int batchSize, int microBatchSize, boolean mmap,
+        int expertLayersOnCpu) {
 
     public static final int DEFAULT_BATCH = 2048;
     public static final int DEFAULT_MICRO_BATCH = 512;
@@ -39,6 +42,14 @@ public record LoadParameters(int gpuLayers, int contextSize, int parallelSlots, 
                 "a quantized V cache needs flash attention (llama.cpp refuses it otherwise)");
         require(batchSize > 0, "batchSize", "must be > 0, got " + batchSize);
         require(microBatchSize > 0, "microBatchSize", "must be > 0, got " + microBatchSize);
+        require(expertLayersOnCpu >= 0, "expertLayersOnCpu", "must be >= 0, got " + expertLayersOnCpu);
+    }
+
+    /** Parameters that keep every offloaded layer whole (no experts held back in RAM). */
+    public LoadParameters(int gpuLayers, int contextSize, int parallelSlots, GgmlType cacheTypeK, GgmlType cacheTypeV,
+            boolean flashAttention, int batchSize, int microBatchSize, boolean mmap) {
+        this(gpuLayers, contextSize, parallelSlots, cacheTypeK, cacheTypeV, flashAttention, batchSize, microBatchSize,
+                mmap, 0);
     }
 
     /** llama.cpp's defaults for a context of {@code contextSize} tokens, CPU only. */
@@ -49,37 +60,43 @@ public record LoadParameters(int gpuLayers, int contextSize, int parallelSlots, 
 
     public LoadParameters withGpuLayers(int n) {
         return new LoadParameters(n, contextSize, parallelSlots, cacheTypeK, cacheTypeV, flashAttention, batchSize,
-                microBatchSize, mmap);
+                microBatchSize, mmap, expertLayersOnCpu);
     }
 
     public LoadParameters withContextSize(int n) {
         return new LoadParameters(gpuLayers, n, parallelSlots, cacheTypeK, cacheTypeV, flashAttention, batchSize,
-                microBatchSize, mmap);
+                microBatchSize, mmap, expertLayersOnCpu);
     }
 
     public LoadParameters withParallelSlots(int n) {
         return new LoadParameters(gpuLayers, contextSize, n, cacheTypeK, cacheTypeV, flashAttention, batchSize,
-                microBatchSize, mmap);
+                microBatchSize, mmap, expertLayersOnCpu);
     }
 
     public LoadParameters withCacheTypes(GgmlType k, GgmlType v) {
         return new LoadParameters(gpuLayers, contextSize, parallelSlots, k, v, flashAttention, batchSize,
-                microBatchSize, mmap);
+                microBatchSize, mmap, expertLayersOnCpu);
     }
 
     public LoadParameters withFlashAttention(boolean on) {
         return new LoadParameters(gpuLayers, contextSize, parallelSlots, cacheTypeK, cacheTypeV, on, batchSize,
-                microBatchSize, mmap);
+                microBatchSize, mmap, expertLayersOnCpu);
     }
 
     public LoadParameters withBatchSizes(int batch, int microBatch) {
         return new LoadParameters(gpuLayers, contextSize, parallelSlots, cacheTypeK, cacheTypeV, flashAttention,
-                batch, microBatch, mmap);
+                batch, microBatch, mmap, expertLayersOnCpu);
     }
 
     public LoadParameters withMmap(boolean on) {
         return new LoadParameters(gpuLayers, contextSize, parallelSlots, cacheTypeK, cacheTypeV, flashAttention,
-                batchSize, microBatchSize, on);
+                batchSize, microBatchSize, on, expertLayersOnCpu);
+    }
+
+    /** With llama-server's {@code --n-cpu-moe n}. */
+    public LoadParameters withExpertLayersOnCpu(int n) {
+        return new LoadParameters(gpuLayers, contextSize, parallelSlots, cacheTypeK, cacheTypeV, flashAttention,
+                batchSize, microBatchSize, mmap, n);
     }
 
     /** Cells of the KV cache: n_ctx padded to 256 with flash attention, else to 32 (llama_kv_cache_get_padding). */

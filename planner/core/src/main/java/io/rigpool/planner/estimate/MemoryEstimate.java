@@ -18,10 +18,33 @@ import java.util.List;
  * @param source whether the figures are estimated or were measured by a runner
  * @param exact false where a figure is modelled rather than replayed (GPU compute buffers, unknown
  *     architectures)
+ * @param experts where the routed experts of a mixture-of-experts model are (part of the weights above), and how
+ *     much of them a token reads
  */
 public record MemoryEstimate(String model, LoadParameters parameters, int layers, int layersOnGpu,
         boolean outputOnGpu, DeviceMemory gpu, DeviceMemory cpu, long[] layerWeights, long[] layerKv,
-        long inputWeights, long outputWeights, List<Buffer> buffers, Source source, boolean exact) {
+        long inputWeights, long outputWeights, List<Buffer> buffers, Source source, boolean exact,
+        Experts experts) {
+
+    /**
+     * The routed experts' weights per device.
+     *
+     * @param gpuLayersWithExpertsOnCpu layers on the GPU whose experts --n-cpu-moe keeps in RAM
+     * @param readShare the share of them one token reads (expert_used_count of expert_count; 1 for a dense model)
+     */
+    public record Experts(long gpuBytes, long cpuBytes, int gpuLayersWithExpertsOnCpu, double readShare) {
+
+        public static final Experts NONE = new Experts(0, 0, 0, 1);
+
+        /** Bytes of the experts one token skips on each device. */
+        long unreadGpuBytes() {
+            return Math.round(gpuBytes * (1 - readShare));
+        }
+
+        long unreadCpuBytes() {
+            return Math.round(cpuBytes * (1 - readShare));
+        }
+    }
 
     /** Where the figures come from. */
     public enum Source {
@@ -71,7 +94,7 @@ public record MemoryEstimate(String model, LoadParameters parameters, int layers
         DeviceMemory g = replace(gpu, Device.GPU, measured);
         DeviceMemory c = replace(cpu, Device.CPU, measured);
         return new MemoryEstimate(model, parameters, layers, layersOnGpu, outputOnGpu, g, c, layerWeights, layerKv,
-                inputWeights, outputWeights, merged, Source.MEASURED, true);
+                inputWeights, outputWeights, merged, Source.MEASURED, true, experts);
     }
 
     private static DeviceMemory replace(DeviceMemory memory, Device device, MeasuredBuffers m) {
@@ -87,7 +110,8 @@ public record MemoryEstimate(String model, LoadParameters parameters, int layers
     public boolean equals(Object o) {
         return o instanceof MemoryEstimate e && model.equals(e.model) && parameters.equals(e.parameters)
                 && gpu.equals(e.gpu) && cpu.equals(e.cpu) && Arrays.equals(layerWeights, e.layerWeights)
-                && Arrays.equals(layerKv, e.layerKv) && buffers.equals(e.buffers) && source == e.source;
+                && Arrays.equals(layerKv, e.layerKv) && buffers.equals(e.buffers) && source == e.source
+                && experts.equals(e.experts);
     }
 
     @Override

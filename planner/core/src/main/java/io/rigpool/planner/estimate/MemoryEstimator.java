@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Estimates the memory llama.cpp b4916 takes for a model and load parameters, per device and per purpose. Weights
- * and KV cache are exact from the tensor table and hyperparameters; the CPU compute buffer is exact from a replay
- * of llama.cpp's graph allocator; GPU compute buffers are modelled (see {@link ComputeBufferModel}). Thread-safe.
+ * Estimates the memory llama.cpp takes for a model and load parameters, per device and per purpose, under the rules
+ * of the settings' build ({@link LlamaBuild}). Weights and KV cache are exact from the tensor table and
+ * hyperparameters; b4916's CPU compute buffer is exact from a replay of llama.cpp's graph allocator; GPU compute
+ * buffers, and every compute buffer of a later build, are modelled (see {@link ComputeBufferModel}). Thread-safe.
  */
 public final class MemoryEstimator {
 
@@ -35,9 +36,9 @@ public final class MemoryEstimator {
     }
 
     public MemoryEstimate estimate(ModelGeometry model, LoadParameters p) {
-        Offload offload = Offload.of(model.layers(), p.gpuLayers());
+        Offload offload = Offload.of(model.layers(), p.gpuLayers(), p.expertLayersOnCpu());
         WeightPlacement.Result weights = WeightPlacement.place(model, offload, p.mmap(), settings);
-        long[] layerKv = KvCacheSizes.perLayer(model, p);
+        long[] layerKv = KvCacheSizes.perLayer(model, p, settings.build());
         long gpuKv = 0;
         long cpuKv = 0;
         for (int il = 0; il < layerKv.length; il++) {
@@ -71,7 +72,9 @@ public final class MemoryEstimator {
                 settings.cpuRuntimeBytes());
         return new MemoryEstimate(model.name(), p, model.layers(), offload.repeatingLayersOnGpu(),
                 offload.outputOnGpu(), gpu, cpu, weights.layerBytes(), layerKv, weights.inputBytes(),
-                weights.outputBytes(), buffers, MemoryEstimate.Source.ESTIMATED, compute.exact());
+                weights.outputBytes(), buffers, MemoryEstimate.Source.ESTIMATED, compute.exact(),
+                new MemoryEstimate.Experts(weights.gpuExpertBytes(), weights.cpuExpertBytes(),
+                        offload.gpuLayersWithExpertsOnCpu(), model.expertReadShare()));
     }
 
     private ComputeBufferModel.Result compute(ModelGeometry model, LoadParameters p, Offload offload) {

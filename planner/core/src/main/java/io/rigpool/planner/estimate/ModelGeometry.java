@@ -11,13 +11,26 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What the memory estimate needs to know about a model, read once from its GGUF header: hyperparameters as
  * llama.cpp b4916 interprets them (per-layer head counts where the file has arrays, head dimensions, the vocabulary
- * size) and the tensor table (names, types, byte sizes), never the weights themselves.
+ * size, the experts of a mixture-of-experts model) and the tensor table (names, types, byte sizes), never the
+ * weights themselves.
  */
 public final class ModelGeometry {
+
+    /** More experts per layer than any model has (DeepSeek and Kimi: 256-384); a larger count is a bad file. */
+    public static final int MAX_EXPERTS = 4096;
+
+    /**
+     * The routed experts' tensors of a layer, as llama.cpp's {@code --n-cpu-moe} matches them
+     * ({@code LLM_FFN_EXPS_REGEX}: {@code .ffn_(up|down|gate|gate_up)_(ch|)exps}); weights and gpt-oss' biases alike.
+     * Shared experts ({@code _shexp}) and the router ({@code ffn_gate_inp}) are read by every token and are not.
+     */
+    private static final Pattern EXPERT_TENSOR = Pattern.compile(
+            "blk\\.\\d+\\.ffn_(up|down|gate|gate_up)_(ch|)exps(\\..*)?");
 
     /**
      * One tensor: enough to place it on a device, to size the graph ops that read it, and to know which part of
@@ -42,12 +55,14 @@ public final class ModelGeometry {
     private final long valueLength;
     private final int slidingWindow;
     private final int trainedContext;
+    private final int expertCount;
+    private final int expertUsedCount;
     private final List<Weight> weights;
     private final Set<String> tensorNames;
 
     private ModelGeometry(String name, String architecture, int layers, long embedding, long vocabulary, int[] heads,
             int[] kvHeads, int[] feedForward, long keyLength, long valueLength, int slidingWindow,
-            int trainedContext, List<Weight> weights) {
+            int trainedContext, int expertCount, int expertUsedCount, List<Weight> weights) {
         this.name = name;
         this.architecture = architecture;
         this.layers = layers;
@@ -60,6 +75,8 @@ public final class ModelGeometry {
         this.valueLength = valueLength;
         this.slidingWindow = slidingWindow;
         this.trainedContext = trainedContext;
+        this.expertCount = expertCount;
+        this.expertUsedCount = expertUsedCount;
         this.weights = List.copyOf(weights);
         this.tensorNames = new HashSet<>();
         weights.forEach(w -> tensorNames.add(w.name()));
@@ -79,6 +96,9 @@ public final class ModelGeometry {
         int slidingWindow = (int) (long) model.archInteger("attention.sliding_window").orElse(0L);
         long trained = model.archInteger("context_length").orElse(4096L);
         int trainedContext = (int) Math.max(1, Math.min(trained, Integer.MAX_VALUE));
+        int expertCount = (int) Math.max(0, Math.min(model.archInteger("expert_count").orElse(0L), MAX_EXPERTS));
+        int expertUsedCount = (int) Math.max(0, Math.min(model.archInteger("expert_used_count").orElse(0L),
+                expertCount));
         List<Weight> weights = new ArrayList<>();
         for (TensorInfo t : model.tensors()) {
             weights.add(new Weight(t.name(), t.type(), t.dims().clone(), t.byteSize(), t.layer(), t.offset(),
@@ -87,18 +107,20 @@ public final class ModelGeometry {
         long vocabulary = vocabulary(model, weights);
         String name = GgufModel.stem(model.path());
         return new ModelGeometry(name, arch, layers, embedding, vocabulary, heads, kvHeads, feedForward, keyLength,
-                valueLength, slidingWindow, trainedContext, weights);
+                valueLength, slidingWindow, trainedContext, expertCount, expertUsedCount, weights);
     }
 
     /**
      * A geometry from plain fields, for a model whose GGUF header was read elsewhere (a worker sends these fields in
      * its hello, since the planner cannot read files on the PCs). Per-layer arrays must have one entry per layer.
      *
+     * @param expertCount experts per mixture-of-experts layer, 0 for a dense model
+     * @param expertUsedCount experts each token reads, 0 for a dense model
      * @throws IllegalArgumentException naming the first field that is missing or out of range
      */
     public static ModelGeometry of(String name, String architecture, int layers, long embedding, long vocabulary,
             int[] heads, int[] kvHeads, int[] feedForward, long keyLength, long valueLength, int slidingWindow,
-            int trainedContext, List<Weight> weights) {
+            int trainedContext, int expertCount, int expertUsedCount, List<Weight> weights) {
         check(name != null && !name.isBlank(), "name", "must not be blank");
         check(architecture != null && !architecture.isBlank(), "architecture", "must not be blank");
         check(layers >= 0, "layers", "must be >= 0, got " + layers);
@@ -114,6 +136,10 @@ public final class ModelGeometry {
         check(valueLength > 0, "value_length", "must be positive, got " + valueLength);
         check(slidingWindow >= 0, "sliding_window", "must be >= 0, got " + slidingWindow);
         check(trainedContext > 0, "trained_context", "must be positive, got " + trainedContext);
+        check(expertCount >= 0 && expertCount <= MAX_EXPERTS, "expert_count",
+                "must be in 0.." + MAX_EXPERTS + ", got " + expertCount);
+        check(expertUsedCount >= 0 && expertUsedCount <= expertCount, "expert_used_count",
+                "must be in 0..expert_count (" + expertCount + "), got " + expertUsedCount);
         check(weights != null, "tensors", "must be given");
         for (Weight w : weights) {
             check(w != null && w.name() != null && w.type() != null && w.dims() != null, "tensors",
@@ -124,7 +150,8 @@ public final class ModelGeometry {
             check(w.dims().length > 0, "tensors", w.name() + ": needs at least one dimension");
         }
         return new ModelGeometry(name, architecture, layers, embedding, vocabulary, heads.clone(), kvHeads.clone(),
-                feedForward.clone(), keyLength, valueLength, slidingWindow, trainedContext, weights);
+                feedForward.clone(), keyLength, valueLength, slidingWindow, trainedContext, expertCount,
+                expertUsedCount, weights);
     }
 
     private static void check(boolean ok, String field, String problem) {
@@ -226,6 +253,34 @@ public final class ModelGeometry {
     /** The context length the model was trained for ({@code <arch>.context_length}): the useful maximum n_ctx. */
     public int trainedContext() {
         return trainedContext;
+    }
+
+    /** Experts per mixture-of-experts layer ({@code <arch>.expert_count}); 0 for a dense model. */
+    public int expertCount() {
+        return expertCount;
+    }
+
+    /** Experts a token is routed through per layer ({@code <arch>.expert_used_count}); 0 for a dense model. */
+    public int expertUsedCount() {
+        return expertUsedCount;
+    }
+
+    /** Whether the model routes tokens through a few of several experts, so that most expert weights go unread. */
+    public boolean mixtureOfExperts() {
+        return expertCount > 0 && weights.stream().anyMatch(w -> isExpertTensor(w.name()));
+    }
+
+    /**
+     * The share of an expert tensor one token reads: expert_used_count of expert_count (1 where the counts are
+     * unknown, so that nothing is left out of the bytes read).
+     */
+    public double expertReadShare() {
+        return expertCount > 0 && expertUsedCount > 0 ? (double) expertUsedCount / expertCount : 1;
+    }
+
+    /** Whether a tensor holds routed experts (and so stays in RAM under {@code --n-cpu-moe}). */
+    public static boolean isExpertTensor(String tensorName) {
+        return EXPERT_TENSOR.matcher(tensorName).matches();
     }
 
     /** Weight bytes of all tensors (each once; a tied output head is no extra tensor). */

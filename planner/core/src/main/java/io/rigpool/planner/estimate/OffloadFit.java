@@ -1,5 +1,7 @@
 package io.rigpool.planner.estimate;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,28 @@ public final class OffloadFit {
 
     /** A fitting choice and the estimate it was judged by. */
     public record Choice(int value, MemoryEstimate estimate) {
+    }
+
+    /** An offload of a mixture-of-experts model: n_gpu_layers and llama-server's --n-cpu-moe. */
+    public record Rung(int gpuLayers, int expertLayersOnCpu) {
+    }
+
+    /**
+     * The offloads that keep experts in RAM, slowest first: CPU only; then the attention and shared weights of
+     * 1 .. layers + 1 layers with every expert in RAM; then the experts too, the last layers' first, down to
+     * --n-cpu-moe 0. A token reads every attention weight but a few experts, so VRAM buys most speed in this
+     * order; each rung needs more VRAM and reads less from RAM than the one below.
+     */
+    public static List<Rung> expertsInRamLadder(int layers) {
+        List<Rung> rungs = new ArrayList<>(2 * layers + 2);
+        rungs.add(new Rung(0, 0));
+        for (int n = 1; n <= layers + 1; n++) {
+            rungs.add(new Rung(n, layers));
+        }
+        for (int held = layers - 1; held >= 0; held--) {
+            rungs.add(new Rung(layers + 1, held));
+        }
+        return rungs;
     }
 
     private final MemoryEstimator estimator;
@@ -35,6 +59,26 @@ public final class OffloadFit {
             }
         }
         return new Choice(0, estimator.estimate(model, p.withGpuLayers(0)));
+    }
+
+    /**
+     * The highest rung of {@link #expertsInRamLadder} whose GPU total stays within {@code freeVram - reserve}
+     * (every rung checked from the top, as GPU memory need not grow at each); CPU only when nothing fits. The
+     * choice's value is its index on the ladder.
+     */
+    public Choice highestRungKeepingExpertsInRam(ModelGeometry model, LoadParameters p, long freeVram,
+            long reserve) {
+        List<Rung> ladder = expertsInRamLadder(model.layers());
+        long budget = freeVram - reserve;
+        for (int i = ladder.size() - 1; i >= 1; i--) {
+            Rung rung = ladder.get(i);
+            MemoryEstimate e = estimator.estimate(model, p.withGpuLayers(rung.gpuLayers())
+                    .withExpertLayersOnCpu(rung.expertLayersOnCpu()));
+            if (e.gpu().total() <= budget) {
+                return new Choice(i, e);
+            }
+        }
+        return new Choice(0, estimator.estimate(model, p.withGpuLayers(0).withExpertLayersOnCpu(0)));
     }
 
     /**

@@ -11,14 +11,20 @@ import java.util.Map;
  * (no {@code output.weight}) is llama.cpp's duplicate of {@code token_embd.weight}, loaded a second time onto the
  * GPU on full offload. Memory-mapped CPU weights form one mapped range per file (first to last tensor, holes for
  * other devices' tensors included); Q4_0 matrices are repacked into an allocated CPU_AARCH64 buffer on AVX2 CPUs.
+ * Routed experts held back by {@code --n-cpu-moe} are mapped like any CPU weight (llama-server overrides them to
+ * the plain CPU buffer type, which is never repacked).
  */
 final class WeightPlacement {
 
     /** ggml-cuda's MATRIX_ROW_PADDING: quantized tensors get room for one padded row chunk. */
     private static final long CUDA_ROW_PADDING = 512;
 
+    /**
+     * @param gpuExpertBytes routed experts' bytes on the GPU (a token reads only its share of them)
+     * @param cpuExpertBytes routed experts' bytes in RAM
+     */
     record Result(long gpuBytes, long cpuBytes, long[] layerBytes, long inputBytes, long outputBytes,
-            List<Buffer> buffers) {
+            long gpuExpertBytes, long cpuExpertBytes, List<Buffer> buffers) {
     }
 
     private WeightPlacement() {
@@ -33,6 +39,8 @@ final class WeightPlacement {
         long gpuBuffer = 0;
         long cpuAllocated = 0;
         long repacked = 0;
+        long gpuExperts = 0;
+        long cpuExperts = 0;
         Map<Integer, long[]> mappedRange = new HashMap<>();
         boolean tied = !m.hasTensor("output.weight");
         for (ModelGeometry.Weight w : m.weights()) {
@@ -44,13 +52,21 @@ final class WeightPlacement {
             } else if (w.name().startsWith("output")) {
                 output += w.bytes();
             }
+            if (ModelGeometry.isExpertTensor(w.name())) {
+                if (onGpu) {
+                    gpuExperts += w.bytes();
+                } else {
+                    cpuExperts += w.bytes();
+                }
+            }
             if (onGpu) {
                 gpu += w.bytes();
                 gpuBuffer += pad(cudaAllocSize(w), settings.gpuAlignment());
                 continue;
             }
             cpu += w.bytes();
-            if (settings.cpuRepacksQ4_0() && repackable(w)) {
+            boolean heldBackExpert = w.layer() >= 0 && offload.layerOnGpu(w.layer());
+            if (settings.cpuRepacksQ4_0() && repackable(w) && !heldBackExpert) {
                 repacked += pad(w.bytes(), EstimatorSettings.CPU_ALIGNMENT);
             } else if (mmap) {
                 long[] range = mappedRange.computeIfAbsent(w.file(), f -> new long[] {Long.MAX_VALUE, 0});
@@ -85,12 +101,14 @@ final class WeightPlacement {
         if (cpuAllocated > 0) {
             buffers.add(new Buffer("CPU", Device.CPU, BufferKind.MODEL, cpuAllocated));
         }
-        return new Result(gpu, cpu, layerBytes, input, output, buffers);
+        return new Result(gpu, cpu, layerBytes, input, output, gpuExperts, cpuExperts, buffers);
     }
 
-    private static boolean onGpu(ModelGeometry.Weight w, Offload offload) {
+    /** Whether llama.cpp puts the tensor on the GPU for this offload. */
+    static boolean onGpu(ModelGeometry.Weight w, Offload offload) {
         if (w.layer() >= 0) {
-            return offload.layerOnGpu(w.layer());
+            return ModelGeometry.isExpertTensor(w.name()) ? offload.expertsOnGpu(w.layer())
+                    : offload.layerOnGpu(w.layer());
         }
         if (w.name().equals("token_embd.weight")) {
             return false;

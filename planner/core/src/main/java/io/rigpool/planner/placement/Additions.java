@@ -103,7 +103,7 @@ final class Additions {
             plan.add(r);
             PlanEvaluator.Score s = evaluator.score(plan);
             plan.remove(r);
-            best = better(best, new Candidate(r, s, share(n, fleet.footprint(m, o), layers)));
+            best = better(best, new Candidate(r, s, share(n, fleet.footprint(n, m, o), layers)));
         }
         return best;
     }

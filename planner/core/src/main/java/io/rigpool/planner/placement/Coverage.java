@@ -38,7 +38,7 @@ final class Coverage {
             }
             if (!fleet.isEligible(n, m)) {
                 notes.plan(label + " not honoured: node "
-                        + Reasons.ineligible(fleet.nodes[n], pin.modelId(), fleet.problem.excluded()));
+                        + Reasons.ineligible(fleet.nodes[n], fleet.models[m], fleet.problem.excluded()));
                 continue;
             }
             if (plan.hosts(n, m)) {
@@ -46,7 +46,7 @@ final class Coverage {
             }
             Choice c = placeOn(plan, n, m, true);
             if (c == null) {
-                Footprint smallest = fleet.footprint(m, 0);
+                Footprint smallest = fleet.footprint(n, m, 0);
                 notes.plan(label + " not honoured: needs " + Reasons.mib(smallest.cpuBytes(0))
                         + " RAM even CPU-only; node's budget is " + Reasons.mib(fleet.nodes[n].ramBudget()));
             }
@@ -144,7 +144,7 @@ final class Coverage {
         for (int n = 0; n < fleet.nodeCount(); n++) {
             Fleet.Incumbent before = fleet.incumbent(n, m);
             if (before != null && before.option() >= 0 && fleet.isEligible(n, m)
-                    && before.layers() <= fleet.footprint(m, before.option()).fullOffload()
+                    && before.layers() <= fleet.footprint(n, m, before.option()).fullOffload()
                     && plan.fits(n, m, before.option(), before.layers())) {
                 return new Choice(n, before.option(), before.layers(), Double.MAX_VALUE, 0, 0, 0,
                         overFloor(m, before.layers()));
@@ -166,7 +166,7 @@ final class Coverage {
             return null;
         }
         double capacity = fleet.capacity(n, m, 0, layers);
-        return new Choice(n, 0, layers, capacity, capacity, fleet.footprint(m, 0).gpuBytes(layers), 0,
+        return new Choice(n, 0, layers, capacity, capacity, fleet.footprint(n, m, 0).gpuBytes(layers), 0,
                 overFloor(m, layers));
     }
 
@@ -196,7 +196,7 @@ final class Coverage {
             if (layers > 0 && overFloorModel(m)) {
                 // One GPU layer is what keeps it within the floor: take the fewest that fit, so that the GPU
                 // leaves room for the other models over the floor; grow() gives it the rest afterwards.
-                int[] counts = fleet.footprint(m, o).fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n),
+                int[] counts = fleet.footprint(n, m, o).fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n),
                         fleet.maxGpuLayers(n, m));
                 for (int l : counts) {
                     layers = l > 0 ? l : layers;
@@ -204,7 +204,7 @@ final class Coverage {
             }
             double capacity = fleet.capacity(n, m, o, layers);
             double score = fleet.demand[m] > 0 ? Math.min(fleet.demand[m], capacity) : capacity;
-            Footprint f = fleet.footprint(m, o);
+            Footprint f = fleet.footprint(n, m, o);
             best = better(best, new Choice(n, o, layers, score, capacity / f.option().parallelSlots(),
                     f.gpuBytes(layers), lost, overFloor(m, layers)));
         }

@@ -95,7 +95,7 @@ final class CoveragePacking {
         long floor = fleet.problem.settings().cpuOnlyFloorBytes();
         configs.sort(Comparator.comparing((WorkingPlan.Runner r) -> r.layers() == 0
                 && fleet.models[r.model()].fileBytes() > floor).thenComparingDouble((WorkingPlan.Runner r) -> {
-            Footprint f = fleet.footprint(r.model(), r.option());
+            Footprint f = fleet.footprint(r);
             return (double) f.gpuBytes(r.layers()) / Math.max(1, node.vramBudget())
                     + (double) f.cpuBytes(r.layers()) / Math.max(1, node.ramBudget());
         }).thenComparingInt(WorkingPlan.Runner::option).thenComparingInt(WorkingPlan.Runner::layers));

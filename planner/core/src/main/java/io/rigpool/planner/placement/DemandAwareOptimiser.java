@@ -85,27 +85,27 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
             }
             if (!fleet.isEligible(n, m)) {
                 notes.model(i.modelId(), i.nodeId() + ": stopped there, "
-                        + Reasons.ineligible(fleet.nodes[n], i.modelId(), fleet.problem.excluded()));
+                        + Reasons.ineligible(fleet.nodes[n], fleet.models[m], fleet.problem.excluded()));
                 continue;
             }
             int option = fleet.optionIndex(m, i.option());
+            int level = fleet.level(n, m, option, i);
             boolean idle = fleet.models[m].requiredReplicas() == 0 && !fleet.pinned(n, m)
-                    && (option < 0 || !fleet.frozen(n, m, option, i.gpuLayers()));
-            if (option < 0 || i.gpuLayers() > fleet.footprint(m, option).fullOffload() || idle
-                    || plan.hosts(n, m)) {
+                    && (level < 0 || !fleet.frozen(n, m, option, level));
+            if (level < 0 || idle || plan.hosts(n, m)) {
                 continue;
             }
-            if (i.gpuLayers() > fleet.maxGpuLayers(n, m)) {
+            if (level > fleet.maxGpuLayers(n, m)) {
                 notes.plan(i.nodeId() + ": " + i.modelId() + " with " + i.gpuLayers() + " GPU layers is planned again: "
-                        + (fleet.nodes[n].gpuOffload() ? "at most " + fleet.maxGpuLayers(n, m) + " GPU layers there, "
-                                + fleet.layerCap(n, m).why() : Reasons.cpuOnly(fleet.nodes[n])));
-            } else if (plan.fits(n, m, option, i.gpuLayers())) {
-                plan.add(new WorkingPlan.Runner(n, m, option, i.gpuLayers()));
+                        + (fleet.offloads(n, m) ? "at most " + fleet.maxGpuLayers(n, m) + " GPU layers there, "
+                                + fleet.layerCap(n, m).why() : fleet.cpuOnlyReason(n, m)));
+            } else if (plan.fits(n, m, option, level)) {
+                plan.add(new WorkingPlan.Runner(n, m, option, level));
             } else {
-                Footprint f = fleet.footprint(m, option);
+                Footprint f = fleet.footprint(n, m, option);
                 notes.plan(i.nodeId() + ": " + i.modelId() + " with " + i.gpuLayers() + " GPU layers no longer fits"
-                        + " (needs " + Reasons.mib(f.gpuBytes(i.gpuLayers())) + " VRAM, "
-                        + Reasons.mib(f.cpuBytes(i.gpuLayers())) + " RAM; has " + Reasons.mib(plan.vramLeft(n))
+                        + " (needs " + Reasons.mib(f.gpuBytes(level)) + " VRAM, "
+                        + Reasons.mib(f.cpuBytes(level)) + " RAM; has " + Reasons.mib(plan.vramLeft(n))
                         + " VRAM, " + Reasons.mib(plan.ramLeft(n)) + " RAM): planned again");
             }
         }
@@ -118,9 +118,10 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
             return 0;
         }
         int option = fleet.optionIndex(m, c.instance().option());
-        if (option < 0 || c.instance().gpuLayers() > fleet.footprint(m, option).fullOffload()) {
+        int level = fleet.level(n, m, option, c.instance());
+        if (level < 0) {
             return 0;
         }
-        return Math.min(fleet.demand[m], fleet.capacity(n, m, option, c.instance().gpuLayers()));
+        return Math.min(fleet.demand[m], fleet.capacity(n, m, option, level));
     }
 }

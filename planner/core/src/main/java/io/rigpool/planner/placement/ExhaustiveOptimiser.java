@@ -87,7 +87,7 @@ public final class ExhaustiveOptimiser implements PlacementOptimiser {
         extend(fleet, n, index + 1, scratch, chosen, out);
         int m = models[index];
         for (int o = 0; o < fleet.optionCount(m); o++) {
-            for (int layers = 0; layers <= fleet.footprint(m, o).fullOffload(); layers++) {
+            for (int layers = 0; layers <= fleet.footprint(n, m, o).fullOffload(); layers++) {
                 if (!scratch.fits(n, m, o, layers)) {
                     continue;
                 }
@@ -134,8 +134,8 @@ public final class ExhaustiveOptimiser implements PlacementOptimiser {
             if (ra == null) {
                 return false;
             }
-            Footprint fa = fleet.footprint(ra.model(), ra.option());
-            Footprint fb = fleet.footprint(rb.model(), rb.option());
+            Footprint fa = fleet.footprint(ra);
+            Footprint fb = fleet.footprint(rb);
             double capA = fleet.capacity(ra.node(), ra.model(), ra.option(), ra.layers());
             double capB = fleet.capacity(rb.node(), rb.model(), rb.option(), rb.layers());
             double wA = fleet.weight(ra.node(), ra.model(), ra.option(), ra.layers());

@@ -21,8 +21,15 @@ final class Fleet {
     final ModelSpec[] models;
     final double[] demand;
     final double[] loadWeight;
-    /** Per node, the models it may run (holds the file, schedulable, not excluded), in model order. */
+    /**
+     * Per node, the models it may run (holds the file, schedulable, not excluded, an engine loads it), in model
+     * order.
+     */
     final int[][] eligible;
+    /** Per node and model, the footprints the node's engines run (ModelSpec.optionsOn); null where none does. */
+    private final Footprint[][][] footprints;
+    /** Per node and model, whether the engines of its ladder put layers on the node's GPU (ModelSpec.offloadsOn). */
+    private final boolean[][] offloads;
     private final Map<String, Integer> nodeIndex = new HashMap<>();
     private final Map<String, Integer> modelIndex = new HashMap<>();
     private final Map<Long, Incumbent> incumbents = new HashMap<>();
@@ -40,11 +47,19 @@ final class Fleet {
             loadWeight[m] = problem.settings().servingShareAfterLoad(models[m].fileBytes());
         }
         eligible = new int[nodes.length][];
+        footprints = new Footprint[nodes.length][models.length][];
+        offloads = new boolean[nodes.length][models.length];
+        Map<List<Footprint>, Footprint[]> shared = new HashMap<>();
         for (int n = 0; n < nodes.length; n++) {
             nodeIndex.put(nodes[n].nodeId(), n);
             List<Integer> list = new ArrayList<>();
             for (int m = 0; m < models.length; m++) {
-                if (nodes[n].schedulable() && nodes[n].holds(models[m].modelId())
+                List<Footprint> options = models[m].optionsOn(nodes[n]);
+                if (!options.isEmpty()) {
+                    footprints[n][m] = shared.computeIfAbsent(options, o -> o.toArray(Footprint[]::new));
+                    offloads[n][m] = models[m].offloadsOn(nodes[n]);
+                }
+                if (nodes[n].schedulable() && nodes[n].holds(models[m].modelId()) && footprints[n][m] != null
                         && !problem.excluded().contains(PlacementProblem.pairKey(nodes[n].nodeId(),
                                 models[m].modelId()))) {
                     list.add(m);
@@ -67,9 +82,10 @@ final class Fleet {
                 continue;
             }
             int option = optionIndex(m, c.instance().option());
+            int level = level(n, m, option, c.instance());
             boolean frozen = !problem.scope().allows(c.instance().nodeId())
                     || c.since() != null && c.since().plus(problem.settings().minDwell()).isAfter(now);
-            incumbents.putIfAbsent(key(n, m), new Incumbent(option, c.instance().gpuLayers(), frozen));
+            incumbents.putIfAbsent(key(n, m), new Incumbent(option, level, frozen));
         }
     }
 
@@ -95,8 +111,25 @@ final class Fleet {
         return -1;
     }
 
-    Footprint footprint(int model, int option) {
-        return models[model].options().get(option);
+    /** The footprint node n runs model m's option with (its engines decide the ladder). */
+    Footprint footprint(int node, int model, int option) {
+        Footprint[] options = footprints[node][model];
+        return options != null ? options[option] : models[model].options().get(option);
+    }
+
+    Footprint footprint(WorkingPlan.Runner r) {
+        return footprint(r.node(), r.model(), r.option());
+    }
+
+    /**
+     * The ladder level of a runner the plan in force has (or a caller proposes), or -1 when its figures are not on
+     * the node's ladder for the model (another engine's, or more layers than the model has).
+     */
+    int level(int node, int model, int option, Instance i) {
+        if (option < 0) {
+            return -1;
+        }
+        return footprint(node, model, option).level(i.gpuLayers(), i.expertLayersOnCpu());
     }
 
     int optionCount(int model) {
@@ -105,7 +138,7 @@ final class Fleet {
 
     double capacity(int node, int model, int option, int layers) {
         NodeSpec n = nodes[node];
-        return footprint(model, option).tokensPerSecond(layers, n.gpuBandwidth(), n.cpuBandwidth(),
+        return footprint(node, model, option).tokensPerSecond(layers, n.gpuBandwidth(), n.cpuBandwidth(),
                 n.stepOverheadSeconds());
     }
 
@@ -114,11 +147,37 @@ final class Fleet {
      * offloaded after a short offload, else no limit.
      */
     int maxGpuLayers(int node, int model) {
-        if (!nodes[node].gpuOffload()) {
+        if (!offloads(node, model)) {
             return 0;
         }
         LayerCap cap = layerCap(node, model);
         return cap == null ? Integer.MAX_VALUE : cap.layers();
+    }
+
+    /** Whether the node puts the model's layers on its GPU: a proven backend for the engines that would run them. */
+    boolean offloads(int node, int model) {
+        return nodes[node].gpuOffload() && offloads[node][model];
+    }
+
+    /** Why the node runs the model on the CPU only, in the node's words where it gave them. */
+    String cpuOnlyReason(int node, int model) {
+        NodeSpec n = nodes[node];
+        if (!n.gpuOffload() || footprints[node][model] == null) {
+            return Reasons.cpuOnly(n);
+        }
+        Footprint f = footprints[node][model][0];
+        List<String> without = new ArrayList<>();
+        for (NodeEngine e : n.engines()) {
+            boolean needed = false;
+            for (int level = 1; level <= f.fullOffload(); level++) {
+                needed |= f.step(level).engine() == e.kind();
+            }
+            if (needed && !e.gpuProven()) {
+                without.add(e.label());
+            }
+        }
+        return "node " + n.nodeId() + " runs " + models[model].modelId() + " on the CPU only: "
+                + String.join(" and ", without) + " proved no GPU backend there";
     }
 
     LayerCap layerCap(int node, int model) {

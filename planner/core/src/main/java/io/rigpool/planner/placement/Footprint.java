@@ -1,13 +1,22 @@
 package io.rigpool.planner.placement;
 
+import io.rigpool.common.engines.EngineKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What one model costs and yields with one {@link RunnerOption}, for every n_gpu_layers from 0 (CPU only) to
- * layers + 1 (full offload): bytes of VRAM and RAM, and the bytes each decode step reads from each device. Built
- * once per model and option (see {@link Footprints}) so that the optimiser only does arithmetic.
+ * What one model costs and yields with one {@link RunnerOption}, for every level of its offload ladder from 0 (CPU
+ * only) to {@link #fullOffload()}: bytes of VRAM and RAM, and the bytes each decode step reads from each device.
+ * Built once per model and option (see {@link Footprints}) so that the optimiser only does arithmetic.
+ *
+ * <p>Each level is an {@link OffloadStep}. For a dense model (or an engine that cannot split experts off) the
+ * ladder is n_gpu_layers itself: level n is n_gpu_layers n, up to layers + 1. A mixture-of-experts model on
+ * llama-server climbs further: levels 0 .. layers + 1 put whole layers' attention and shared weights on the GPU
+ * with every expert in RAM, and the levels above bring the experts in, layer by layer from the last, down to
+ * {@code --n-cpu-moe 0} at the top. Both ladders read fewer bytes from RAM at each higher level, so higher is
+ * faster, as the optimiser assumes; and the first layers + 2 levels are n_gpu_layers, so a cap on n_gpu_layers
+ * caps the level.
  *
  * <p>Decode speed follows the bandwidth model of {@link io.rigpool.planner.estimate.DecodeSpeedModel}: one step
  * decodes one token for every busy slot and reads the weights once plus every slot's KV cache, so
@@ -33,6 +42,7 @@ public final class Footprint {
     private final long[] gpuReads;
     private final long[] cpuReads;
     private final Basis[] basis;
+    private final OffloadStep[] steps;
     /** n_gpu_layers values worth using, highest first, each needing strictly less VRAM than every higher one. */
     private final int[] frontier;
 
@@ -45,11 +55,27 @@ public final class Footprint {
      */
     public Footprint(String modelId, RunnerOption option, int layers, long[] gpuBytes, long[] cpuBytes,
             long[] gpuReads, long[] cpuReads, Basis[] basis) {
-        int n = layers + 2;
-        if (layers < 0 || gpuBytes.length != n || cpuBytes.length != n || gpuReads.length != n
+        this(modelId, option, layers, OffloadStep.wholeLayers(Math.max(0, layers), EngineKind.JAVA_LLAMA), gpuBytes,
+                cpuBytes, gpuReads, cpuReads, basis);
+    }
+
+    /**
+     * @param steps what each level asks the engine for; the first layers + 2 must be n_gpu_layers 0 .. layers + 1
+     */
+    public Footprint(String modelId, RunnerOption option, int layers, OffloadStep[] steps, long[] gpuBytes,
+            long[] cpuBytes, long[] gpuReads, long[] cpuReads, Basis[] basis) {
+        int n = steps.length;
+        if (layers < 0 || n < layers + 2 || gpuBytes.length != n || cpuBytes.length != n || gpuReads.length != n
                 || cpuReads.length != n || basis.length != n) {
             throw new IllegalArgumentException("footprint of " + modelId + ": need " + n + " entries per array");
         }
+        for (int level = 0; level < layers + 2; level++) {
+            if (steps[level].gpuLayers() != level) {
+                throw new IllegalArgumentException("footprint of " + modelId + ": level " + level + " must be "
+                        + level + " GPU layers, is " + steps[level]);
+            }
+        }
+        this.steps = steps.clone();
         this.modelId = modelId;
         this.option = option;
         this.layers = layers;
@@ -75,7 +101,27 @@ public final class Footprint {
 
     /** The same figures under another model id (a copy of a file under another name). */
     public Footprint withModelId(String otherId) {
-        return new Footprint(otherId, option, layers, gpuBytes, cpuBytes, gpuReads, cpuReads, basis);
+        return new Footprint(otherId, option, layers, steps, gpuBytes, cpuBytes, gpuReads, cpuReads, basis);
+    }
+
+    /** What a runner at this level asks its engine for. */
+    public OffloadStep step(int level) {
+        return steps[level];
+    }
+
+    /** The level of a runner that asked for these, or -1 when it is not on this ladder. */
+    public int level(int gpuLayers, int expertLayersOnCpu) {
+        for (int level = 0; level < steps.length; level++) {
+            if (steps[level].gpuLayers() == gpuLayers && steps[level].expertLayersOnCpu() == expertLayersOnCpu) {
+                return level;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether some level keeps experts in RAM on a GPU (a mixture-of-experts model on llama-server). */
+    public boolean splitsExperts() {
+        return steps.length > layers + 2;
     }
 
     public String modelId() {
@@ -91,8 +137,9 @@ public final class Footprint {
         return layers;
     }
 
+    /** The top level: every layer and the output head on the GPU, no expert held back. */
     public int fullOffload() {
-        return layers + 1;
+        return steps.length - 1;
     }
 
     public long gpuBytes(int gpuLayers) {
@@ -207,7 +254,7 @@ public final class Footprint {
 
     @Override
     public String toString() {
-        return modelId + " " + option + " (" + layers + " layers, full offload " + gpuBytes[layers + 1] + " B, "
+        return modelId + " " + option + " (" + layers + " layers, full offload " + gpuBytes[fullOffload()] + " B, "
                 + Arrays.stream(basis).distinct().toList() + ")";
     }
 }

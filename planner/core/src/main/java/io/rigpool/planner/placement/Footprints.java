@@ -1,5 +1,6 @@
 package io.rigpool.planner.placement;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.estimate.DecodeSpeedModel;
 import io.rigpool.planner.estimate.EstimatorSettings;
 import io.rigpool.planner.estimate.LoadParameters;
@@ -28,15 +29,28 @@ public final class Footprints {
     }
 
     /**
-     * Every n_gpu_layers of a model with one option, from the estimator; where a runner measured exactly these
-     * parameters its buffers replace the estimate.
+     * Every n_gpu_layers of a model with one option on java-llama, from the estimator; where a runner measured
+     * exactly these parameters its buffers replace the estimate.
      *
      * @param base cache types, flash attention, batch sizes and mmap the runners use (context, slots and
      *     n_gpu_layers are set here)
      */
     public static Footprint estimated(MemoryEstimator estimator, ModelGeometry model, String modelId,
             RunnerOption option, LoadParameters base, Measurements measurements) {
-        int n = model.layers() + 2;
+        return estimated(kind -> estimator, model, modelId, option, base, measurements,
+                OffloadStep.wholeLayers(model.layers(), EngineKind.JAVA_LLAMA));
+    }
+
+    /**
+     * Every level of an offload ladder, each estimated under the rules of the build its engine runs; where a
+     * runner measured exactly a level's parameters its buffers replace the estimate.
+     *
+     * @param base cache types, flash attention, batch sizes and mmap the runners use (context, slots, n_gpu_layers
+     *     and --n-cpu-moe are set here; a build that uses flash attention by default gets it)
+     */
+    public static Footprint estimated(EngineEstimators estimators, ModelGeometry model, String modelId,
+            RunnerOption option, LoadParameters base, Measurements measurements, OffloadStep[] ladder) {
+        int n = ladder.length;
         long[] gpu = new long[n];
         long[] cpu = new long[n];
         long[] gpuReads = new long[n];
@@ -44,7 +58,9 @@ public final class Footprints {
         Footprint.Basis[] basis = new Footprint.Basis[n];
         LoadParameters shaped = base.withContextSize(option.contextSize()).withParallelSlots(option.parallelSlots());
         for (int layers = 0; layers < n; layers++) {
-            LoadParameters p = shaped.withGpuLayers(layers);
+            OffloadStep step = ladder[layers];
+            MemoryEstimator estimator = estimators.of(step.engine());
+            LoadParameters p = parametersOf(shaped, step, estimator);
             MemoryEstimate e = estimator.estimate(model, p);
             Optional<MeasuredBuffers> measured = measurements.find(modelId, p);
             if (measured.isPresent()) {
@@ -59,7 +75,13 @@ public final class Footprints {
             cpuReads[layers] = reads.cpuBytes() - e.cpu().kvCache() / slots + e.cpu().kvCache();
             basis[layers] = measured.isPresent() ? Footprint.Basis.MEASURED : Footprint.Basis.ESTIMATED;
         }
-        return new Footprint(modelId, option, model.layers(), gpu, cpu, gpuReads, cpuReads, basis);
+        return new Footprint(modelId, option, model.layers(), ladder, gpu, cpu, gpuReads, cpuReads, basis);
+    }
+
+    /** What a runner at this step loads with: the base, the step's offload, its build's flash-attention default. */
+    public static LoadParameters parametersOf(LoadParameters base, OffloadStep step, MemoryEstimator estimator) {
+        LoadParameters p = base.withGpuLayers(step.gpuLayers()).withExpertLayersOnCpu(step.expertLayersOnCpu());
+        return estimator.settings().build().flashAttentionByDefault() ? p.withFlashAttention(true) : p;
     }
 
     /**
@@ -73,6 +95,12 @@ public final class Footprints {
      */
     public static Footprint approximate(String modelId, RunnerOption option, long[] layerBytes, long nonLayerBytes,
             String fileType, EstimatorSettings settings) {
+        return approximate(modelId, option, layerBytes, nonLayerBytes, fileType, settings, EngineKind.JAVA_LLAMA);
+    }
+
+    /** As above, for a model that {@code engine} runs (whole layers: without geometry no expert is known). */
+    public static Footprint approximate(String modelId, RunnerOption option, long[] layerBytes, long nonLayerBytes,
+            String fileType, EstimatorSettings settings, EngineKind engine) {
         int layers = layerBytes.length;
         int n = layers + 2;
         double bitsPerWeight = QuantizationBits.of(fileType);
@@ -120,6 +148,7 @@ public final class Footprints {
             cpuReads[g] = layerWeights - gpuLayers + (g > layers ? 0 : nonLayerBytes - embeddingBytes) + cpuKv;
             basis[g] = Footprint.Basis.APPROXIMATE;
         }
-        return new Footprint(modelId, option, layers, gpu, cpu, gpuReads, cpuReads, basis);
+        return new Footprint(modelId, option, layers, OffloadStep.wholeLayers(layers, engine), gpu, cpu, gpuReads,
+                cpuReads, basis);
     }
 }

@@ -82,7 +82,7 @@ final class GreedyFill {
         }
         double capacity = fleet.capacity(n, m, o, layers);
         double gain = fleet.weight(n, m, o, layers) * Math.min(unmet[m], timeLeft[n] * capacity);
-        return new Candidate(n, m, o, gain, fleet.footprint(m, o).gpuBytes(layers));
+        return new Candidate(n, m, o, gain, fleet.footprint(n, m, o).gpuBytes(layers));
     }
 
     private void allotExisting(WorkingPlan plan, double[] timeLeft, double[] unmet) {

@@ -174,11 +174,11 @@ final class IdleGpuOffload {
     }
 
     private int fullOffload(WorkingPlan.Runner r) {
-        return fleet.footprint(r.model(), r.option()).fullOffload();
+        return fleet.footprint(r).fullOffload();
     }
 
     private long bytes(WorkingPlan.Runner r) {
-        Footprint f = fleet.footprint(r.model(), r.option());
+        Footprint f = fleet.footprint(r);
         return f.gpuBytes(r.layers()) + f.cpuBytes(r.layers());
     }
 }

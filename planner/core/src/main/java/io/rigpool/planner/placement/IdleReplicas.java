@@ -64,7 +64,7 @@ final class IdleReplicas {
     }
 
     private long bytes(WorkingPlan.Runner r) {
-        Footprint f = fleet.footprint(r.model(), r.option());
+        Footprint f = fleet.footprint(r);
         return f.gpuBytes(r.layers()) + f.cpuBytes(r.layers());
     }
 }

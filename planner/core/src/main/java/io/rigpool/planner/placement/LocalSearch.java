@@ -234,7 +234,7 @@ final class LocalSearch {
             WorkingPlan.Runner smallest = null;
             double least = Double.MAX_VALUE;
             for (int o = 0; o < fleet.optionCount(r.model()); o++) {
-                Footprint f = fleet.footprint(r.model(), o);
+                Footprint f = fleet.footprint(n, r.model(), o);
                 for (int layers : new int[] {0, t.largestFitting(n, r.model(), o)}) {
                     if (layers >= 0 && t.fits(n, r.model(), o, layers) && additions.share(n, f, layers) < least) {
                         least = additions.share(n, f, layers);

@@ -1,5 +1,6 @@
 package io.rigpool.planner.placement;
 
+import io.rigpool.common.engines.EngineKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ final class PlacementReport {
     private PlannedInstance instance(WorkingPlan plan, WorkingPlan.Runner r, double served, String decidedBy) {
         NodeSpec node = fleet.nodes[r.node()];
         ModelSpec model = fleet.models[r.model()];
-        Footprint f = fleet.footprint(r.model(), r.option());
+        Footprint f = fleet.footprint(r);
         long gpu = f.gpuBytes(r.layers());
         long cpu = f.cpuBytes(r.layers());
         double capacity = fleet.capacity(r.node(), r.model(), r.option(), r.layers());
@@ -105,7 +106,7 @@ final class PlacementReport {
         long othersVram = 0;
         for (WorkingPlan.Runner other : plan.on(r.node())) {
             if (other != r) {
-                othersVram += fleet.footprint(other.model(), other.option()).gpuBytes(other.layers());
+                othersVram += fleet.footprint(other).gpuBytes(other.layers());
             }
         }
         StringBuilder reason = new StringBuilder();
@@ -130,30 +131,45 @@ final class PlacementReport {
                     .append(loadSeconds(model)).append(" s");
             case NEW -> reason.append("; new: loads in ~").append(loadSeconds(model)).append(" s");
         }
-        if (r.layers() < f.fullOffload() && node.gpuOffload()) {
+        boolean offloads = fleet.offloads(r.node(), r.model());
+        if (r.layers() < f.fullOffload() && offloads) {
             reason.append("; full offload would need ").append(Reasons.mib(f.gpuBytes(f.fullOffload())))
                     .append(" VRAM");
         }
         LayerCap cap = fleet.layerCap(r.node(), r.model());
-        if (cap != null && node.gpuOffload()) {
+        if (cap != null && offloads) {
             reason.append("; at most ").append(cap.layers()).append(" GPU layers here: ").append(cap.why());
         }
-        if (!node.gpuOffload()) {
-            reason.append("; ").append(Reasons.cpuOnly(node));
+        if (!offloads) {
+            reason.append("; ").append(fleet.cpuOnlyReason(r.node(), r.model()));
+        }
+        OffloadStep step = f.step(r.layers());
+        if (step.engine() != EngineKind.JAVA_LLAMA || node.engines().size() > 1) {
+            reason.append("; runs on ").append(engineLabel(node, step.engine()));
         }
         reason.append("; ").append(decidedBy);
-        return new PlannedInstance(new Instance(node.nodeId(), model.modelId(), f.option(), r.layers()), change, gpu,
-                cpu, capacity, served, f.basis(r.layers()), reason.toString());
+        Instance instance = new Instance(node.nodeId(), model.modelId(), f.option(), step.gpuLayers(),
+                step.expertLayersOnCpu(), step.engine());
+        return new PlannedInstance(instance, change, gpu, cpu, capacity, served, f.basis(r.layers()),
+                reason.toString());
     }
 
-    private static String layers(Footprint f, int gpuLayers) {
-        if (gpuLayers == 0) {
+    private static String engineLabel(NodeSpec node, EngineKind kind) {
+        return node.engines().stream().filter(e -> e.kind() == kind).findFirst().map(NodeEngine::label)
+                .orElse(kind.id());
+    }
+
+    /** "CPU only", "12 of 24 layers on the GPU", "all 24 layers and the output on the GPU, the experts of 13 ...". */
+    static String layers(Footprint f, int level) {
+        OffloadStep step = f.step(level);
+        if (step.gpuLayers() == 0) {
             return "CPU only";
         }
-        if (gpuLayers >= f.fullOffload()) {
-            return "all " + f.layers() + " layers and the output on the GPU";
-        }
-        return gpuLayers + " of " + f.layers() + " layers on the GPU";
+        int onGpu = Math.min(step.gpuLayers(), f.layers());
+        String layers = step.gpuLayers() > f.layers() ? "all " + f.layers() + " layers and the output on the GPU"
+                : onGpu + " of " + f.layers() + " layers on the GPU";
+        int expertsInRam = Math.min(onGpu, Math.max(0, step.expertLayersOnCpu() - (f.layers() - onGpu)));
+        return expertsInRam == 0 ? layers : layers + ", the experts of " + expertsInRam + " of them in RAM";
     }
 
     private String loadSeconds(ModelSpec model) {
@@ -164,15 +180,14 @@ final class PlacementReport {
     private List<String> rejections(WorkingPlan plan, int m) {
         List<String> reasons = new ArrayList<>();
         int more = 0;
-        String modelId = fleet.models[m].modelId();
         for (int n = 0; n < fleet.nodeCount(); n++) {
             if (plan.hosts(n, m)) {
                 continue;
             }
             NodeSpec node = fleet.nodes[n];
             String why = fleet.isEligible(n, m) ? roomFor(plan, n, m)
-                    : Reasons.ineligible(node, modelId, fleet.problem.excluded());
-            if (why.equals("does not hold the file")) {
+                    : Reasons.ineligible(node, fleet.models[m], fleet.problem.excluded());
+            if (why.equals(Reasons.NO_FILE)) {
                 continue;
             }
             if (reasons.size() < MAX_REJECTIONS) {
@@ -197,7 +212,7 @@ final class PlacementReport {
                 option = o;
             }
         }
-        Footprint f = fleet.footprint(m, option);
+        Footprint f = fleet.footprint(n, m, option);
         if (best < 0) {
             return "no room: needs " + Reasons.mib(f.cpuBytes(0)) + " RAM CPU-only or "
                     + Reasons.mib(f.smallestGpuBytes()) + " VRAM for one layer; has " + Reasons.mib(plan.ramLeft(n))

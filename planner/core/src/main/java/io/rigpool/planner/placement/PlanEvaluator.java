@@ -142,7 +142,7 @@ final class PlanEvaluator {
             model[i] = r.model();
             capacity[i] = fleet.capacity(r.node(), r.model(), r.option(), r.layers());
             weight[i] = fleet.weight(r.node(), r.model(), r.option(), r.layers());
-            requestSpeed[i] = capacity[i] / fleet.footprint(r.model(), r.option()).option().parallelSlots();
+            requestSpeed[i] = capacity[i] / fleet.footprint(r).option().parallelSlots();
         }
         Allotment allotment = Allotment.of(node, model, capacity, weight, requestSpeed, fleet.demand,
                 fleet.nodeCount(), exact);

@@ -25,12 +25,11 @@ public final class PlanJudge {
                 throw new IllegalArgumentException("unknown node or model in " + i);
             }
             int option = fleet.optionIndex(m, i.option());
-            if (option < 0 || !fleet.isEligible(n, m) || plan.hosts(n, m)
-                    || i.gpuLayers() > fleet.footprint(m, option).fullOffload()
-                    || !plan.fits(n, m, option, i.gpuLayers())) {
+            int level = fleet.level(n, m, option, i);
+            if (level < 0 || !fleet.isEligible(n, m) || plan.hosts(n, m) || !plan.fits(n, m, option, level)) {
                 throw new IllegalArgumentException("runner not possible: " + i);
             }
-            plan.add(new WorkingPlan.Runner(n, m, option, i.gpuLayers()));
+            plan.add(new WorkingPlan.Runner(n, m, option, level));
         }
         PlanEvaluator evaluator = new PlanEvaluator(fleet, Integer.MAX_VALUE);
         return new PlacementReport(fleet, new Notes(), evaluator).build(plan, evaluator.score(plan));

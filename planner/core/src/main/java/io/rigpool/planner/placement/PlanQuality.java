@@ -47,7 +47,7 @@ public record PlanQuality(int cpuOnlyFloorBreaches, long idleVramBytes, long idl
         boolean[] busy = new boolean[fleet.nodeCount()];
         for (int i = 0; i < count; i++) {
             WorkingPlan.Runner r = runners.get(i);
-            Footprint f = fleet.footprint(r.model(), r.option());
+            Footprint f = fleet.footprint(r);
             node[i] = r.node();
             model[i] = r.model();
             capacity[i] = fleet.capacity(r.node(), r.model(), r.option(), r.layers());

@@ -52,7 +52,7 @@ final class Reorder {
         WorkingPlan best = null;
         PlanEvaluator.Score bestScore = null;
         for (int o = 0; o < fleet.optionCount(m); o++) {
-            int[] counts = fleet.footprint(m, o).fittingLayerCounts(base.vramLeft(n), base.ramLeft(n),
+            int[] counts = fleet.footprint(n, m, o).fittingLayerCounts(base.vramLeft(n), base.ramLeft(n),
                     fleet.maxGpuLayers(n, m));
             int bestIndex = -1;
             for (int step = 0; counts.length > 0 && step <= SPLIT_SAMPLES; step++) {

@@ -72,12 +72,12 @@ final class WorkingPlan {
 
     /** The largest n_gpu_layers of this model and option that fits what the node has left, or -1. */
     int largestFitting(int node, int model, int option) {
-        return fleet.footprint(model, option).largestFitting(vramLeft(node), ramLeft(node),
+        return fleet.footprint(node, model, option).largestFitting(vramLeft(node), ramLeft(node),
                 fleet.maxGpuLayers(node, model));
     }
 
     boolean fits(int node, int model, int option, int layers) {
-        Footprint f = fleet.footprint(model, option);
+        Footprint f = fleet.footprint(node, model, option);
         return layers <= fleet.maxGpuLayers(node, model) && f.gpuBytes(layers) <= vramLeft(node)
                 && f.cpuBytes(layers) <= ramLeft(node);
     }
@@ -86,7 +86,7 @@ final class WorkingPlan {
         if (hosts(r.node(), r.model())) {
             throw new IllegalStateException("node " + r.node() + " already runs model " + r.model());
         }
-        Footprint f = fleet.footprint(r.model(), r.option());
+        Footprint f = fleet.footprint(r);
         byNode.get(r.node()).add(r);
         byNode.get(r.node()).sort(ORDER);
         vramUsed[r.node()] += f.gpuBytes(r.layers());
@@ -99,7 +99,7 @@ final class WorkingPlan {
         if (!byNode.get(r.node()).remove(r)) {
             throw new IllegalStateException("not in the plan: " + r);
         }
-        Footprint f = fleet.footprint(r.model(), r.option());
+        Footprint f = fleet.footprint(r);
         vramUsed[r.node()] -= f.gpuBytes(r.layers());
         ramUsed[r.node()] -= f.cpuBytes(r.layers());
         replicas[r.model()]--;

@@ -22,6 +22,19 @@ class EstimateCommandTest {
     }
 
     @Test
+    void aMixtureOfExpertsModelOnLlamaServerGetsLayersAndExpertsInRam() {
+        String[] out = new String[2];
+        assertEquals(0, run(out, "--shape", "gpt-oss-20b-MXFP4", "--card", "RTX 4060", "--ctx", "8192"), out[1]);
+        assertTrue(out[0].contains("engine           llama-server (llama.cpp 2026-09-28 (de3ff81))"), out[0]);
+        assertTrue(out[0].matches("(?s).*n_gpu_layers     25 of 25 \\(100% of the layers and the output head, "
+                + "--n-cpu-moe \\d+\\).*"), out[0]);
+        assertTrue(out[0].matches("(?s).*gpt-oss-20b-MXFP4 on an 8 GB card: 24 layers on the GPU, the experts of \\d+ "
+                + "of them in RAM: .*"), out[0]);
+        assertEquals(2, run(out, "--shape", "gpt-oss-20b-MXFP4", "--vram", "8GiB", "--engine", "java-llama"));
+        assertTrue(out[1].contains("--engine: java-llama (b4916) does not load gpt-oss"), out[1]);
+    }
+
+    @Test
     void badArgumentsNameTheFlagAndExitWith2() {
         String[] out = new String[2];
         assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--vram", "lots"));

@@ -39,16 +39,20 @@ class ModelGeometryFieldsTest {
         ModelGeometry g = Fixtures.model("Llama-3.2-1B-Instruct-Q8_0");
         IllegalArgumentException heads = assertThrows(IllegalArgumentException.class, () -> ModelGeometry.of(g.name(),
                 g.architecture(), g.layers(), g.embedding(), g.vocabulary(), new int[3], new int[g.layers()],
-                new int[g.layers()], g.keyLength(), g.valueLength(), 0, 4096, g.weights()));
+                new int[g.layers()], g.keyLength(), g.valueLength(), 0, 4096, 0, 0, g.weights()));
         assertTrue(heads.getMessage().startsWith("heads:"), heads.getMessage());
         IllegalArgumentException layer = assertThrows(IllegalArgumentException.class, () -> ModelGeometry.of(
                 g.name(), g.architecture(), 2, g.embedding(), g.vocabulary(), new int[2], new int[2], new int[2],
-                g.keyLength(), g.valueLength(), 0, 4096, g.weights()));
+                g.keyLength(), g.valueLength(), 0, 4096, 0, 0, g.weights()));
         assertTrue(layer.getMessage().startsWith("tensors:") && layer.getMessage().contains("outside 0..1"),
                 layer.getMessage());
         IllegalArgumentException embedding = assertThrows(IllegalArgumentException.class, () -> ModelGeometry.of(
-                g.name(), g.architecture(), 0, 0, 1, new int[0], new int[0], new int[0], 1, 1, 0, 1, List.of()));
+                g.name(), g.architecture(), 0, 0, 1, new int[0], new int[0], new int[0], 1, 1, 0, 1, 0, 0, List.of()));
         assertTrue(embedding.getMessage().startsWith("embedding:"), embedding.getMessage());
+        IllegalArgumentException experts = assertThrows(IllegalArgumentException.class, () -> ModelGeometry.of(
+                g.name(), g.architecture(), 0, 1, 1, new int[0], new int[0], new int[0], 1, 1, 0, 1, 8, 9,
+                List.of()));
+        assertTrue(experts.getMessage().startsWith("expert_used_count:"), experts.getMessage());
     }
 
     static ModelGeometry copy(ModelGeometry g) {
@@ -61,6 +65,7 @@ class ModelGeometryFieldsTest {
             ff[i] = g.feedForward(i);
         }
         return ModelGeometry.of(g.name(), g.architecture(), g.layers(), g.embedding(), g.vocabulary(), heads, kvHeads,
-                ff, g.keyLength(), g.valueLength(), g.slidingWindow(), g.trainedContext(), g.weights());
+                ff, g.keyLength(), g.valueLength(), g.slidingWindow(), g.trainedContext(), g.expertCount(),
+                g.expertUsedCount(), g.weights());
     }
 }

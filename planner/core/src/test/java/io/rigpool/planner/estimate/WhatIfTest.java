@@ -65,6 +65,30 @@ class WhatIfTest {
         assertEquals(fullReads.gpuBytes() / 1e12, DecodeSpeedModel.secondsPerToken(full, m, 1e12, 1e9), 1e-12);
     }
 
+    @Test
+    void gptOssOnAnEightGigabyteCardKeepsEveryLayerOnTheGpuAndSomeExpertsInRam() {
+        ModelGeometry gptOss = Fixtures.model("gpt-oss-20b-MXFP4");
+        WhatIf llamaServer = new WhatIf(new MemoryEstimator(
+                EstimatorSettings.defaults().withBuild(LlamaBuild.SNAPSHOT_2026_09)));
+        GpuSpec card = RtxCards.byName("RTX 4060").orElseThrow();
+        WhatIf.Question q = question(card.vramBytes(), card.bandwidthBytesPerSecond())
+                .keepingExpertsInRam(true);
+        WhatIf.Answer a = llamaServer.ask(gptOss, q);
+        assertEquals(25, a.gpuLayers(), "every layer and the output head");
+        assertTrue(a.expertLayersInRam() > 0 && a.expertLayersInRam() < 24, "experts in RAM: "
+                + a.expertLayersInRam());
+        assertTrue(a.chosen().gpu().total() <= card.vramBytes() - (512L << 20));
+        String line = a.summary(card.vramBytes());
+        assertTrue(line.startsWith("gpt-oss-20b-MXFP4 on an 8 GB card: 24 layers on the GPU, the experts of "
+                + a.expertLayersInRam() + " of them in RAM: "), line);
+        assertTrue(line.matches(".*: \\d+\\.\\d GB VRAM, \\d+\\.\\d GB RAM, ×\\d+\\.\\d over CPU alone"), line);
+
+        WhatIf.Answer wholeLayers = llamaServer.ask(gptOss, q.keepingExpertsInRam(false));
+        assertEquals(0, wholeLayers.expertLayersInRam());
+        assertTrue(wholeLayers.gpuLayers() < 24, "whole layers: " + wholeLayers.gpuLayers());
+        assertTrue(a.speedUp() > 1.5 * wholeLayers.speedUp(), a.speedUp() + " vs " + wholeLayers.speedUp());
+    }
+
     private static WhatIf.Question question(long vram, double gpuBandwidth) {
         return new WhatIf.Question(vram, 512L << 20, gpuBandwidth, 50e9, LoadParameters.defaults(4096));
     }

@@ -33,7 +33,7 @@ class IdleReplicasTest {
         WorkingPlan.Runner runner(String node, String model) {
             int n = fleet.nodeIndex(node);
             int m = fleet.modelIndex(model);
-            return new WorkingPlan.Runner(n, m, 0, fleet.footprint(m, 0).fullOffload());
+            return new WorkingPlan.Runner(n, m, 0, fleet.footprint(n, m, 0).fullOffload());
         }
 
         Draft with(String node, String model) {

@@ -36,9 +36,9 @@ public class MeasuredBuffersStore {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "INSERT INTO planner.measured_buffers (model_id, n_gpu_layers, n_ctx, parallel_slots, cache_type_k,"
                         + " cache_type_v, flash_attention, n_batch, n_ubatch, mmap, llama_cpp_build, buffers, node_id,"
-                        + " measured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)"
-                        + " ON CONFLICT (model_id, n_gpu_layers, n_ctx, parallel_slots, cache_type_k, cache_type_v,"
-                        + " flash_attention, n_batch, n_ubatch, mmap) DO UPDATE SET llama_cpp_build ="
+                        + " measured_at, n_cpu_moe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)"
+                        + " ON CONFLICT (model_id, n_gpu_layers, n_cpu_moe, n_ctx, parallel_slots, cache_type_k,"
+                        + " cache_type_v, flash_attention, n_batch, n_ubatch, mmap) DO UPDATE SET llama_cpp_build ="
                         + " EXCLUDED.llama_cpp_build, buffers = EXCLUDED.buffers, node_id = EXCLUDED.node_id,"
                         + " measured_at = EXCLUDED.measured_at")) {
             s.setString(1, m.key().modelId());
@@ -55,6 +55,7 @@ public class MeasuredBuffersStore {
             s.setString(12, buffersJson(m.buffers()));
             s.setString(13, nodeId);
             s.setTimestamp(14, Timestamp.from(m.measuredAt()));
+            s.setInt(15, p.expertLayersOnCpu());
             s.executeUpdate();
         }
     }
@@ -63,13 +64,14 @@ public class MeasuredBuffersStore {
         List<MeasuredBuffers> all = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT model_id, n_gpu_layers, n_ctx, parallel_slots, cache_type_k, cache_type_v, flash_attention,"
-                        + " n_batch, n_ubatch, mmap, llama_cpp_build, buffers, measured_at FROM planner.measured_buffers");
+                        + " n_batch, n_ubatch, mmap, llama_cpp_build, buffers, measured_at, n_cpu_moe"
+                        + " FROM planner.measured_buffers");
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
                 try {
                     LoadParameters p = new LoadParameters(rs.getInt(2), rs.getInt(3), rs.getInt(4),
                             GgmlType.valueOf(rs.getString(5)), GgmlType.valueOf(rs.getString(6)), rs.getBoolean(7),
-                            rs.getInt(8), rs.getInt(9), rs.getBoolean(10));
+                            rs.getInt(8), rs.getInt(9), rs.getBoolean(10), rs.getInt(14));
                     all.add(new MeasuredBuffers(new MeasuredBuffers.Key(rs.getString(1), p),
                             buffers(rs.getString(12)), rs.getString(11), rs.getTimestamp(13).toInstant()));
                 } catch (IllegalArgumentException | JsonProcessingException e) {

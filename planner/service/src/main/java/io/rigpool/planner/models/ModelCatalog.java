@@ -1,12 +1,16 @@
 package io.rigpool.planner.models;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.estimate.EstimatorSettings;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.LoadParameters;
 import io.rigpool.planner.estimate.MemoryEstimator;
 import io.rigpool.planner.estimate.ModelGeometry;
+import io.rigpool.planner.placement.EngineEstimators;
+import io.rigpool.planner.placement.EngineLadders;
 import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Footprints;
+import io.rigpool.planner.placement.OffloadStep;
 import io.rigpool.planner.placement.RunnerOption;
 import io.rigpool.proto.v1.LocalModel;
 import java.util.ArrayList;
@@ -39,17 +43,32 @@ public final class ModelCatalog {
     public record RunnerVram(VramBreakdown estimated, Optional<VramBreakdown> measured) {
     }
 
+    /**
+     * A loaded or planned runner's footprint and its level on it: the figures the planner counts for it.
+     *
+     * @param level the rung of {@code footprint}'s ladder the runner stands on
+     */
+    public record RunnerFootprint(Footprint footprint, int level) {
+    }
+
     private final MemoryEstimator estimator;
+    private final EngineEstimators estimators;
     private final EstimatorSettings settings;
     private final Measurements measurements;
-    private final Map<CacheKey, Footprint> cache = new HashMap<>();
+    private final Map<CacheKey, List<Footprint>> cache = new HashMap<>();
     private final Map<String, Optional<ModelGeometry>> geometries = new HashMap<>();
     private final Map<VramKey, RunnerVram> vramCache = new HashMap<>();
 
     public ModelCatalog(EstimatorSettings settings, Measurements measurements) {
         this.settings = settings;
         this.estimator = new MemoryEstimator(settings);
+        this.estimators = EngineEstimators.of(settings);
         this.measurements = measurements;
+    }
+
+    /** The estimator of each engine's llama.cpp build. */
+    public EngineEstimators estimators() {
+        return estimators;
     }
 
     public EstimatorSettings settings() {
@@ -74,21 +93,60 @@ public final class ModelCatalog {
         return options;
     }
 
+    /** The model's footprint on its most preferred ladder (see {@link #ladders}). */
     public Footprint footprint(LocalModel model, RunnerOption option) {
+        return ladders(model, option).get(0);
+    }
+
+    /**
+     * The model's footprints for one runner option on every ladder its engines may run it on, most preferred first
+     * ({@link EngineLadders}): from the estimator on the geometry a worker sent, each rung under its engine's build,
+     * or approximately (whole layers) without geometry.
+     */
+    public List<Footprint> ladders(LocalModel model, RunnerOption option) {
         LoadParameters base = measurements.baseFor(model.getModelId(), option.contextSize());
         CacheKey key = new CacheKey(fingerprint(model), option, base, measurements.version(model.getModelId()));
-        Footprint cached = cache.get(key);
+        List<Footprint> cached = cache.get(key);
         if (cached == null) {
             if (cache.size() > 4096) {
                 cache.clear();
             }
             Optional<ModelGeometry> geometry = geometry(model);
-            cached = geometry.isPresent()
-                    ? Footprints.estimated(estimator, geometry.get(), model.getModelId(), option, base, measurements)
-                    : approximate(model, option);
+            List<Footprint> ladders = new ArrayList<>();
+            if (geometry.isPresent()) {
+                ModelGeometry g = geometry.get();
+                for (OffloadStep[] ladder : EngineLadders.of(model.getArchitecture(), g.layers(),
+                        g.mixtureOfExperts())) {
+                    ladders.add(Footprints.estimated(estimators, g, model.getModelId(), option, base, measurements,
+                            ladder));
+                }
+            } else {
+                // Without geometry no expert is known: whole layers, on each engine that may run the model.
+                for (OffloadStep[] ladder : EngineLadders.of(model.getArchitecture(), 0, false)) {
+                    ladders.add(approximate(model, option, ladder[0].engine()));
+                }
+            }
+            cached = List.copyOf(ladders);
             cache.put(key, cached);
         }
         return cached;
+    }
+
+    /**
+     * The footprint a runner of the model counts by and its rung on it: the first ladder with a rung of exactly
+     * these figures on this engine, else the preferred ladder at these GPU layers (a runner from before engines).
+     */
+    public RunnerFootprint runnerFootprint(LocalModel model, RunnerOption option, int gpuLayers,
+            int expertLayersOnCpu, EngineKind engine) {
+        List<Footprint> ladders = ladders(model, option);
+        for (Footprint f : ladders) {
+            int level = f.level(gpuLayers, expertLayersOnCpu);
+            if (level >= 0 && f.step(level).engine() == engine) {
+                return new RunnerFootprint(f, level);
+            }
+        }
+        Footprint preferred = ladders.get(0);
+        return new RunnerFootprint(preferred, Math.min(Math.max(0, gpuLayers), preferred.layers() + 1));
     }
 
     /**
@@ -96,9 +154,16 @@ public final class ModelCatalog {
      * model's runners use, and measured where a runner reported exactly these parameters.
      */
     public RunnerVram runnerVram(LocalModel model, RunnerOption option, int gpuLayers) {
-        LoadParameters parameters = measurements.baseFor(model.getModelId(), option.contextSize())
-                .withContextSize(option.contextSize()).withParallelSlots(option.parallelSlots())
-                .withGpuLayers(Math.max(0, gpuLayers));
+        return runnerVram(model, option, gpuLayers, 0, EngineKind.JAVA_LLAMA);
+    }
+
+    /** As above, for a runner on this engine with the experts of {@code expertLayersOnCpu} layers in RAM. */
+    public RunnerVram runnerVram(LocalModel model, RunnerOption option, int gpuLayers, int expertLayersOnCpu,
+            EngineKind engine) {
+        MemoryEstimator engineEstimator = estimators.of(engine);
+        LoadParameters parameters = Footprints.parametersOf(measurements.baseFor(model.getModelId(),
+                option.contextSize()).withContextSize(option.contextSize()).withParallelSlots(option.parallelSlots()),
+                new OffloadStep(Math.max(0, gpuLayers), Math.max(0, expertLayersOnCpu), engine), engineEstimator);
         VramKey key = new VramKey(fingerprint(model), parameters, measurements.version(model.getModelId()));
         RunnerVram cached = vramCache.get(key);
         if (cached == null) {
@@ -110,7 +175,8 @@ public final class ModelCatalog {
             VramBreakdown estimated;
             if (geometry.isPresent()) {
                 int layers = Math.min(parameters.gpuLayers(), geometry.get().layers() + 1);
-                estimated = VramBreakdown.of(estimator.estimate(geometry.get(), parameters.withGpuLayers(layers)));
+                estimated = VramBreakdown.of(engineEstimator.estimate(geometry.get(),
+                        parameters.withGpuLayers(layers)));
             } else {
                 Footprint f = footprint(model, option);
                 int layers = Math.min(parameters.gpuLayers(), f.fullOffload());
@@ -138,7 +204,7 @@ public final class ModelCatalog {
         });
     }
 
-    private Footprint approximate(LocalModel model, RunnerOption option) {
+    private Footprint approximate(LocalModel model, RunnerOption option, EngineKind engine) {
         int blocks = Math.max(1, model.getBlockCount());
         long[] layerBytes;
         long nonLayer;
@@ -152,7 +218,7 @@ public final class ModelCatalog {
             java.util.Arrays.fill(layerBytes, Math.max(0, model.getSizeBytes() - nonLayer) / blocks);
         }
         return Footprints.approximate(model.getModelId(), option, layerBytes, nonLayer, model.getFileType(),
-                settings);
+                settings, engine);
     }
 
     /** Identifies a description without hashing its whole tensor table. */

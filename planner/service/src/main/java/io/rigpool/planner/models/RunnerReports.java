@@ -26,10 +26,20 @@ public final class RunnerReports {
      * A library without a GPU backend ignores n_gpu_layers, so its buffers are those of a CPU-only load.
      */
     public static Optional<MeasuredBuffers> measured(String modelId, RunnerLoadReport report, Instant at) {
+        return measured(modelId, report, 0, at);
+    }
+
+    /**
+     * As above, for a runner that kept the experts of its first {@code expertLayersOnCpu} layers in RAM: the
+     * report does not say so, the runner's assignment does.
+     */
+    public static Optional<MeasuredBuffers> measured(String modelId, RunnerLoadReport report, int expertLayersOnCpu,
+            Instant at) {
         if (report.getBuffersCount() == 0 || report.getNCtx() <= 0) {
             return Optional.empty();
         }
-        Optional<LoadParameters> parameters = parameters(report);
+        Optional<LoadParameters> parameters = parameters(report).map(p -> p.withExpertLayersOnCpu(
+                p.gpuLayers() == 0 ? 0 : expertLayersOnCpu));
         if (parameters.isEmpty()) {
             return Optional.empty();
         }

@@ -1,15 +1,19 @@
 package io.rigpool.planner.models;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.common.hardware.GpuSpec;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.planner.estimate.LoadParameters;
+import io.rigpool.planner.estimate.MemoryEstimator;
 import io.rigpool.planner.estimate.ModelGeometry;
 import io.rigpool.planner.estimate.ShapeGeometries;
 import io.rigpool.planner.estimate.WhatIf;
+import io.rigpool.planner.placement.EngineLadders;
 import io.rigpool.planner.placement.Footprint;
+import io.rigpool.planner.placement.OffloadStep;
 import io.rigpool.planner.placement.RunnerOption;
 import io.rigpool.proto.v1.LocalModel;
 import java.util.List;
@@ -34,11 +38,18 @@ public final class WhatIfAnswers {
             double gpuBandwidth, double cpuBandwidth, double stepOverheadSeconds, String speedBasis) {
     }
 
-    /** The answer, in the shape the API returns. */
+    /**
+     * The answer, in the shape the API returns.
+     *
+     * @param engine the engine the planner would run the model with ("java-llama", "llama-server")
+     * @param nCpuMoe layers on the GPU whose experts stay in RAM (llama-server's --n-cpu-moe), 0 for whole layers
+     * @param summary the answer in a line: "gpt-oss-20b-MXFP4 on an 8 GB card: 24 layers on the GPU, the experts
+     *     of 12 of them in RAM: 8.0 GB VRAM, 6.4 GB RAM, ×2.7 over CPU alone"
+     */
     public record Answer(String model, String source, int layers, int nCtx, int parallelSlots, long vramBytes,
             long reserveBytes, long fullOffloadGpuBytes, String fullOffloadGb, boolean fitsFully, int nGpuLayers,
             double shareOfLayers, long gpuBytes, long cpuBytes, double cpuOnlyTps, double tps, double speedUp,
-            List<String> cardsHoldingFully, String speedBasis) {
+            List<String> cardsHoldingFully, String speedBasis, String engine, int nCpuMoe, String summary) {
     }
 
     private WhatIfAnswers() {
@@ -71,15 +82,28 @@ public final class WhatIfAnswers {
         return Optional.empty();
     }
 
+    /**
+     * The what-if on the engine the planner prefers for the model ({@link EngineLadders}): a mixture-of-experts
+     * model where llama-server may keep its experts in RAM, else whole layers on the first ladder's engine.
+     */
     private static Answer fromWhatIf(Question q, ModelGeometry model, LoadParameters load, ModelCatalog catalog,
             String source) {
-        WhatIf.Answer a = new WhatIf(catalog.estimator()).ask(model, new WhatIf.Question(q.vramBytes(),
-                q.reserveBytes(), q.gpuBandwidth(), q.cpuBandwidth(), load, q.stepOverheadSeconds()));
+        OffloadStep[] preferred = EngineLadders.of(model.architecture(), model.layers(), model.mixtureOfExperts())
+                .get(0);
+        boolean expertsInRam = preferred.length > model.layers() + 2;
+        EngineKind engine = expertsInRam ? EngineKind.LLAMA_SERVER : preferred[0].engine();
+        MemoryEstimator estimator = catalog.estimators().of(engine);
+        if (estimator.settings().build().flashAttentionByDefault()) {
+            load = load.withFlashAttention(true);
+        }
+        WhatIf.Answer a = new WhatIf(estimator).ask(model, new WhatIf.Question(q.vramBytes(),
+                q.reserveBytes(), q.gpuBandwidth(), q.cpuBandwidth(), load, q.stepOverheadSeconds(), expertsInRam));
         return new Answer(q.model(), source, a.layers(), q.contextSize(), q.parallelSlots(), q.vramBytes(),
                 q.reserveBytes(), a.fullOffloadGpuBytes(), ByteSizes.gigabytes(a.fullOffloadGpuBytes()),
                 a.fitsFully(), a.gpuLayers(), round(a.shareOfLayers()), a.chosen().gpu().total(),
                 a.chosen().cpu().total(), round(a.cpuOnlyTokensPerSecond()), round(a.tokensPerSecond()),
-                round(a.speedUp()), a.cardsHoldingFully().stream().map(GpuSpec::name).toList(), q.speedBasis());
+                round(a.speedUp()), a.cardsHoldingFully().stream().map(GpuSpec::name).toList(), q.speedBasis(),
+                engine.id(), a.expertLayersInRam(), a.summary(q.vramBytes()));
     }
 
     private static Answer approximate(Question q, LocalModel model, ModelCatalog catalog) {
@@ -98,7 +122,9 @@ public final class WhatIfAnswers {
                 fullBytes <= q.vramBytes() - q.reserveBytes(), Math.max(0, chosen),
                 round((double) Math.min(Math.max(0, chosen), f.layers()) / Math.max(1, f.layers())),
                 f.gpuBytes(Math.max(0, chosen)), f.cpuBytes(Math.max(0, chosen)), round(cpuOnly), round(speed),
-                round(speed / cpuOnly), cards, q.speedBasis());
+                round(speed / cpuOnly), cards, q.speedBasis(), f.step(Math.max(0, chosen)).engine().id(), 0,
+                String.format(Locale.ROOT, "%s: %d of %d layers on the GPU (approximate), ×%.1f over CPU alone",
+                        q.model(), Math.min(Math.max(0, chosen), f.layers()), f.layers(), speed / cpuOnly));
     }
 
     private static double round(double v) {

@@ -74,7 +74,9 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
             boolean geometry) {
     }
 
-    public record AssignmentView(String modelId, int nGpuLayers, int nCtx, int parallelSlots, String reason) {
+    /** @param engine as the assignment names it ("" for java-llama); @param nCpuMoe llama-server's --n-cpu-moe */
+    public record AssignmentView(String modelId, int nGpuLayers, int nCtx, int parallelSlots, String reason,
+            String engine, int nCpuMoe) {
     }
 
     /**
@@ -127,7 +129,8 @@ public record FleetSnapshot(long planVersion, List<NodeView> nodes, PlanView pla
     }
 
     private static AssignmentView assignment(Assignment a) {
-        return new AssignmentView(a.getModelId(), a.getNGpuLayers(), a.getNCtx(), a.getParallelSlots(), a.getReason());
+        return new AssignmentView(a.getModelId(), a.getNGpuLayers(), a.getNCtx(), a.getParallelSlots(), a.getReason(),
+                a.getEngine(), a.getNCpuMoe());
     }
 
     private static LoadedView loaded(Node node, LoadedModel l, Map<String, Integer> layersTotal,

@@ -5,9 +5,10 @@ import io.rigpool.proto.v1.WorkerHello;
 
 /**
  * The one rule for whether a node may get GPU layers: its worker proved a GPU backend with a probe load
- * ({@code backend.gpu_proven}). A configured library path, {@code gpu_offload_supported} alone, or a worker too old
- * to send a backend prove nothing: java-llama.cpp falls back to its CPU library without a word, and GPU layers
- * assigned there would all run on the CPU while their RAM went uncounted.
+ * ({@code backend.gpu_proven} for java-llama, an engine's {@code backends} for each engine). A configured library
+ * path, {@code gpu_offload_supported} alone, or a worker too old to send a backend prove nothing: java-llama.cpp
+ * falls back to its CPU library without a word, and GPU layers assigned there would all run on the CPU while their
+ * RAM went uncounted. Which engine may use the GPU is the optimiser's to say per model (NodeEngine.gpuProven).
  */
 final class GpuBackend {
 
@@ -20,6 +21,11 @@ final class GpuBackend {
     }
 
     static boolean proven(WorkerHello hello) {
+        return backendProven(hello) || NodeEngines.anyGpuProven(hello);
+    }
+
+    /** java-llama's probe: the runner's JNI library offloaded its layers to a device. */
+    static boolean backendProven(WorkerHello hello) {
         return hello.hasBackend() && hello.getBackend().getGpuProven();
     }
 

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -115,6 +116,16 @@ final class Node {
     boolean assigned(String modelId) {
         return assignments.stream().anyMatch(a -> a.getModelId().equals(modelId))
                 || target.stream().anyMatch(i -> i.modelId().equals(modelId));
+    }
+
+    /**
+     * The runner the planner wants of this model here (its target), else the one the node was last told about:
+     * where the experts of a mixture-of-experts model are and on which engine, which a heartbeat does not say.
+     */
+    Optional<Instance> runnerOf(String modelId) {
+        return target.stream().filter(i -> i.modelId().equals(modelId)).findFirst()
+                .or(() -> Rollouts.assignedInstances(this).stream().filter(i -> i.modelId().equals(modelId))
+                        .findFirst());
     }
 
     /** Busy slots per model id from the latest heartbeat. */

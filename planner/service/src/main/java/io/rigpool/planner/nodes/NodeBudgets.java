@@ -1,10 +1,12 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.planner.PlannerConfig;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.models.RunnerReports;
 import io.rigpool.planner.placement.Footprint;
+import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.RunnerOption;
 import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.proto.v1.Gpu;
@@ -85,9 +87,13 @@ final class NodeBudgets {
             return new long[] {0, 0};
         }
         int slots = Math.max(1, l.getSlotsTotal());
-        Footprint f = catalog.footprint(model.get(), new RunnerOption(slots, Math.max(slots, l.getNCtx())));
-        int layers = Math.min(node.layersOnGpu(l), f.fullOffload());
-        return new long[] {f.gpuBytes(layers), f.cpuBytes(layers)};
+        Optional<Instance> runner = node.runnerOf(l.getModelId());
+        ModelCatalog.RunnerFootprint counted = catalog.runnerFootprint(model.get(),
+                new RunnerOption(slots, Math.max(slots, l.getNCtx())), node.layersOnGpu(l),
+                runner.map(Instance::expertLayersOnCpu).orElse(0),
+                runner.map(Instance::engine).orElse(EngineKind.JAVA_LLAMA));
+        Footprint f = counted.footprint();
+        return new long[] {f.gpuBytes(counted.level()), f.cpuBytes(counted.level())};
     }
 
     /** Bytes per second the node's GPU reads: reported, else from the card table, else the configured default. */

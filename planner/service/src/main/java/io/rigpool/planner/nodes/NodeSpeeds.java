@@ -1,5 +1,6 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.estimate.speed.DecodeObservation;
 import io.rigpool.planner.estimate.speed.NodeSpeed;
 import io.rigpool.planner.estimate.speed.SpeedCalibration;
@@ -19,7 +20,13 @@ import java.util.function.Function;
 final class NodeSpeeds {
 
     /** The load parameters that decide what a decode step reads. */
-    record RunnerShape(String modelId, int gpuLayers, int contextSize, int parallelSlots) {
+    record RunnerShape(String modelId, int gpuLayers, int contextSize, int parallelSlots, int expertLayersOnCpu,
+            EngineKind engine) {
+
+        /** A whole-layer runner on the default engine. */
+        RunnerShape(String modelId, int gpuLayers, int contextSize, int parallelSlots) {
+            this(modelId, gpuLayers, contextSize, parallelSlots, 0, EngineKind.JAVA_LLAMA);
+        }
     }
 
     /** Enough shapes to fit three unknowns many times over; the oldest go first. */

@@ -106,7 +106,8 @@ public class NodeStore {
                     s.executeUpdate("DELETE FROM planner.assignments");
                 }
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO planner.assignments (node_id, model_id,"
-                        + " n_gpu_layers, n_ctx, parallel_slots, reason, plan_version) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                        + " n_gpu_layers, n_ctx, parallel_slots, reason, plan_version, engine, n_cpu_moe)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (Map.Entry<String, List<Assignment>> e : plan.entrySet()) {
                         for (Assignment a : e.getValue()) {
                             s.setString(1, e.getKey());
@@ -116,6 +117,8 @@ public class NodeStore {
                             s.setInt(5, a.getParallelSlots());
                             s.setString(6, a.getReason());
                             s.setLong(7, version);
+                            s.setString(8, a.getEngine());
+                            s.setInt(9, a.getNCpuMoe());
                             s.addBatch();
                         }
                     }

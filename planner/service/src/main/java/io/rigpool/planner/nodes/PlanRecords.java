@@ -3,6 +3,7 @@ package io.rigpool.planner.nodes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.ModelOutcome;
 import io.rigpool.planner.placement.Placement;
@@ -23,10 +24,18 @@ final class PlanRecords {
     }
 
     static Assignment assignment(PlannedInstance p) {
-        Instance i = p.instance();
-        return Assignment.newBuilder().setModelId(i.modelId()).setNGpuLayers(i.gpuLayers())
-                .setNCtx(i.option().contextSize()).setParallelSlots(i.option().parallelSlots()).setReason(p.reason())
-                .build();
+        return runner(p.instance()).setReason(p.reason()).build();
+    }
+
+    /**
+     * What a worker needs to start the runner: model, layers, context, slots and, off the default engine, which
+     * engine and how many layers' experts stay in RAM (empty and 0 for java-llama, as an older worker expects).
+     */
+    static Assignment.Builder runner(Instance i) {
+        Assignment.Builder a = Assignment.newBuilder().setModelId(i.modelId()).setNGpuLayers(i.gpuLayers())
+                .setNCtx(i.option().contextSize()).setParallelSlots(i.option().parallelSlots())
+                .setNCpuMoe(i.expertLayersOnCpu());
+        return i.engine() == EngineKind.JAVA_LLAMA ? a : a.setEngine(i.engine().id());
     }
 
     /** Served and demanded throughput, per model outcomes and plan-wide notes, as JSON. */

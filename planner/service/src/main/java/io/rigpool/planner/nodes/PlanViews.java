@@ -31,12 +31,14 @@ final class PlanViews {
                 runners.add(new PlanView.RunnerPlan(i.modelId(), i.gpuLayers(), i.option().contextSize(),
                         i.option().parallelSlots(), p.change().name().toLowerCase(Locale.ROOT), p.gpuBytes(),
                         p.cpuBytes(), round(p.capacityTps()), round(p.servedTps()),
-                        p.basis().name().toLowerCase(Locale.ROOT), p.reason()));
+                        p.basis().name().toLowerCase(Locale.ROOT), p.reason(), i.engine().id(),
+                        i.expertLayersOnCpu()));
             }
             List<PlanView.AssignedRunner> assigned = new ArrayList<>();
             for (Assignment a : node.assignments) {
                 assigned.add(new PlanView.AssignedRunner(a.getModelId(), a.getNGpuLayers(), a.getNCtx(),
-                        a.getParallelSlots(), node.drainingSince.containsKey(a.getModelId())));
+                        a.getParallelSlots(), node.drainingSince.containsKey(a.getModelId()), a.getEngine(),
+                        a.getNCpuMoe()));
             }
             String unavailable = node.paused() ? "owner paused serving"
                     : rules.drained(node.nodeId) ? "drained by an admin" : null;

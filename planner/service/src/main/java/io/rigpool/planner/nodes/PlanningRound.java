@@ -70,7 +70,7 @@ final class PlanningRound {
             specs.add(new NodeSpec(node.nodeId, Math.max(0, node.vramBudget.effective()),
                     Math.max(0, node.ramBudget.effective()), Math.max(speed.gpuBandwidth(), speed.cpuBandwidth()),
                     speed.cpuBandwidth(), node.gpuCapable(), models, unavailable, node.budgetNote,
-                    node.cpuOnlyReason(), speed.overheadSeconds()));
+                    node.cpuOnlyReason(), speed.overheadSeconds(), NodeEngines.of(node.hello)));
             node.layerCaps.forEach((model, cap) -> caps.put(PlacementProblem.pairKey(node.nodeId, model), cap));
             for (Instance i : node.target) {
                 current.add(new CurrentInstance(i, node.targetSince.getOrDefault(i.modelId(), now)));
@@ -104,14 +104,22 @@ final class PlanningRound {
         }
         List<ModelSpec> specs = new ArrayList<>();
         for (LocalModel m : described.values()) {
-            List<Footprint> footprints = new ArrayList<>();
+            // One list of runner options per ladder, in the catalogue's order of preference.
+            List<List<Footprint>> ladders = new ArrayList<>();
             for (RunnerOption option : ModelCatalog.options(m, config.runners().slotOptions(),
                     config.runners().contextPerSlot())) {
-                footprints.add(catalog.footprint(m, option));
+                List<Footprint> perLadder = catalog.ladders(m, option);
+                for (int l = 0; l < perLadder.size(); l++) {
+                    if (ladders.size() <= l) {
+                        ladders.add(new ArrayList<>());
+                    }
+                    ladders.get(l).add(perLadder.get(l));
+                }
             }
             DemandTracker.Demand d = demand.get(m.getModelId());
-            specs.add(new ModelSpec(m.getModelId(), footprints, d == null ? 0 : d.tokensPerSecond(),
-                    rules.minReplicas(m.getModelId()), m.getSizeBytes()));
+            specs.add(new ModelSpec(m.getModelId(), ladders.get(0), d == null ? 0 : d.tokensPerSecond(),
+                    rules.minReplicas(m.getModelId()), m.getSizeBytes(), m.getArchitecture(),
+                    ladders.subList(1, ladders.size())));
         }
         return specs;
     }

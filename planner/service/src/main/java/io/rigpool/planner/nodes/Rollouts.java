@@ -1,5 +1,6 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.placement.DrainRollout;
 import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.PlannedInstance;
@@ -45,9 +46,7 @@ final class Rollouts {
                 PlannedInstance planned = reasons.get(i.modelId());
                 reason = planned != null ? planned.reason() : "";
             }
-            out.add(Assignment.newBuilder().setModelId(i.modelId()).setNGpuLayers(i.gpuLayers())
-                    .setNCtx(i.option().contextSize()).setParallelSlots(i.option().parallelSlots())
-                    .setReason(reason).setDrain(e.draining()).build());
+            out.add(PlanRecords.runner(i).setReason(reason).setDrain(e.draining()).build());
         }
         return out;
     }
@@ -63,7 +62,8 @@ final class Rollouts {
         for (Assignment a : node.assignments) {
             list.add(new Instance(node.nodeId, a.getModelId(), new io.rigpool.planner.placement.RunnerOption(
                     Math.max(1, a.getParallelSlots()), Math.max(Math.max(1, a.getParallelSlots()), a.getNCtx())),
-                    a.getNGpuLayers()));
+                    a.getNGpuLayers(), Math.max(0, a.getNCpuMoe()),
+                    EngineKind.byId(a.getEngine()).orElse(EngineKind.JAVA_LLAMA)));
         }
         return list;
     }

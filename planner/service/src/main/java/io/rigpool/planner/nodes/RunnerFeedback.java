@@ -3,6 +3,7 @@ package io.rigpool.planner.nodes;
 import io.rigpool.planner.models.MeasuredBuffersStore;
 import io.rigpool.planner.models.Measurements;
 import io.rigpool.planner.models.RunnerReports;
+import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.LayerCap;
 import io.rigpool.planner.placement.PlacementProblem;
 import io.rigpool.proto.v1.LoadState;
@@ -57,7 +58,9 @@ final class RunnerFeedback {
      * @return what was news, as a re-plan's trigger, or null when nothing was
      */
     String report(Node node, String modelId, RunnerLoadReport report) {
-        var measured = RunnerReports.measured(modelId, report, clock.instant()).filter(measurements::record);
+        int expertLayersOnCpu = node.runnerOf(modelId).map(Instance::expertLayersOnCpu).orElse(0);
+        var measured = RunnerReports.measured(modelId, report, expertLayersOnCpu, clock.instant())
+                .filter(measurements::record);
         measured.ifPresent(m -> Persist.quietly(() -> store.save(m, node.nodeId)));
         OptionalInt offloaded = RunnerReports.shortOffload(report);
         LayerCap before = node.layerCaps.get(modelId);

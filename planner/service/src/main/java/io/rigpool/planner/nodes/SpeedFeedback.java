@@ -1,8 +1,10 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.estimate.speed.NodeSpeed;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.placement.Footprint;
+import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.RunnerOption;
 import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
@@ -53,8 +55,10 @@ final class SpeedFeedback {
     }
 
     static NodeSpeeds.RunnerShape shape(Node node, LoadedModel l) {
+        Optional<Instance> runner = node.runnerOf(l.getModelId());
         return new NodeSpeeds.RunnerShape(l.getModelId(), node.layersOnGpu(l), Math.max(1, l.getNCtx()),
-                Math.max(1, l.getSlotsTotal()));
+                Math.max(1, l.getSlotsTotal()), runner.map(Instance::expertLayersOnCpu).orElse(0),
+                runner.map(Instance::engine).orElse(EngineKind.JAVA_LLAMA));
     }
 
     /** What one job of this runner should decode at on this node: fitted, and by the datasheet alone. */
@@ -70,8 +74,9 @@ final class SpeedFeedback {
             return Optional.empty();
         }
         int perSlot = Math.max(1, shape.contextSize() / shape.parallelSlots());
-        Footprint f = catalog.footprint(model.get(), new RunnerOption(1, perSlot));
-        int layers = Math.min(shape.gpuLayers(), f.fullOffload());
-        return Optional.of(new double[] {f.gpuReads(layers), f.cpuReads(layers)});
+        ModelCatalog.RunnerFootprint runner = catalog.runnerFootprint(model.get(), new RunnerOption(1, perSlot),
+                shape.gpuLayers(), shape.expertLayersOnCpu(), shape.engine());
+        Footprint f = runner.footprint();
+        return Optional.of(new double[] {f.gpuReads(runner.level()), f.cpuReads(runner.level())});
     }
 }

@@ -1,11 +1,13 @@
 package io.rigpool.planner.nodes;
 
+import io.rigpool.common.engines.EngineKind;
 import io.rigpool.planner.estimate.Device;
 import io.rigpool.planner.estimate.MeasuredBuffers;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.models.VramBreakdown;
 import io.rigpool.planner.nodes.FleetSnapshot.GpuView;
 import io.rigpool.planner.nodes.FleetSnapshot.RunnerVram;
+import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.RunnerOption;
 import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.proto.v1.DeviceBuffer;
@@ -80,8 +82,11 @@ final class VramUsages {
         Optional<VramBreakdown> stored = Optional.empty();
         if (model.isPresent() && l.getNCtx() > 0) {
             int slots = Math.max(1, l.getSlotsTotal());
+            Optional<Instance> planned = node.runnerOf(l.getModelId());
             ModelCatalog.RunnerVram vram = catalog.runnerVram(model.get(),
-                    new RunnerOption(slots, Math.max(slots, l.getNCtx())), layers);
+                    new RunnerOption(slots, Math.max(slots, l.getNCtx())), layers,
+                    planned.map(Instance::expertLayersOnCpu).orElse(0),
+                    planned.map(Instance::engine).orElse(EngineKind.JAVA_LLAMA));
             estimated = vram.estimated();
             stored = vram.measured();
         }

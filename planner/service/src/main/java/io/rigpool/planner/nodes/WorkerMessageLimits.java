@@ -3,6 +3,7 @@ package io.rigpool.planner.nodes;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.Backend;
 import io.rigpool.proto.v1.BackendAttempt;
+import io.rigpool.proto.v1.Engine;
 import io.rigpool.proto.v1.DeviceBuffer;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.GpuDevice;
@@ -57,6 +58,7 @@ public final class WorkerMessageLimits {
     public static final int MAX_LIST = 64;
     public static final int MAX_CPU_THREADS = 4096;
     public static final int MAX_SLOTS = 1024;
+    public static final int MAX_ARCHITECTURES = 1024;
     public static final long MAX_CONTEXT = 1L << 24;
     public static final long MAX_DIMENSION = 1L << 24;
     /** One card's memory: 1 TiB. */
@@ -104,6 +106,10 @@ public final class WorkerMessageLimits {
         c.range("models[].geometry.tensors (all models)", tensors, 0, MAX_TENSORS);
         if (c.ok() && hello.hasBackend()) {
             backend(c, "backend", hello.getBackend());
+        }
+        c.count("engines", hello.getEnginesCount(), MAX_GPUS);
+        for (int i = 0; i < hello.getEnginesCount() && c.ok(); i++) {
+            engine(c, "engines[" + i + "]", hello.getEngines(i));
         }
         return c.first();
     }
@@ -222,6 +228,16 @@ public final class WorkerMessageLimits {
             c.text(at + ".attempts[" + i + "].library", a.getLibrary(), MAX_NAME_LENGTH);
             c.text(at + ".attempts[" + i + "].outcome", a.getOutcome(), MAX_TEXT_LENGTH);
         }
+    }
+
+    /** An engine lists at most the architectures a llama.cpp knows (about 150 today), with room to grow. */
+    private static void engine(Checks c, String at, Engine e) {
+        c.text(at + ".kind", e.getKind(), MAX_NAME_LENGTH);
+        c.text(at + ".llama_cpp_build", e.getLlamaCppBuild(), MAX_NAME_LENGTH);
+        c.texts(at + ".backends", e.getBackendsList(), MAX_LIST, MAX_NAME_LENGTH);
+        c.texts(at + ".architectures", e.getArchitecturesList(), MAX_ARCHITECTURES, MAX_NAME_LENGTH);
+        c.text(at + ".source", e.getSource(), MAX_TEXT_LENGTH);
+        c.text(at + ".unusable_reason", e.getUnusableReason(), MAX_TEXT_LENGTH);
     }
 
     private static void devices(Checks c, String at, List<GpuDevice> devices) {

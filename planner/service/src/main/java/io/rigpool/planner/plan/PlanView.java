@@ -21,11 +21,15 @@ public record PlanView(long planVersion, Instant plannedAt, String trigger, doub
             List<AssignedRunner> assigned) {
     }
 
+    /** @param nCpuMoe layers on the GPU whose experts stay in RAM (llama-server's --n-cpu-moe) */
     public record RunnerPlan(String modelId, int nGpuLayers, int nCtx, int parallelSlots, String change,
-            long gpuBytes, long cpuBytes, double capacityTps, double servedTps, String basis, String reason) {
+            long gpuBytes, long cpuBytes, double capacityTps, double servedTps, String basis, String reason,
+            String engine, int nCpuMoe) {
     }
 
-    public record AssignedRunner(String modelId, int nGpuLayers, int nCtx, int parallelSlots, boolean draining) {
+    /** @param engine as the assignment names it ("" for java-llama) */
+    public record AssignedRunner(String modelId, int nGpuLayers, int nCtx, int parallelSlots, boolean draining,
+            String engine, int nCpuMoe) {
     }
 
     /**

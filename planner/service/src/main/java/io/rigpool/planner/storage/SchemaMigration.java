@@ -20,7 +20,7 @@ public class SchemaMigration {
     static final String DIRECTORY = "db/planner";
     /** Every file under {@code src/main/resources/db/planner}, oldest first; a test keeps this list complete. */
     static final List<String> MIGRATIONS = List.of("V1__nodes_and_plans.sql", "V2__placement.sql",
-            "V3__layer_caps.sql", "V4__node_credentials.sql");
+            "V3__layer_caps.sql", "V4__node_credentials.sql", "V5__engines.sql");
 
     void migrate(@Observes @Priority(1) StartupEvent event, DataSource dataSource) {
         SchemaMigrations.migrate(dataSource, SCHEMA, DIRECTORY, MIGRATIONS);

@@ -66,8 +66,30 @@ public final class ComputeGraphs {
         long mask = p.kvSize() * ((t + 63) / 64 * 64) * 4;
         long attention = p.flashAttention() ? maxHeads * m.valueLength() * t * 4
                 : p.kvSize() * t * maxHeads * 4 + maxHeads * m.keyLength() * t * 4;
-        long feedForward = 3 * maxFeedForward * t * 4;
+        long feedForward = Math.max(3 * maxFeedForward * t * 4, expertFeedForwardBytes(m, t));
         long logits = m.vocabulary() * t * 4;
         return mask + residual + Math.max(attention, Math.max(feedForward, logits));
+    }
+
+    /**
+     * A mixture-of-experts layer's activations: each token's gate, up and down outputs for every expert it is
+     * routed to, the router's logits and weights over all experts, and the routed outputs before they are summed.
+     */
+    static long expertFeedForwardBytes(ModelGeometry m, long tokens) {
+        if (m.expertCount() == 0) {
+            return 0;
+        }
+        long expertWidth = 0;
+        for (ModelGeometry.Weight w : m.weights()) {
+            if (w.dims().length == 3 && w.name().endsWith("ffn_up_exps.weight")) {
+                expertWidth = Math.max(expertWidth, w.dims()[1]);
+            } else if (w.dims().length == 3 && w.name().endsWith("ffn_gate_up_exps.weight")) {
+                expertWidth = Math.max(expertWidth, w.dims()[1] / 2);
+            }
+        }
+        long used = Math.max(1, m.expertUsedCount());
+        long routed = 3 * expertWidth * used * tokens + m.embedding() * used * tokens;
+        long router = 2L * m.expertCount() * tokens;
+        return (routed + router) * 4;
     }
 }
