@@ -87,6 +87,8 @@ final class WorkerPath implements AutoCloseable {
                 "-Drigpool.worker.runner.jar=" + home.resolve("worker/runner/target/rigpool-runner.jar"),
                 "-Drigpool.worker.runner.threads=" + workload.threads(),
                 "-Drigpool.worker.runner.work-dir=" + workDir.resolve("runners"),
+                // A packaged worker keeps its node credential in its working folder otherwise: the checkout.
+                "-Drigpool.worker.credential-file=" + workDir.resolve("node-credential"),
                 "-Drigpool.worker.runner.start-timeout=10m"));
         llamaServer.ifPresent(binary -> command.add("-Drigpool.worker.llama-server.binary=" + binary));
         command.addAll(List.of("-jar", home.resolve("worker/agent/target/quarkus-app/quarkus-run.jar").toString()));
