@@ -69,7 +69,7 @@ class EnginesIT {
     @Test
     void oneNodeServesEachModelOnTheEngineThatLoadsIt() throws Exception {
         assertEquals(Set.of(LLAMA + "=java-llama", QWEN3 + "=llama-server", QWEN3MOE + "=llama-server"),
-                loaded().stream().map(m -> m.path("modelId").asText() + "=" + m.path("engine").asText())
+                loaded().stream().map(m -> m.path("model_id").asText() + "=" + m.path("engine").asText())
                         .collect(Collectors.toSet()));
         JsonNode engines = workerStatus().path("engines");
         assertEquals(2, engines.size(), engines::toString);
@@ -101,7 +101,7 @@ class EnginesIT {
 
     @Test
     void aCancelledJobOnLlamaServerEndsCancelled() throws Exception {
-        String id = submit(QWEN3, 100_000, 7);
+        String id = submit(QWEN3, 3000, 7);
         await("job running", () -> client.status(id).equals("running"));
 
         HttpResponse<String> cancel = client.post("/v1/jobs/" + id + "/cancel", "");
