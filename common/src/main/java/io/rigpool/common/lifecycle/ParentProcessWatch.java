@@ -2,6 +2,8 @@ package io.rigpool.common.lifecycle;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Ends this process when the process that started it is gone. rigpool starts child JVMs (the local stack starts
@@ -16,6 +18,8 @@ public final class ParentProcessWatch {
      * the {@code rigpool.} configuration namespace, which the services validate strictly.
      */
     public static final String PROPERTY = "io.rigpool.exit-with-parent";
+
+    private static final List<Runnable> LAST_ACTIONS = new CopyOnWriteArrayList<>();
 
     private ParentProcessWatch() {
     }
@@ -38,6 +42,14 @@ public final class ParentProcessWatch {
         return true;
     }
 
+    /**
+     * Something to do just before this process halts because its parent is gone; it must not block. The halt skips
+     * shutdown hooks, so a child this process started itself (a runner's llama-server) would outlive it otherwise.
+     */
+    public static void beforeHalt(Runnable action) {
+        LAST_ACTIONS.add(action);
+    }
+
     public static void start(InputStream parentPipe) {
         Thread watcher = new Thread(() -> {
             byte[] sink = new byte[256];
@@ -47,6 +59,13 @@ public final class ParentProcessWatch {
                 }
             } catch (IOException e) {
                 // A broken pipe means the same as end-of-file.
+            }
+            for (Runnable action : LAST_ACTIONS) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    // Halting matters more than any one last action.
+                }
             }
             // halt, not exit: native threads (llama.cpp) and blocked shutdown hooks must not keep an orphan alive.
             Runtime.getRuntime().halt(3);

@@ -75,7 +75,7 @@ public class WorkerLifecycle {
                 hostname,
                 cluster.clusterToken(),
                 version,
-                models(),
+                models(llamaServerBinary.isPresent()),
                 gpus,
                 config.cpuBandwidthGbps().orElseGet(() -> MemoryBandwidth.measureGbps(BANDWIDTH_TEST_MILLIS)),
                 backend.backend(),
@@ -99,10 +99,10 @@ public class WorkerLifecycle {
         return node;
     }
 
-    private List<LocalModelFile> models() throws IOException {
+    private List<LocalModelFile> models(boolean llamaServer) throws IOException {
         Path dir = config.modelDir().orElse(null);
         if (dir == null) {
-            dir = DemoModel.ensure(config.demoModelDir());
+            dir = DemoModel.ensure(config.demoModelDir(), llamaServer);
             LOG.infof("demo mode: no rigpool.worker.model-dir set, serving the generated model in %s", dir);
         } else if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException("rigpool.worker.model-dir: " + dir + " is not a directory"));

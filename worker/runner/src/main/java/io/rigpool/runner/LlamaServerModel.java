@@ -3,6 +3,7 @@ package io.rigpool.runner;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerLoadReport;
@@ -75,6 +76,8 @@ final class LlamaServerModel implements ModelEngine {
             throw new ModelLoadException("llama-server " + binary + " could not be started: " + e.getMessage());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "stop-llama-server"));
+        // The worker died: the runner halts without shutdown hooks, so llama-server is killed here or never.
+        ParentProcessWatch.beforeHalt(server::destroyForcibly);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         URI base = awaitReady(server, options, http);

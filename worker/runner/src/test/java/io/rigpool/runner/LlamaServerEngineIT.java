@@ -206,6 +206,22 @@ class LlamaServerEngineIT {
     }
 
     @Test
+    void whenTheWorkerDiesTheRunnerTakesItsLlamaServerWithIt(@TempDir Path dir) throws Exception {
+        try (LaunchedRunner own = start(dir.resolve("r"), "--ctx-size", "256", "--threads", "1")) {
+            assertTrue(own.awaitPort().isPresent(), own::output);
+            ProcessHandle server = own.process.toHandle().children()
+                    .filter(p -> p.info().command().orElse("").endsWith("llama-server")).findFirst().orElseThrow();
+
+            // What the worker's death looks like to its runner: standard input closes, and the runner halts.
+            own.process.getOutputStream().close();
+
+            assertTrue(own.process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS), "the runner ends");
+            assertTrue(server.onExit().toCompletableFuture().completeOnTimeout(null, DEADLINE.toSeconds(),
+                    TimeUnit.SECONDS).join() != null && !server.isAlive(), "no orphan llama-server is left");
+        }
+    }
+
+    @Test
     void aModelLlamaServerCannotLoadFailsTheStartWithItsReason(@TempDir Path dir) throws Exception {
         Path broken = dir.resolve("broken.gguf");
         java.nio.file.Files.write(broken, java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(model), 4096));

@@ -9,7 +9,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The model a worker serves when no model directory is configured: the tiny generated chat model, so that a fresh
- * clone runs end to end without downloading weights.
+ * clone runs end to end without downloading weights; with the llama-server engine also a tiny mixture of experts of
+ * an architecture only that engine loads (qwen3moe), so that the demo shows both engines.
  */
 public final class DemoModel {
 
@@ -21,11 +22,23 @@ public final class DemoModel {
      * temporary name and moved into place, so that two workers starting at once never read a half-written file.
      */
     public static Path ensure(Path dir) throws IOException {
-        TinyChatModel.Spec spec = TinyChatModel.Spec.standard();
+        return ensure(dir, false);
+    }
+
+    /** @param withLlamaServer also the qwen3moe model, which only the llama-server engine loads */
+    public static Path ensure(Path dir, boolean withLlamaServer) throws IOException {
+        ensure(dir, TinyChatModel.Spec.standard());
+        if (withLlamaServer) {
+            ensure(dir, TinyChatModel.Spec.qwen3Moe());
+        }
+        return dir;
+    }
+
+    private static void ensure(Path dir, TinyChatModel.Spec spec) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(spec.name() + ".gguf");
         if (Files.isRegularFile(target)) {
-            return dir;
+            return;
         }
         Path temp = Files.createTempFile(dir, spec.name() + ".", ".partial");
         try {
@@ -40,6 +53,5 @@ public final class DemoModel {
         } finally {
             Files.deleteIfExists(temp);
         }
-        return dir;
     }
 }
