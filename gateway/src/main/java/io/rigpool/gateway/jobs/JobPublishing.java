@@ -127,9 +127,8 @@ public class JobPublishing {
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         producer.put(ProducerConfig.ACKS_CONFIG, "all");
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A lone job leaves at once (Kafka 4's default would hold it 5 ms). Under load jobs still share requests:
-        // whatever is queued while a request is in flight goes out together in the next one.
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // A job waits for a worker anyway; a millisecond of batching costs nothing next to that.
+        producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         return producer;
     }
 }
