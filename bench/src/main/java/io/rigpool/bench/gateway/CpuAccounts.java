@@ -1,7 +1,9 @@
 package io.rigpool.bench.gateway;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -56,6 +58,42 @@ final class CpuAccounts {
         ms.put("kafka_broker_and_bench_jvm", cpu(ProcessHandle.current()) - client);
         ms.put("http_clients", client);
         return ms;
+    }
+
+    /**
+     * Milliseconds of CPU per part, now, spent by the JIT compiler threads alone (already counted in {@link #read}):
+     * services a minute old still compile their hot paths, and that is a cost of a young process, not of a job.
+     */
+    Map<String, Double> readJitCompilers() {
+        Map<String, Double> ms = new LinkedHashMap<>();
+        for (PipelineStack.Service service : stack.services()) {
+            ms.put(service.name(), compilerThreads(service.process().pid()));
+        }
+        ms.put("kafka_broker_and_bench_jvm", compilerThreads(ProcessHandle.current().pid()));
+        return ms;
+    }
+
+    /** CPU of a process's C1 and C2 compiler threads, from /proc (clock ticks of 10 ms, as Linux counts them). */
+    private static double compilerThreads(long pid) {
+        double ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return ticks * 10;
     }
 
     /** Differences of two readings. */

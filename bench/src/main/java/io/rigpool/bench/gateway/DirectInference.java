@@ -31,7 +31,16 @@ final class DirectInference {
 
     /** Runs one job and returns its wall time in nanoseconds. */
     long run(BenchJob job) {
+        return timed(job)[1];
+    }
+
+    /**
+     * Runs one job to its end and returns two spans in nanoseconds: until its first token came out of the
+     * generation (the runner's own time to first token: template, prompt, first sample), and until the end.
+     */
+    long[] timed(BenchJob job) {
         long start = System.nanoTime();
+        long firstToken = -1;
         String prompt = model.applyTemplate(new InferenceParameters("").setMessages(null,
                 List.of(new Pair<>("user", job.content()))));
         LlamaIterator tokens = model.generate(new InferenceParameters(prompt)
@@ -41,11 +50,13 @@ final class DirectInference {
         int outputs = 0;
         while (tokens.hasNext()) {
             tokens.next();
-            outputs++;
+            if (outputs++ == 0) {
+                firstToken = System.nanoTime() - start;
+            }
         }
         if (outputs == 0) {
             throw new IllegalStateException("llama.cpp produced nothing for job " + job.seed());
         }
-        return System.nanoTime() - start;
+        return new long[] {firstToken, System.nanoTime() - start};
     }
 }

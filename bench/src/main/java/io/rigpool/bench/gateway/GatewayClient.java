@@ -2,6 +2,7 @@ package io.rigpool.bench.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,6 +44,46 @@ final class GatewayClient {
         }
         String id = body.path("id").asText();
         return id.startsWith(ID_PREFIX) ? id.substring(ID_PREFIX.length()) : id;
+    }
+
+    /**
+     * Runs a job through {@code POST /v1/chat/completions} with {@code stream: true}, reading the server-sent events
+     * to their end; returns the nanoseconds from sending until the first chunk with generated text arrived (the
+     * role-only chunk the stream opens with does not count).
+     */
+    long streamFirstToken(BenchJob job) throws IOException, InterruptedException {
+        ObjectNode request = (ObjectNode) JSON.readTree(job.requestBody(modelId));
+        request.put("stream", true);
+        long start = System.nanoTime();
+        HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .timeout(Duration.ofMinutes(2))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(request)))
+                        .build(), HttpResponse.BodyHandlers.ofLines());
+        long firstToken = -1;
+        boolean done = false;
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (!line.startsWith("data: ")) {
+                    continue;
+                }
+                String data = line.substring("data: ".length());
+                if (data.equals("[DONE]")) {
+                    done = true;
+                    break;
+                }
+                String content = JSON.readTree(data).path("choices").path(0).path("delta").path("content").asText("");
+                if (firstToken < 0 && !content.isEmpty()) {
+                    firstToken = System.nanoTime() - start;
+                }
+            }
+        }
+        if (response.statusCode() != 200 || !done || firstToken < 0) {
+            throw new IllegalStateException("streamed chat completion answered " + response.statusCode()
+                    + (done ? " without text" : " without [DONE]"));
+        }
+        return firstToken;
     }
 
     /** Polls {@code GET /v1/jobs/{id}} until the job is stored as succeeded; returns when that was seen. */

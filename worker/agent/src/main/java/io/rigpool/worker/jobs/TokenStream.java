@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * One job's text on its way to {@code rigpool.tokens}: pieces are gathered into chunks so that Kafka gets a
- * record per batch, not per token, and no piece waits longer than the flush delay. The first piece of a batch
- * starts the timer; the batch leaves when it fires; the end of the job sends what is left as the last chunk
+ * One job's text on its way to {@code rigpool.tokens}: a piece that finds the stream quiet leaves at once, so the
+ * first token of a job (the one a streaming client waits for) never waits for a timer; pieces that come within the
+ * flush delay of a chunk gather into the next one, so that a fast generation gives Kafka a record per batch, not per
+ * token, and no piece waits longer than the flush delay. The end of the job sends what is left as the last chunk
  * ({@code last = true}, possibly empty). Chunks are numbered 0, 1, 2, ... in the order they leave.
  */
 public final class TokenStream {
@@ -22,7 +23,8 @@ public final class TokenStream {
     private final Timer timer;
     private final Consumer<TokenChunk> sink;
     private final StringBuilder pending = new StringBuilder();
-    private boolean flushScheduled;
+    /** A chunk left less than the flush delay ago: pieces gather until the delay is over. */
+    private boolean coolingDown;
     private boolean ended;
     private int seq;
 
@@ -39,9 +41,9 @@ public final class TokenStream {
             return;
         }
         pending.append(text);
-        if (!flushScheduled) {
-            flushScheduled = true;
-            timer.after(flushDelay, this::flushDue);
+        if (!coolingDown) {
+            send(false);
+            coolDown();
         }
     }
 
@@ -63,10 +65,17 @@ public final class TokenStream {
         return seq;
     }
 
-    private synchronized void flushDue() {
-        flushScheduled = false;
+    private void coolDown() {
+        coolingDown = true;
+        timer.after(flushDelay, this::coolDownOver);
+    }
+
+    /** Sends what gathered meanwhile (and cools down again), or lets the next piece leave at once. */
+    private synchronized void coolDownOver() {
+        coolingDown = false;
         if (!ended && pending.length() > 0) {
             send(false);
+            coolDown();
         }
     }
 

@@ -1,7 +1,6 @@
 package io.rigpool.worker.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rigpool.proto.v1.TokenChunk;
 import java.time.Duration;
@@ -45,26 +44,47 @@ class TokenStreamTest {
     private final TokenStream stream = new TokenStream("job-1", DELAY, timer, sent::add);
 
     @Test
-    void piecesWithinTheDelayLeaveTogetherAndNoPieceWaitsLongerThanTheDelay() {
+    void aPieceThatFindsTheStreamQuietLeavesAtOnce() {
+        timer.advanceTo(0);
+        stream.add("The");
+
+        assertEquals(List.of(chunk(0, "The", false)), sent, "the first token waits for nothing");
+    }
+
+    @Test
+    void piecesWithinTheDelayOfAChunkLeaveTogetherAndNoPieceWaitsLongerThanTheDelay() {
         timer.advanceTo(0);
         stream.add("The");
         timer.advanceTo(10);
         stream.add(" sky");
         timer.advanceTo(39);
-        assertEquals(List.of(), sent, "the batch is still open");
         stream.add(" is");
+        assertEquals(1, sent.size(), "the second batch is still open");
         timer.advanceTo(40);
-        assertEquals(1, sent.size(), "40 ms after its first piece the batch leaves");
+        assertEquals(2, sent.size(), "40 ms after the first chunk the batch leaves");
         timer.advanceTo(55);
         stream.add(" blue");
-        timer.advanceTo(94);
-        assertEquals(1, sent.size());
+        timer.advanceTo(79);
+        assertEquals(2, sent.size());
+        timer.advanceTo(80);
+        assertEquals(3, sent.size(), "40 ms after the second chunk the third leaves");
         timer.advanceTo(95);
         stream.add(".");
         stream.finish();
         timer.advanceTo(500);
 
-        assertEquals(List.of(chunk(0, "The sky is", false), chunk(1, " blue", false), chunk(2, ".", true)), sent);
+        assertEquals(List.of(chunk(0, "The", false), chunk(1, " sky is", false), chunk(2, " blue", false),
+                chunk(3, ".", true)), sent);
+    }
+
+    @Test
+    void afterAQuietDelayThePieceLeavesAtOnceAgain() {
+        timer.advanceTo(0);
+        stream.add("Hello");
+        timer.advanceTo(200);
+        stream.add(" there");
+
+        assertEquals(List.of(chunk(0, "Hello", false), chunk(1, " there", false)), sent);
     }
 
     @Test
@@ -80,12 +100,24 @@ class TokenStreamTest {
     }
 
     @Test
+    void piecesGatheredWhenTheJobEndsGoInTheLastChunk() {
+        stream.add("One");
+        stream.add(" two");
+        stream.finish();
+        timer.advanceTo(1_000);
+
+        assertEquals(List.of(chunk(0, "One", false), chunk(1, " two", true)), sent);
+    }
+
+    @Test
     void anAbandonedStreamSendsNoMore() {
         stream.add("partial");
+        stream.add(" more");
         stream.abandon();
         timer.advanceTo(1_000);
 
-        assertTrue(sent.isEmpty(), "a handed-back job is streamed again from the start where it runs next");
+        assertEquals(List.of(chunk(0, "partial", false)), sent,
+                "a handed-back job is streamed again from the start where it runs next");
     }
 
     private static TokenChunk chunk(int seq, String text, boolean last) {
