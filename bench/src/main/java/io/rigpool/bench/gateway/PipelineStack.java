@@ -105,6 +105,8 @@ final class PipelineStack implements AutoCloseable {
             workerProps.put("rigpool.worker.runner.jar", home.resolve(RUNNER_JAR).toString());
             workerProps.put("rigpool.worker.runner.threads", Integer.toString(threads));
             workerProps.put("rigpool.worker.runner.work-dir", workDir.resolve("runners").toString());
+            // A packaged worker keeps its node credential in its working folder otherwise: the checkout.
+            workerProps.put("rigpool.worker.credential-file", workDir.resolve("node-credential").toString());
             worker = start(home, workDir, "worker", "worker/agent", workerProps, workerPort);
             awaitReady(worker);
             awaitModel(modelId);
