@@ -7,8 +7,7 @@ import java.util.Locale;
 /**
  * The llama-server command line for a runner command line. Every load parameter the planner sized is passed
  * explicitly, so that llama-server's own choices cannot take memory the estimate did not count: {@code --fit off}
- * (it would otherwise change unset parameters to fit free memory), {@code --flash-attn on|off} (its default is
- * "auto"), {@code --cache-ram 0} (its prompt cache would hold up to 8 GiB of the owner's RAM), and an explicit
+ * (it would otherwise change unset parameters to fit free memory), {@code --cache-ram 0} (its prompt cache would hold up to 8 GiB of the owner's RAM), and an explicit
  * {@code --parallel}, with which the context is split evenly between the slots as in java-llama.cpp (only the
  * automatic slot count turns the unified KV cache on).
  */
@@ -33,7 +32,9 @@ final class LlamaServerCommand {
         add(args, "--threads", Integer.toString(o.threads()));
         o.batchSize().ifPresent(n -> add(args, "--batch-size", Integer.toString(n)));
         o.ubatchSize().ifPresent(n -> add(args, "--ubatch-size", Integer.toString(n)));
-        add(args, "--flash-attn", o.flashAttn() ? "on" : "off");
+        if (o.flashAttn()) {
+            add(args, "--flash-attn", "on");
+        }
         o.cacheTypeK().ifPresent(t -> add(args, "--cache-type-k", t.name().toLowerCase(Locale.ROOT)));
         o.cacheTypeV().ifPresent(t -> add(args, "--cache-type-v", t.name().toLowerCase(Locale.ROOT)));
         if (o.noMmap()) {

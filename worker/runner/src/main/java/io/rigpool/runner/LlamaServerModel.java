@@ -37,6 +37,9 @@ final class LlamaServerModel implements ModelEngine {
 
     private static final Logger LOG = Logger.getLogger(LlamaServerModel.class.getName());
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    /** "flash_attn = enabled", or, when it was "auto", the later "Flash Attention enabled" / "... disabled". */
+    private static final Pattern FLASH_ATTENTION = Pattern.compile(
+            "flash_attn\\s*=\\s*(enabled|disabled)|Flash Attention (?:was auto, set to )?(enabled|disabled)");
     /** A large model read from a slow disk takes minutes; the worker's own start timeout is the real bound. */
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(30);
     private static final Duration POLL = Duration.ofMillis(20);
@@ -82,10 +85,12 @@ final class LlamaServerModel implements ModelEngine {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         URI base = awaitReady(server, options, http);
         long loadMs = (System.nanoTime() - start) / 1_000_000;
-        LlamaLoadLog log = LlamaLogParser.parse(LoadedModel.readLog(options.logFile()));
+        List<String> logLines = LoadedModel.readLog(options.logFile());
+        LlamaLoadLog log = LlamaLogParser.parse(logLines);
         String build = build(http, base);
         RunnerLoadReport.Builder report = LoadReportBase.of(options, log, log, loadMs)
-                .setNativeLibrary(binary.toString());
+                .setNativeLibrary(binary.toString())
+                .setFlashAttention(flashAttention(logLines).orElse(options.flashAttn()));
         if (!build.isEmpty()) {
             report.setLlamaCppBuild(build);
         }
@@ -187,6 +192,19 @@ final class LlamaServerModel implements ModelEngine {
         LlamaLoadLog parsed = LlamaLogParser.parse(log);
         String reason = LoadFailureReason.describe(options.model(), parsed);
         return "llama-server exited with code " + server.exitValue() + " while loading: " + reason;
+    }
+
+    /** What llama.cpp chose for flash attention, the last word of the log; empty when it did not say. */
+    static Optional<Boolean> flashAttention(List<String> log) {
+        Optional<Boolean> chosen = Optional.empty();
+        for (String line : log) {
+            Matcher m = FLASH_ATTENTION.matcher(line);
+            if (m.find()) {
+                String word = m.group(1) != null ? m.group(1) : m.group(2);
+                chosen = Optional.of(word.equals("enabled"));
+            }
+        }
+        return chosen;
     }
 
     static OptionalInt port(List<String> log) {

@@ -53,6 +53,11 @@ class LlamaLogParserTest {
                 buffer("CPU", BufferKind.BUFFER_KIND_COMPUTE, Math.round(8.01 * MIB))), log.buffers());
         assertEquals(OptionalInt.of(42603), LlamaServerModel.port(resource("cpu-llama-server-de3ff81-tiny-q8_0.txt")));
         assertEquals(List.of(), log.errors(), "a clean load has no error lines");
+        assertEquals(Optional.of(false), LlamaServerModel.flashAttention(resource(
+                "cpu-llama-server-de3ff81-tiny-q8_0.txt")), "that load asked for flash attention off");
+        assertEquals(Optional.of(true), LlamaServerModel.flashAttention(List.of(
+                "0.00.007.837 I llama_context: flash_attn            = auto",
+                "0.00.008.722 I resolve_fused_ops: Flash Attention enabled")), "auto, then what llama.cpp chose");
     }
 
     @Test

@@ -87,6 +87,7 @@ class LlamaServerEngineIT {
         assertEquals(1024, report.getNCtx());
         assertEquals(2, report.getParallelSlots());
         assertEquals(binary.toString(), report.getNativeLibrary(), "the engine names the binary it runs");
+        assertTrue(report.getFlashAttention(), "llama-server's default, auto, turns it on for the CPU backend");
         assertFalse(report.getLlamaCppBuild().isEmpty(), "the build comes from llama-server's /props");
         assertTrue(report.getBuffersList().stream().anyMatch(b -> b.getKind() == BufferKind.BUFFER_KIND_MODEL
                 && b.getBytes() > 2 * 1024 * 1024), report::toString);
