@@ -9,8 +9,12 @@ import java.util.Locale;
  * One buffer of one load: the estimate against what llama.cpp logged. llama.cpp logs MiB with two decimals, so the
  * measured bytes are known to within 0.005 MiB: weights and KV count as exact when the estimate rounds to the same
  * two decimals; compute and output must be within 1 % or 16 MiB, whichever is larger.
+ *
+ * @param engine the engine that loaded it ("java-llama", "llama-server") and {@code build} its llama.cpp build
+ * @param nGpuLayers and {@code nCpuMoe}: what the load asked for (a CPU-only build keeps everything on the CPU)
  */
-record AccuracyRow(String model, int nCtx, int nParallel, BufferKind buffer, long estimateBytes, long measuredBytes) {
+record AccuracyRow(String model, int nCtx, int nParallel, BufferKind buffer, long estimateBytes, long measuredBytes,
+        String engine, String build, int nGpuLayers, int nCpuMoe) {
 
     static final double MIB = 1 << 20;
     private static final long COMPUTE_SLACK = 16L << 20;
@@ -38,6 +42,11 @@ record AccuracyRow(String model, int nCtx, int nParallel, BufferKind buffer, lon
             case COMPUTE, OUTPUT -> Math.abs(errorBytes()) <= Math.max(COMPUTE_SLACK, 0.01 * measuredBytes)
                     || hundredths(estimateBytes) == hundredths(measuredBytes);
         };
+    }
+
+    /** The bytes of the MiB figure llama.cpp would print, as a measurement reads them back. */
+    static long asLoggedBytes(long bytes) {
+        return BigDecimal.valueOf(hundredths(bytes), 2).multiply(BigDecimal.valueOf(1L << 20)).longValue();
     }
 
     /** The MiB figure as llama.cpp would print it. */

@@ -1,5 +1,6 @@
 package io.rigpool.bench.estimate;
 
+import io.rigpool.common.engines.EngineArchitectures;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
@@ -28,7 +29,9 @@ import java.util.stream.Stream;
  *
  * <p>Run with {@code bench/run estimator [--models name,name] [--contexts 2048,8192] [--runner JAR] [--probe]};
  * it uses the packaged runner when worker/runner/target/rigpool-runner.jar exists (or {@code --runner}), else
- * (or with {@code --probe}) java-llama.cpp in a child JVM. Writes {@code bench/results/estimator.json}.
+ * (or with {@code --probe}) java-llama.cpp in a child JVM. {@code --engine llama-server [--llama-server PATH]}
+ * loads today's models with llama.cpp's llama-server instead and checks the estimator's rules of that build
+ * ({@link LlamaServerRun}). Writes its rows into {@code bench/results/estimator.json} beside the other engine's.
  */
 public final class EstimatorAccuracyBenchmark {
 
@@ -37,7 +40,15 @@ public final class EstimatorAccuracyBenchmark {
     private static final long PROCESS_OVERHEAD = 768L << 20;
     private static final long SAFETY_MARGIN = GIB;
 
-    private record Load(int nCtx, int nParallel) {
+    /**
+     * One load: context and slots; for llama-server also flash attention and what it is asked to offload (a
+     * CPU-only build keeps every layer on the CPU whatever -ngl and --n-cpu-moe say).
+     */
+    record Load(int nCtx, int nParallel, boolean flashAttention, int askGpuLayers, int askExpertLayersOnCpu) {
+
+        Load(int nCtx, int nParallel) {
+            this(nCtx, nParallel, false, 0, 0);
+        }
     }
 
     private EstimatorAccuracyBenchmark() {
@@ -45,6 +56,10 @@ public final class EstimatorAccuracyBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("rigpool.home", "."));
+        if (listArg(args, "--engine").contains("llama-server")) {
+            LlamaServerRun.main(home, args);
+            return;
+        }
         List<String> modelFilter = listArg(args, "--models");
         List<Load> loads = loads(listArg(args, "--contexts"));
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -62,11 +77,12 @@ public final class EstimatorAccuracyBenchmark {
         AccuracyReport.printHeader(System.out);
         try {
             for (RealModelShape shape : RealModelShapes.all()) {
-                if (!modelFilter.isEmpty() && modelFilter.stream().noneMatch(
+                if (!EngineArchitectures.javaLlamaB4916().contains(shape.architecture())
+                        || !modelFilter.isEmpty() && modelFilter.stream().noneMatch(
                         f -> shape.name().toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)))) {
                     continue;
                 }
-                measureShape(shape, loads, estimator, measurer, report, work);
+                measureShape(shape, loads, estimator, measurer, report, work, "java-llama");
             }
         } finally {
             deleteTree(work);
@@ -74,19 +90,23 @@ public final class EstimatorAccuracyBenchmark {
         report.printSummary(System.out);
         System.out.printf(Locale.ROOT, "benchmark took %.1f min%n", (System.nanoTime() - started) / 60e9);
         Path results = home.resolve("bench/results/estimator.json");
-        report.write(results, measurer.name());
+        report.write(results, "java-llama", measurer.name(), List.of());
         System.out.println("wrote " + results);
         System.exit(report.allWithinTarget() ? 0 : 1);
     }
 
-    private static void measureShape(RealModelShape shape, List<Load> loads, MemoryEstimator estimator,
-            LoadMeasurer measurer, AccuracyReport report, Path work) throws Exception {
+    static void measureShape(RealModelShape shape, List<Load> loads, MemoryEstimator estimator,
+            LoadMeasurer measurer, AccuracyReport report, Path work, String engine) throws Exception {
         Path dir = Files.createDirectories(work.resolve(shape.name()));
         Path file = shape.write(dir);
         try {
             ModelGeometry model = ModelGeometry.of(GgufModel.open(file));
             for (Load load : loads) {
-                LoadParameters p = LoadParameters.defaults(load.nCtx()).withParallelSlots(load.nParallel());
+                // Estimated as this machine loads it (CPU only), asked for what the load's rung would be on a GPU.
+                LoadParameters p = LoadParameters.defaults(load.nCtx()).withParallelSlots(load.nParallel())
+                        .withFlashAttention(load.flashAttention());
+                LoadParameters asked = p.withGpuLayers(load.askGpuLayers())
+                        .withExpertLayersOnCpu(load.askExpertLayersOnCpu());
                 MemoryEstimate estimate = estimator.estimate(model, p);
                 long needed = shape.tensorBytes() + estimate.cpu().kvCache() + estimate.cpu().compute()
                         + estimate.cpu().output() + PROCESS_OVERHEAD;
@@ -97,10 +117,12 @@ public final class EstimatorAccuracyBenchmark {
                                     + ByteSizes.format(available) + " available"));
                     continue;
                 }
-                Path loadDir = Files.createDirectories(dir.resolve("ctx" + load.nCtx() + "-p" + load.nParallel()));
+                Path loadDir = Files.createDirectories(dir.resolve("ctx" + load.nCtx() + "-p" + load.nParallel()
+                        + (load.flashAttention() ? "-fa" : "") + "-ngl" + load.askGpuLayers() + "-cmoe"
+                        + load.askExpertLayersOnCpu()));
                 MeasuredLoad measured;
                 try {
-                    measured = measurer.measure(file, p, loadDir);
+                    measured = measurer.measure(file, asked, loadDir);
                 } catch (Exception e) {
                     report.skip(new AccuracyReport.Skipped(shape.name(), load.nCtx(), load.nParallel(),
                             "load failed: " + e.getMessage()));
@@ -111,8 +133,13 @@ public final class EstimatorAccuracyBenchmark {
                 for (BufferKind kind : BufferKind.values()) {
                     long measuredBytes = measured.buffers().stream()
                             .filter(b -> b.device() == Device.CPU && b.kind() == kind).mapToLong(Buffer::bytes).sum();
-                    AccuracyRow row = new AccuracyRow(shape.name(), load.nCtx(), load.nParallel(), kind,
-                            estimate.bufferBytes(Device.CPU, kind), measuredBytes);
+                    // Summed as llama.cpp logs them: each buffer at 0.01 MiB (CPU_Mapped + CPU_REPACK, two KV caches).
+                    long estimated = estimate.buffers().stream()
+                            .filter(b -> b.device() == Device.CPU && b.kind() == kind)
+                            .mapToLong(b -> AccuracyRow.asLoggedBytes(b.bytes())).sum();
+                    AccuracyRow row = new AccuracyRow(shape.name(), load.nCtx(), load.nParallel(), kind, estimated,
+                            measuredBytes, engine, measured.llamaCppBuild(), load.askGpuLayers(),
+                            load.askExpertLayersOnCpu());
                     report.add(row);
                     AccuracyReport.print(System.out, row);
                 }
@@ -138,7 +165,7 @@ public final class EstimatorAccuracyBenchmark {
         return loads;
     }
 
-    private static List<String> listArg(String[] args, String name) {
+    static List<String> listArg(String[] args, String name) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return List.of(args[i + 1].split(","));
@@ -157,7 +184,7 @@ public final class EstimatorAccuracyBenchmark {
         return Runtime.getRuntime().maxMemory();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -10,12 +10,17 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the buffer lines of a llama.cpp b4916 log, e.g. {@code load_tensors:   CPU_Mapped model buffer size = 4685.30 MiB}. */
+/**
+ * Reads the buffer lines of a llama.cpp log, e.g. {@code load_tensors:   CPU_Mapped model buffer size = 4685.30 MiB};
+ * later builds' llama-server puts a timestamp and a level before them ({@code 0.03.054.920 I load_tensors: ...}).
+ */
 final class LlamaLogBuffers {
 
     private static final Pattern BUFFER = Pattern.compile(
-            "^\\s*[\\w.]+:\\s+(\\S+)\\s+(model|KV|compute|output)\\s+buffer size\\s*=\\s*(\\d+(?:\\.\\d+)?) MiB");
-    private static final Pattern BUILD = Pattern.compile("^build: (\\d+ \\(\\w+\\))");
+            "^(?:[\\d.]+ [A-Z] )?\\s*[\\w.]+:\\s+(\\S+)\\s+(model|KV|compute|output)\\s+buffer size\\s*=\\s*"
+                    + "(\\d+(?:\\.\\d+)?) MiB");
+    /** b4916: "build: 4916 (c6af2161) with ..."; later builds: "... common_params_print_info: build 1 (de3ff81)". */
+    private static final Pattern BUILD = Pattern.compile("(?:^|: )build:? (\\d+ \\(\\w+\\))");
 
     private LlamaLogBuffers() {
     }

@@ -40,7 +40,9 @@ final class ComputeBufferModel {
     static Result compute(ModelGeometry m, LoadParameters p, Offload offload, EstimatorSettings settings,
             GraphSizer sizer) {
         LlamaBuild build = settings.build();
-        GraphParameters graph = new GraphParameters(build.graphKvCells(m, p), p.graphTokens(), p.graphTokens(),
+        // b4916 reserves the prompt graph with every token an output; llama-server of later builds one per slot.
+        long outputs = build == LlamaBuild.B4916 ? p.graphTokens() : p.parallelSlots();
+        GraphParameters graph = new GraphParameters(build.graphKvCells(m, p), p.graphTokens(), outputs,
                 p.flashAttention(), p.cacheTypeK(), p.cacheTypeV());
         boolean exactGraph = build == LlamaBuild.B4916 && ComputeGraphs.exactFor(m);
         if (!offload.anyOnGpu()) {

@@ -6,7 +6,8 @@ package io.rigpool.planner.estimate;
  * @param gpuRuntimeBytes per-process GPU memory outside llama.cpp's buffers: the CUDA context, cuBLAS workspace
  *     and kernels (typically 250-500 MiB, depending on driver and card)
  * @param cpuRuntimeBytes per-process RAM outside llama.cpp's buffers (the runner JVM and native libraries)
- * @param cpuRepacksQ4_0 whether the runner's CPU repacks Q4_0 weights (b4916 does on AVX2 x86 and ARM dotprod)
+ * @param cpuRepacksQ4_0 whether the runner's CPU repacks weights (AVX2 x86 and ARM dotprod do): Q4_0 in b4916,
+ *     Q4_0, Q4_K, IQ4_NL and MXFP4 in the 2026-09 build ({@link LlamaBuild})
  * @param gpuAlignment buffer alignment of the GPU backend (CUDA: 128)
  * @param gpuBufferName the GPU's buffer-type name in llama.cpp's log, "CUDA0" for the first CUDA device
  * @param build the llama.cpp build whose rules apply (the engine's)

@@ -82,8 +82,10 @@ public final class MemoryEstimator {
             if (graphCache.size() > CACHE_LIMIT) {
                 graphCache.clear();
             }
+            // Only b4916's graphs are replayed; a later build's are modelled (SnapshotComputeModel).
             return graphCache.computeIfAbsent(new GraphKey(model, graph, alignment),
-                    k -> ComputeGraphs.singleBackendBytes(model, graph, alignment));
+                    k -> settings.build() == LlamaBuild.B4916 ? ComputeGraphs.singleBackendBytes(model, graph,
+                            alignment) : SnapshotComputeModel.bytes(model, graph));
         });
     }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  * Puts every tensor where llama.cpp b4916 puts it and sizes the model buffers it allocates. A tied output head
  * (no {@code output.weight}) is llama.cpp's duplicate of {@code token_embd.weight}, loaded a second time onto the
  * GPU on full offload. Memory-mapped CPU weights form one mapped range per file (first to last tensor, holes for
- * other devices' tensors included); Q4_0 matrices are repacked into an allocated CPU_AARCH64 buffer on AVX2 CPUs.
+ * other devices' tensors included); matrices of the types the build repacks (b4916: Q4_0) go to an allocated
+ * repack buffer on AVX2 CPUs.
  * Routed experts held back by {@code --n-cpu-moe} are mapped like any CPU weight (llama-server overrides them to
  * the plain CPU buffer type, which is never repacked).
  */
@@ -66,7 +67,7 @@ final class WeightPlacement {
             }
             cpu += w.bytes();
             boolean heldBackExpert = w.layer() >= 0 && offload.layerOnGpu(w.layer());
-            if (settings.cpuRepacksQ4_0() && repackable(w) && !heldBackExpert) {
+            if (settings.cpuRepacksQ4_0() && settings.build().repacks(w) && !heldBackExpert) {
                 repacked += pad(w.bytes(), EstimatorSettings.CPU_ALIGNMENT);
             } else if (mmap) {
                 long[] range = mappedRange.computeIfAbsent(w.file(), f -> new long[] {Long.MAX_VALUE, 0});
@@ -89,7 +90,7 @@ final class WeightPlacement {
             buffers.add(new Buffer(settings.gpuBufferName(), Device.GPU, BufferKind.MODEL, gpuBuffer));
         }
         if (repacked > 0) {
-            buffers.add(new Buffer("CPU_AARCH64", Device.CPU, BufferKind.MODEL, repacked));
+            buffers.add(new Buffer(settings.build().repackBuffer(), Device.CPU, BufferKind.MODEL, repacked));
         }
         long mapped = 0;
         for (long[] range : mappedRange.values()) {
@@ -118,12 +119,6 @@ final class WeightPlacement {
         }
         // Per-model tables such as rope_freqs belong to layer 0 (llama.cpp creates them with it).
         return w.name().startsWith("rope_") && offload.layerOnGpu(0);
-    }
-
-    /** b4916 repacks Q4_0 matrices (rows in groups of 8) for AVX2's 8x8 kernels; the embedding is read by rows. */
-    private static boolean repackable(ModelGeometry.Weight w) {
-        return w.type() == GgmlType.Q4_0 && w.dims().length >= 2 && w.dims()[1] % 8 == 0
-                && !w.name().equals("token_embd.weight");
     }
 
     private static long cudaAllocSize(ModelGeometry.Weight w) {

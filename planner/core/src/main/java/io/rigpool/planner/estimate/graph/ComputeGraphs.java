@@ -50,11 +50,11 @@ public final class ComputeGraphs {
     }
 
     /**
-     * For graphs the replay cannot build: the largest of the three stages that set the peak in every replayed
-     * architecture (attention scores, feed-forward activations, logits), each with the residual stream and the mask
-     * live beside it.
+     * For graphs the replay cannot build, and every graph of a build after b4916: the largest of the three stages
+     * that set the peak in every replayed architecture (attention scores, feed-forward activations, logits of the
+     * graph's outputs), each with the residual stream and the mask live beside it.
      */
-    static long approximateBytes(ModelGeometry m, GraphParameters p) {
+    public static long approximateBytes(ModelGeometry m, GraphParameters p) {
         long t = p.tokens();
         long maxHeads = 1;
         long maxFeedForward = 1;
@@ -67,7 +67,7 @@ public final class ComputeGraphs {
         long attention = p.flashAttention() ? maxHeads * m.valueLength() * t * 4
                 : p.kvSize() * t * maxHeads * 4 + maxHeads * m.keyLength() * t * 4;
         long feedForward = Math.max(3 * maxFeedForward * t * 4, expertFeedForwardBytes(m, t));
-        long logits = m.vocabulary() * t * 4;
+        long logits = m.vocabulary() * p.outputs() * 4;
         return mask + residual + Math.max(attention, Math.max(feedForward, logits));
     }
 
