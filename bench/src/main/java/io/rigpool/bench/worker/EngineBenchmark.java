@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code bench/run engines [--tokens N] [--runs N] [--out FILE]}: per engine, which llama.cpp build it is, which
+ * {@code bench/run engines [--threads N] [--tokens N] [--runs N] [--out FILE]}: per engine, which llama.cpp build it is, which
  * architectures it loads, and how fast a job runs through the worker (Kafka, worker, runner) against the same
  * engine called directly with the same model and settings: java-llama.cpp in this JVM, and the very llama-server the
  * worker's runner started, over HTTP. Records {@code bench/results/engines.json}.
@@ -34,13 +34,15 @@ public final class EngineBenchmark {
         Path home = Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!List.of("--tokens", "--runs", "--out").contains(args[i])) {
+            if (!List.of("--threads", "--tokens", "--runs", "--out").contains(args[i])) {
                 throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: bench/run engines [--tokens N] [--runs N] [--out FILE]");
+                        + "; usage: bench/run engines [--threads N] [--tokens N] [--runs N] [--out FILE]");
             }
             options.put(args[i], args[i + 1]);
         }
-        int threads = Runtime.getRuntime().availableProcessors();
+        int cpus = Runtime.getRuntime().availableProcessors();
+        // llama.cpp's threads; with all of the machine's, the worker's own work per token takes CPU from them.
+        int threads = Integer.parseInt(options.getOrDefault("--threads", Integer.toString(cpus)));
         int tokens = Integer.parseInt(options.getOrDefault("--tokens", "128"));
         int runs = Integer.parseInt(options.getOrDefault("--runs", "5"));
         Path resultsFile = Path.of(options.getOrDefault("--out", home.resolve("bench/results/engines.json")
@@ -101,7 +103,7 @@ public final class EngineBenchmark {
         results.put("how", "tok/s = completion tokens / wall time from asking (Kafka publish for the worker, the call"
                 + " for direct) to the last token or result; medians of interleaved runs after a warm-up job each;"
                 + " the worker runs the model with the engine the benchmark's planner assigns");
-        results.put("host", Map.of("cpus", threads, "load_average_before", loadBefore, "load_average_after",
+        results.put("host", Map.of("cpus", cpus, "load_average_before", loadBefore, "load_average_after",
                 WorkerThroughputBenchmark.loadAverage()));
         Files.createDirectories(resultsFile.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(resultsFile.toFile(), results);
