@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.rigpool.common.engines.EngineArchitectures;
 import io.rigpool.common.engines.LlamaServerInstall;
+import io.rigpool.common.files.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,6 +108,8 @@ public final class EngineBenchmark {
                 WorkerThroughputBenchmark.loadAverage()));
         Files.createDirectories(resultsFile.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(resultsFile.toFile(), results);
+        // The Kafka log and the runners' folders; the model stays cached for the next run.
+        Directories.deleteRecursively(work);
         System.out.printf(Locale.ROOT, "took %.1f min; wrote %s%n", (System.nanoTime() - began) / 60e9, resultsFile);
         System.exit(0);
     }

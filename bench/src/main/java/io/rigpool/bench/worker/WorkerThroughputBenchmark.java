@@ -3,6 +3,7 @@ package io.rigpool.bench.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import io.rigpool.common.files.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,6 +120,8 @@ public final class WorkerThroughputBenchmark {
                 "load_average_before", loadBefore, "load_average_after", loadAverage()));
         Files.createDirectories(resultsFile.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(resultsFile.toFile(), results);
+        // The Kafka log and the runners' folders; the model stays cached for the next run.
+        Directories.deleteRecursively(work);
         System.out.printf(Locale.ROOT, "worker/direct %.3f, 8 jobs/1 job %s; took %.1f min; wrote %s%n",
                 workerTps.endToEndTps() / directTps.endToEndTps(), results.getOrDefault("eight_vs_one", "-"),
                 (System.nanoTime() - began) / 60e9, resultsFile);
