@@ -173,10 +173,6 @@ class BadInputIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, () -> "no " + what + " within " + DEADLINE);
-            ServiceProcess.pause(100);
-        }
+        Waits.until(what, DEADLINE, condition, () -> "");
     }
 }

@@ -94,11 +94,10 @@ class WalkingSkeletonIT {
         }
 
         Map<String, JsonNode> done = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (done.size() < ids.size() && System.nanoTime() < deadline) {
+        Waits.until("20 jobs succeeded", Duration.ofMinutes(4), () -> {
             for (String id : ids) {
                 if (!done.containsKey(id)) {
-                    JsonNode job = JSON.readTree(get("/v1/jobs/" + id).body());
+                    JsonNode job = client.job(id);
                     String status = job.get("status").asText();
                     assertFalse(status.equals("failed"), "job failed: " + job);
                     if (status.equals("succeeded")) {
@@ -106,11 +105,8 @@ class WalkingSkeletonIT {
                     }
                 }
             }
-            if (done.size() < ids.size()) {
-                ServiceProcess.pause(250);
-            }
-        }
-        assertEquals(ids.size(), done.size(), "jobs still unfinished; worker log:\n" + stack.workers().get(0).tail(30));
+            return done.size() == ids.size();
+        }, () -> "worker log:\n" + stack.workers().get(0).tail(30));
         for (JsonNode job : done.values()) {
             assertFalse(job.at("/result/text").asText().isBlank(), "empty text: " + job);
             assertTrue(job.at("/usage/completion_tokens").asInt() > 0, job.toString());

@@ -210,11 +210,7 @@ class WorkerResilienceIT {
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, () -> "no " + what + " within " + DEADLINE + "; worker logs:\n"
-                    + stack.workers().stream().map(w -> w.name() + ":\n" + w.tail(25)).toList());
-            ServiceProcess.pause(100);
-        }
+        Waits.until(what, DEADLINE, condition, () -> "worker logs:\n" + stack.workers().stream()
+                .map(w -> w.name() + ":\n" + w.tail(25)).toList());
     }
 }
