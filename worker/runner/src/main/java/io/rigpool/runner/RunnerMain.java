@@ -38,10 +38,7 @@ public final class RunnerMain {
             options = RunnerOptions.parse(args);
         } catch (RunnerOptions.UsageException e) {
             System.err.println("rigpool-runner: " + e.getMessage());
-            System.err.println("usage: rigpool-runner --model PATH --ctx-size N --gpu-layers N --parallel N"
-                    + " --threads N [--batch-size N] [--ubatch-size N] [--flash-attn] [--cache-type-k TYPE]"
-                    + " [--cache-type-v TYPE] [--no-mmap] --log-file PATH --port-file PATH [--output-file PATH]"
-                    + " [--engine java-llama|llama-server] [--llama-server PATH] [--n-cpu-moe N]");
+            System.err.print(RunnerOptions.usage());
             System.exit(EXIT_USAGE);
             return;
         }

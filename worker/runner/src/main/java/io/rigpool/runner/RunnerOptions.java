@@ -4,12 +4,12 @@ import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.CacheType;
 import io.rigpool.common.engines.EngineKind;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The runner's command line. Other code (the worker's runner supervision, the benchmarks) builds exactly this:
@@ -43,33 +43,23 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
         }
     }
 
+    /**
+     * @throws UsageException naming the option that is wrong (picocli's message for an unknown option, a missing
+     *     value or one of the wrong type; ours for combinations it cannot know)
+     */
     public static RunnerOptions parse(String... args) {
-        Builder b = new Builder();
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        while (!rest.isEmpty()) {
-            String option = rest.remove(0);
-            switch (option) {
-                case "--flash-attn" -> b.flashAttn = true;
-                case "--no-mmap" -> b.noMmap = true;
-                case "--model" -> b.model = Path.of(value(option, rest));
-                case "--ctx-size" -> b.ctxSize = positive(option, rest);
-                case "--gpu-layers" -> b.gpuLayers = number(option, rest, 0);
-                case "--parallel" -> b.parallel = positive(option, rest);
-                case "--threads" -> b.threads = positive(option, rest);
-                case "--batch-size" -> b.batchSize = OptionalInt.of(positive(option, rest));
-                case "--ubatch-size" -> b.ubatchSize = OptionalInt.of(positive(option, rest));
-                case "--cache-type-k" -> b.cacheTypeK = Optional.of(cacheType(option, rest));
-                case "--cache-type-v" -> b.cacheTypeV = Optional.of(cacheType(option, rest));
-                case "--log-file" -> b.logFile = Path.of(value(option, rest));
-                case "--port-file" -> b.portFile = Path.of(value(option, rest));
-                case "--output-file" -> b.outputFile = Optional.of(Path.of(value(option, rest)));
-                case "--engine" -> b.engine = engineKind(option, rest);
-                case "--llama-server" -> b.llamaServer = Optional.of(Path.of(value(option, rest)));
-                case "--n-cpu-moe" -> b.nCpuMoe = number(option, rest, 0);
-                default -> throw new UsageException("unknown option '" + option + "'");
-            }
+        CommandLineArguments line = new CommandLineArguments();
+        try {
+            new CommandLine(line).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
-        return b.build();
+        return line.build();
+    }
+
+    /** The usage text, as picocli writes it from the options below. */
+    public static String usage() {
+        return new CommandLine(new CommandLineArguments()).getUsageMessage(CommandLine.Help.Ansi.OFF);
     }
 
     /** The java-llama.cpp parameters for this command line. */
@@ -99,89 +89,97 @@ public record RunnerOptions(Path model, int ctxSize, int gpuLayers, int parallel
         return ctxSize / parallel;
     }
 
-    private static String value(String option, List<String> rest) {
-        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-            throw new UsageException(option + " needs a value");
-        }
-        return rest.remove(0);
-    }
+    /** The command line as picocli fills it; {@link #build} checks what no single option can. */
+    @Command(name = "rigpool-runner", description = "Loads one GGUF model and serves it on a loopback gRPC port.")
+    private static final class CommandLineArguments {
 
-    private static int number(String option, List<String> rest, int min) {
-        String text = value(option, rest);
-        int n;
-        try {
-            n = Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " must be a whole number, not '" + text + "'");
-        }
-        if (n < min) {
-            throw new UsageException(option + " must be at least " + min + ", not " + n);
-        }
-        return n;
-    }
-
-    private static int positive(String option, List<String> rest) {
-        return number(option, rest, 1);
-    }
-
-    private static EngineKind engineKind(String option, List<String> rest) {
-        String text = value(option, rest);
-        return EngineKind.byId(text).orElseThrow(() -> new UsageException(option + " must be one of "
-                + Arrays.toString(EngineKind.values()) + ", not '" + text + "'"));
-    }
-
-    private static CacheType cacheType(String option, List<String> rest) {
-        String text = value(option, rest);
-        try {
-            return CacheType.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(option + " must be one of " + Arrays.toString(CacheType.values())
-                    .toLowerCase(Locale.ROOT) + ", not '" + text + "'");
-        }
-    }
-
-    private static final class Builder {
+        @Option(names = "--model", required = true, paramLabel = "PATH", description = "the GGUF file")
         Path model;
-        int ctxSize = 4096;
+        @Option(names = "--ctx-size", paramLabel = "N", defaultValue = "4096",
+                description = "tokens of KV cache, split between the slots")
+        int ctxSize;
+        @Option(names = "--gpu-layers", paramLabel = "N", defaultValue = "0")
         int gpuLayers;
-        int parallel = 1;
-        int threads = Runtime.getRuntime().availableProcessors();
-        OptionalInt batchSize = OptionalInt.empty();
-        OptionalInt ubatchSize = OptionalInt.empty();
+        @Option(names = "--parallel", paramLabel = "N", defaultValue = "1", description = "parallel slots")
+        int parallel;
+        @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: every CPU)")
+        Integer threads;
+        @Option(names = "--batch-size", paramLabel = "N")
+        Integer batchSize;
+        @Option(names = "--ubatch-size", paramLabel = "N")
+        Integer ubatchSize;
+        @Option(names = "--flash-attn")
         boolean flashAttn;
-        Optional<CacheType> cacheTypeK = Optional.empty();
-        Optional<CacheType> cacheTypeV = Optional.empty();
+        @Option(names = "--cache-type-k", paramLabel = "TYPE")
+        CacheType cacheTypeK;
+        @Option(names = "--cache-type-v", paramLabel = "TYPE")
+        CacheType cacheTypeV;
+        @Option(names = "--no-mmap")
         boolean noMmap;
+        @Option(names = "--log-file", required = true, paramLabel = "PATH", description = "llama.cpp's log")
         Path logFile;
+        @Option(names = "--port-file", required = true, paramLabel = "PATH",
+                description = "where the port is written once the model is loaded")
         Path portFile;
-        Optional<Path> outputFile = Optional.empty();
-        EngineKind engine = EngineKind.JAVA_LLAMA;
-        Optional<Path> llamaServer = Optional.empty();
+        @Option(names = "--output-file", paramLabel = "PATH",
+                description = "the file this process's standard error was redirected to")
+        Path outputFile;
+        @Option(names = "--engine", paramLabel = "KIND", defaultValue = "java-llama",
+                converter = EngineKindConverter.class, description = "java-llama or llama-server")
+        EngineKind engine;
+        @Option(names = "--llama-server", paramLabel = "PATH", description = "the llama-server binary")
+        Path llamaServer;
+        @Option(names = "--n-cpu-moe", paramLabel = "N", defaultValue = "0",
+                description = "keep the expert tensors of the first N layers in RAM (llama-server only)")
         int nCpuMoe;
 
         RunnerOptions build() {
-            if (model == null) {
-                throw new UsageException("--model is required");
+            atLeast("--ctx-size", ctxSize, 1);
+            atLeast("--gpu-layers", gpuLayers, 0);
+            atLeast("--parallel", parallel, 1);
+            atLeast("--n-cpu-moe", nCpuMoe, 0);
+            int threadCount = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            atLeast("--threads", threadCount, 1);
+            if (batchSize != null) {
+                atLeast("--batch-size", batchSize, 1);
             }
-            if (portFile == null) {
-                throw new UsageException("--port-file is required");
-            }
-            if (logFile == null) {
-                throw new UsageException("--log-file is required");
+            if (ubatchSize != null) {
+                atLeast("--ubatch-size", ubatchSize, 1);
             }
             if (ctxSize < parallel) {
                 throw new UsageException("--ctx-size " + ctxSize + " leaves no context for each of --parallel "
                         + parallel + " slots");
             }
-            if (engine == EngineKind.LLAMA_SERVER && llamaServer.isEmpty()) {
+            if (engine == EngineKind.LLAMA_SERVER && llamaServer == null) {
                 throw new UsageException("--engine llama-server needs --llama-server PATH");
             }
-            if (engine != EngineKind.LLAMA_SERVER && (llamaServer.isPresent() || nCpuMoe > 0)) {
+            if (engine != EngineKind.LLAMA_SERVER && (llamaServer != null || nCpuMoe > 0)) {
                 throw new UsageException("--llama-server and --n-cpu-moe need --engine llama-server");
             }
-            return new RunnerOptions(model, ctxSize, gpuLayers, parallel, threads, batchSize, ubatchSize, flashAttn,
-                    cacheTypeK, cacheTypeV, noMmap, logFile, portFile, outputFile,
-                    new Engine(engine, llamaServer, nCpuMoe));
+            return new RunnerOptions(model, ctxSize, gpuLayers, parallel, threadCount, optional(batchSize),
+                    optional(ubatchSize), flashAttn, Optional.ofNullable(cacheTypeK), Optional.ofNullable(cacheTypeV),
+                    noMmap, logFile, portFile, Optional.ofNullable(outputFile),
+                    new Engine(engine, Optional.ofNullable(llamaServer), nCpuMoe));
+        }
+
+        private static void atLeast(String option, int value, int min) {
+            if (value < min) {
+                throw new UsageException(option + " must be at least " + min + ", not " + value);
+            }
+        }
+
+        private static OptionalInt optional(Integer value) {
+            return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+        }
+    }
+
+    /** The engine by its wire name ("llama-server"), which is not its enum constant's name. */
+    static final class EngineKindConverter implements CommandLine.ITypeConverter<EngineKind> {
+
+        @Override
+        public EngineKind convert(String value) {
+            return EngineKind.byId(value).orElseThrow(() -> new CommandLine.TypeConversionException(
+                    "must be one of " + Arrays.toString(EngineKind.values()) + ", not '" + value + "'"));
         }
     }
 }

@@ -29,16 +29,20 @@ class RunnerOptionsTest {
 
     @Test
     void namesTheOptionThatIsWrong() {
-        assertMessage("--model is required", "--ctx-size", "512", "--log-file", "l", "--port-file", "p");
-        assertMessage("--ctx-size must be a whole number, not 'lots'", "--model", "m", "--ctx-size", "lots");
-        assertMessage("--gpu-layers must be at least 0, not -1", "--model", "m", "--gpu-layers", "-1");
-        assertMessage("--threads needs a value", "--model", "m", "--threads", "--no-mmap");
-        assertMessage("unknown option '--turbo'", "--model", "m", "--turbo");
-        assertMessage("--ctx-size 2 leaves no context for each of --parallel 4 slots", "--model", "m", "--ctx-size",
-                "2", "--parallel", "4", "--log-file", "l", "--port-file", "p");
+        String[] required = {"--model", "m", "--log-file", "l", "--port-file", "p"};
+        assertMessage("Missing required option: '--model=PATH'", "--ctx-size", "512", "--log-file", "l",
+                "--port-file", "p");
+        assertMessage("Invalid value for option '--ctx-size': 'lots' is not an int",
+                concat(required, "--ctx-size", "lots"));
+        assertMessage("--gpu-layers must be at least 0, not -1", concat(required, "--gpu-layers", "-1"));
+        assertMessage("Unknown option: '--turbo'", concat(required, "--turbo"));
+        assertMessage("--ctx-size 2 leaves no context for each of --parallel 4 slots",
+                concat(required, "--ctx-size", "2", "--parallel", "4"));
         RunnerOptions.UsageException e = assertThrows(RunnerOptions.UsageException.class,
-                () -> RunnerOptions.parse("--model", "m", "--cache-type-k", "q3"));
-        assertTrue(e.getMessage().startsWith("--cache-type-k must be one of [f32, f16"), e.getMessage());
+                () -> RunnerOptions.parse(concat(required, "--cache-type-k", "q3")));
+        assertTrue(e.getMessage().startsWith("Invalid value for option '--cache-type-k': expected one of [F32, F16"),
+                e.getMessage());
+        assertTrue(RunnerOptions.usage().contains("--n-cpu-moe=N"), RunnerOptions.usage());
     }
 
     @Test
@@ -52,7 +56,8 @@ class RunnerOptionsTest {
         String[] common = {"--model", "m", "--log-file", "l", "--port-file", "p"};
         assertMessage("--engine llama-server needs --llama-server PATH", concat(common, "--engine", "llama-server"));
         assertMessage("--llama-server and --n-cpu-moe need --engine llama-server", concat(common, "--n-cpu-moe", "3"));
-        assertMessage("--engine must be one of [java-llama, llama-server], not 'vllm'", "--engine", "vllm");
+        assertMessage("Invalid value for option '--engine': must be one of [java-llama, llama-server], not 'vllm'",
+                concat(common, "--engine", "vllm"));
     }
 
     private static String[] concat(String[] a, String... b) {
