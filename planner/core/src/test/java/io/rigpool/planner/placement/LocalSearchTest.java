@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class LocalSearchTest {
 
+    private static final long MIB = Draft.MIB;
     private static final long GIB = Draft.GIB;
     private static final Instant NOW = Instant.parse("2026-03-01T18:00:00Z");
     private static final int FULL = 5;
@@ -99,6 +100,51 @@ class LocalSearchTest {
     void aPinnedRunnerIsLeftAlone() {
         Draft d = oneSlot(onePc(minGain(1e-3, 0)).withPins(List.of(new Pin("a", "gpu"))));
         assertEquals(List.of(d.runner("gpu", "a", 0, FULL)), improved(d).runners());
+    }
+
+    /**
+     * x (2,000 MiB whole on a GPU) on the big card and y (3,200 MiB) with 2 layers on the small one: the other way
+     * round both run wholly on a GPU: x still serves its 500 tok/s, y ten times as much as before.
+     */
+    private static Draft crossed(PlacementSettings settings, boolean running) {
+        ModelSpec x = Draft.model("x", 500, 0);
+        ModelSpec y = SyntheticModels.model("y", 10_000, new long[] {600 * MIB, 600 * MIB, 600 * MIB, 600 * MIB},
+                100 * MIB, 50 * MIB, 1);
+        PlacementProblem problem = PlacementProblem.fresh(
+                List.of(SyntheticModels.node("big", 3584 * MIB, 16 * GIB, 900, 60, "x", "y"),
+                        SyntheticModels.node("small", 2304 * MIB, 16 * GIB, 900, 60, "x", "y")),
+                List.of(x, y), settings);
+        if (running) {
+            Instant since = NOW.minus(Duration.ofHours(1));
+            problem = problem.withCurrent(List.of(Draft.running("big", x, 0, FULL, since),
+                    Draft.running("small", y, 0, 2, since)), NOW);
+        }
+        Draft d = Draft.of(problem);
+        return d.with(d.runner("big", "x", 0, FULL)).with(d.runner("small", "y", 0, 2));
+    }
+
+    /** y whole on the big card, x whole on the small one (y may keep a CPU-only replica there as well). */
+    private static void assertSwapped(Draft d, WorkingPlan after) {
+        assertEquals(List.of(d.runner("big", "y", 0, FULL)), after.on(d.node("big")));
+        assertEquals(d.runner("small", "x", 0, FULL), after.runnerOf(d.node("small"), d.model("x")));
+    }
+
+    /** A swap, or emptying both nodes and refilling them: either move finds the trade (neither is tested alone). */
+    @Test
+    void twoRunnersTradeNodesWhenThatWins() {
+        Draft d = crossed(minGain(1000, 1.0), false);
+        assertSwapped(d, improved(d));
+    }
+
+    @Test
+    void twoRunningRunnersTradeNodesOnlyForMoreThanTheMinimumGain() {
+        Draft made = crossed(minGain(1, 0.02), true);
+        assertSwapped(made, improved(made));
+        // Below the margins both running runners stay as they are (a new runner beside them needs no margin).
+        Draft kept = crossed(minGain(1000, 1.0), true);
+        WorkingPlan after = improved(kept);
+        assertEquals(kept.runner("big", "x", 0, FULL), after.runnerOf(kept.node("big"), kept.model("x")));
+        assertEquals(kept.runner("small", "y", 0, 2), after.runnerOf(kept.node("small"), kept.model("y")));
     }
 
     @Test
