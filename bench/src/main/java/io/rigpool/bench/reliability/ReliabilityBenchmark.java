@@ -2,6 +2,7 @@ package io.rigpool.bench.reliability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.bench.BenchCommandLine;
 import io.rigpool.local.LocalStack;
 import io.rigpool.local.StackOptions;
 import io.rigpool.local.reliability.BurstRun;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The fault and load suite in its full form (the CI suite, {@code FaultSuiteIT}, runs a smaller one): on a local
@@ -33,19 +36,29 @@ import java.util.stream.Stream;
  */
 public final class ReliabilityBenchmark {
 
-    private static final String USAGE = "usage: bench/run reliability [--jobs N] [--burst N] [--burst-tokens N]"
-            + " [--out FILE]";
+    @Command(name = "bench/run reliability", mixinStandardHelpOptions = true,
+            description = "Jobs under each fault, then a burst; records bench/results/reliability.json.")
+    static final class Arguments {
+        @Option(names = "--jobs", paramLabel = "N", defaultValue = "200", description = "jobs per fault")
+        int jobs;
+        @Option(names = "--burst", paramLabel = "N", defaultValue = "10000", description = "jobs of the burst")
+        int burst;
+        @Option(names = "--burst-tokens", paramLabel = "N", defaultValue = "8", description = "max_tokens in the burst")
+        int burstTokens;
+        @Option(names = "--out", paramLabel = "FILE", description = "results file")
+        Path out;
+    }
 
     private ReliabilityBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = options(args);
-        int jobs = Integer.parseInt(options.getOrDefault("--jobs", "200"));
-        int burstJobs = Integer.parseInt(options.getOrDefault("--burst", "10000"));
-        int burstTokens = Integer.parseInt(options.getOrDefault("--burst-tokens", "8"));
+        Arguments options = BenchCommandLine.parse(new Arguments(), args);
+        int jobs = options.jobs;
+        int burstJobs = options.burst;
+        int burstTokens = options.burstTokens;
         Path home = Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
-        Path out = Path.of(options.getOrDefault("--out", home.resolve("bench/results/reliability.json").toString()));
+        Path out = options.out != null ? options.out : home.resolve("bench/results/reliability.json");
 
         Load kill = new Load(jobs, 48, 8, Duration.ZERO);
         // Paced so that submissions arrive before, during and after each restart.
@@ -138,17 +151,5 @@ public final class ReliabilityBenchmark {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println(USAGE);
-                System.exit(2);
-            }
-            options.put(args[i], args[++i]);
-        }
-        return options;
     }
 }

@@ -2,6 +2,7 @@ package io.rigpool.bench.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.bench.BenchCommandLine;
 import io.rigpool.common.engines.EngineArchitectures;
 import io.rigpool.common.engines.LlamaServerInstall;
 import io.rigpool.common.files.Directories;
@@ -14,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench/run engines [--threads N] [--tokens N] [--runs N] [--out FILE]}: per engine, which llama.cpp build it is, which
@@ -28,26 +31,31 @@ public final class EngineBenchmark {
             "gpt-oss", "llama4", "gemma3", "gemma3n", "gemma4", "glm4moe", "deepseek2", "mistral3");
     private static final double TARGET = 0.97;
 
+    @Command(name = "bench/run engines", mixinStandardHelpOptions = true,
+            description = "Per engine: build, architectures, worker against direct; records bench/results/engines.json.")
+    static final class Arguments {
+        @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: every CPU)")
+        Integer threads;
+        @Option(names = "--tokens", paramLabel = "N", defaultValue = "128", description = "max_tokens per job")
+        int tokens;
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "jobs per path")
+        int runs;
+        @Option(names = "--out", paramLabel = "FILE", description = "results file")
+        Path out;
+    }
+
     private EngineBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!List.of("--threads", "--tokens", "--runs", "--out").contains(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; usage: bench/run engines [--threads N] [--tokens N] [--runs N] [--out FILE]");
-            }
-            options.put(args[i], args[i + 1]);
-        }
+        Arguments options = BenchCommandLine.parse(new Arguments(), args);
         int cpus = Runtime.getRuntime().availableProcessors();
         // llama.cpp's threads; with all of the machine's, the worker's own work per token takes CPU from them.
-        int threads = Integer.parseInt(options.getOrDefault("--threads", Integer.toString(cpus)));
-        int tokens = Integer.parseInt(options.getOrDefault("--tokens", "128"));
-        int runs = Integer.parseInt(options.getOrDefault("--runs", "5"));
-        Path resultsFile = Path.of(options.getOrDefault("--out", home.resolve("bench/results/engines.json")
-                .toString()));
+        int threads = options.threads != null ? options.threads : cpus;
+        int tokens = options.tokens;
+        int runs = options.runs;
+        Path resultsFile = options.out != null ? options.out : home.resolve("bench/results/engines.json");
         WorkerThroughputBenchmark.requireBuilt(home.resolve("worker/runner/target/rigpool-runner.jar"));
         WorkerThroughputBenchmark.requireBuilt(home.resolve("worker/agent/target/quarkus-app/quarkus-run.jar"));
         Optional<Path> llamaServer = LlamaServerInstall.locate();

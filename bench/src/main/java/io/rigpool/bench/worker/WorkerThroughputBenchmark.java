@@ -2,6 +2,7 @@ package io.rigpool.bench.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.bench.BenchCommandLine;
 import io.rigpool.common.files.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What the worker costs and what parallel slots bring, on one generated model and one thread count:
@@ -34,26 +36,36 @@ import java.util.stream.Stream;
  */
 public final class WorkerThroughputBenchmark {
 
-    private static final List<Integer> CONCURRENCY = List.of(1, 2, 4, 8);
     private static final int SLOT_CONTEXT = 512;
     private static final int CONCURRENT_ROUNDS = 2;
-    private static final String USAGE = "bench/run worker [--threads N] [--tokens N] [--runs N] [--concurrency 1,2,4,8]"
-            + " [--out FILE]";
+
+    @Command(name = "bench/run worker", mixinStandardHelpOptions = true,
+            description = "Job speed direct, through the runner and through the worker; records bench/results/worker.json.")
+    static final class Arguments {
+        @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: every CPU)")
+        Integer threads;
+        @Option(names = "--tokens", paramLabel = "N", defaultValue = "192", description = "max_tokens per job")
+        int tokens;
+        @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "jobs per path")
+        int runs;
+        @Option(names = "--concurrency", paramLabel = "N,N", split = ",", defaultValue = "1,2,4,8",
+                description = "jobs at once")
+        List<Integer> concurrency;
+        @Option(names = "--out", paramLabel = "FILE", description = "results file")
+        Path out;
+    }
 
     private WorkerThroughputBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
-        Map<String, String> options = options(args);
-        int threads = Integer.parseInt(options.getOrDefault("--threads",
-                Integer.toString(Runtime.getRuntime().availableProcessors())));
-        int tokens = Integer.parseInt(options.getOrDefault("--tokens", "192"));
-        int runs = Integer.parseInt(options.getOrDefault("--runs", "5"));
-        List<Integer> concurrency = options.containsKey("--concurrency") ? Stream.of(options.get("--concurrency")
-                .split(",")).map(String::strip).map(Integer::parseInt).toList() : CONCURRENCY;
-        Path resultsFile = Path.of(options.getOrDefault("--out", home.resolve("bench/results/worker.json")
-                .toString()));
+        Arguments options = BenchCommandLine.parse(new Arguments(), args);
+        int threads = options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors();
+        int tokens = options.tokens;
+        int runs = options.runs;
+        List<Integer> concurrency = options.concurrency;
+        Path resultsFile = options.out != null ? options.out : home.resolve("bench/results/worker.json");
         Workload workload = new Workload(threads, Math.max(2, concurrency.stream().max(Integer::compare)
                 .orElse(8)), SLOT_CONTEXT, tokens);
         requireBuilt(home.resolve("worker/runner/target/rigpool-runner.jar"));
@@ -191,17 +203,6 @@ public final class WorkerThroughputBenchmark {
                             m.endToEndTps())).toList(), median.decodeTps());
         });
         return medians;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!List.of("--threads", "--tokens", "--runs", "--concurrency", "--out").contains(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; usage: " + USAGE);
-            }
-            options.put(args[i], args[i + 1]);
-        }
-        return options;
     }
 
     static void requireBuilt(Path file) {
