@@ -4,7 +4,6 @@ import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.Pair;
-import de.kherud.llama.args.CacheType;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.Finished;
@@ -21,8 +20,8 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The one model this process holds in java-llama.cpp (the default engine). It is loaded once and never closed: java-llama.cpp's close() does not give the
- * memory back, so a model is unloaded by ending the process.
+ * The one model this process holds in java-llama.cpp (the default engine). It is loaded once and never closed:
+ * java-llama.cpp's close() does not give the memory back, so a model is unloaded by ending the process.
  */
 final class LoadedModel implements ModelEngine {
 
