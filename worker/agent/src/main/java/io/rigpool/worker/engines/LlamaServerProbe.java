@@ -6,6 +6,7 @@ import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.proto.v1.Engine;
 import io.rigpool.proto.v1.RunnerLoadReport;
 import io.rigpool.worker.backend.RunnerBackendProbe;
+import io.rigpool.worker.models.DemoModel;
 import io.rigpool.worker.runner.RunnerCommand;
 import io.rigpool.worker.runner.RunnerLauncher;
 import io.rigpool.worker.runner.RunnerProcess;
@@ -13,7 +14,6 @@ import io.rigpool.worker.runner.RunnerSpec;
 import io.rigpool.worker.runner.RunnerStartException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
@@ -68,11 +68,7 @@ public final class LlamaServerProbe {
         engine.addAllArchitectures(architectures.stream().sorted().toList());
         Path model;
         try {
-            Path dir = Files.createDirectories(workDir.resolve("engine-probe-model"));
-            model = dir.resolve("rigpool-tiny-qwen3.gguf");
-            if (!Files.isRegularFile(model)) {
-                TinyChatModel.write(model, TinyChatModel.Spec.qwen3());
-            }
+            model = DemoModel.ensureModel(workDir.resolve("engine-probe-model"), TinyChatModel.Spec.qwen3());
         } catch (IOException e) {
             return engine.setUnusableReason("could not write the probe model: " + e).build();
         }

@@ -27,18 +27,19 @@ public final class DemoModel {
 
     /** @param withLlamaServer also the qwen3moe model, which only the llama-server engine loads */
     public static Path ensure(Path dir, boolean withLlamaServer) throws IOException {
-        ensure(dir, TinyChatModel.Spec.standard());
+        ensureModel(dir, TinyChatModel.Spec.standard());
         if (withLlamaServer) {
-            ensure(dir, TinyChatModel.Spec.qwen3Moe());
+            ensureModel(dir, TinyChatModel.Spec.qwen3Moe());
         }
         return dir;
     }
 
-    private static void ensure(Path dir, TinyChatModel.Spec spec) throws IOException {
+    /** Writes one generated model into the directory unless it is there already, as above; returns its file. */
+    public static Path ensureModel(Path dir, TinyChatModel.Spec spec) throws IOException {
         Files.createDirectories(dir);
         Path target = dir.resolve(spec.name() + ".gguf");
         if (Files.isRegularFile(target)) {
-            return;
+            return target;
         }
         Path temp = Files.createTempFile(dir, spec.name() + ".", ".partial");
         try {
@@ -53,5 +54,6 @@ public final class DemoModel {
         } finally {
             Files.deleteIfExists(temp);
         }
+        return target;
     }
 }
