@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rigpool.common.engines.LlamaServerLog;
 import io.rigpool.proto.v1.ChatMessage;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,9 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.OptionalInt;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +26,6 @@ import java.util.stream.Stream;
  */
 final class LlamaServerDirect {
 
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -43,10 +41,9 @@ final class LlamaServerDirect {
     static LlamaServerDirect of(Path runnersDir, Workload workload) throws IOException {
         try (Stream<Path> files = Files.walk(runnersDir)) {
             for (Path log : files.filter(f -> f.getFileName().toString().equals("llama.log")).toList()) {
-                Optional<Integer> port = Files.readAllLines(log).stream().map(LISTENING::matcher)
-                        .filter(Matcher::find).map(m -> Integer.parseInt(m.group(1))).findFirst();
+                OptionalInt port = LlamaServerLog.listeningPort(Files.readAllLines(log));
                 if (port.isPresent()) {
-                    return new LlamaServerDirect(port.get(), workload);
+                    return new LlamaServerDirect(port.getAsInt(), workload);
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.rigpool.runner;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.rigpool.common.engines.LlamaServerLog;
 import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
@@ -36,7 +37,6 @@ import java.util.regex.Pattern;
 final class LlamaServerModel implements ModelEngine {
 
     private static final Logger LOG = Logger.getLogger(LlamaServerModel.class.getName());
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
     /** "flash_attn = enabled", or, when it was "auto", the later "Flash Attention enabled" / "... disabled". */
     private static final Pattern FLASH_ATTENTION = Pattern.compile(
             "flash_attn\\s*=\\s*(enabled|disabled)|Flash Attention (?:was auto, set to )?(enabled|disabled)");
@@ -168,7 +168,7 @@ final class LlamaServerModel implements ModelEngine {
                 throw new ModelLoadException(exitReason(server, options));
             }
             if (base == null) {
-                OptionalInt port = port(LoadedModel.readLog(options.logFile()));
+                OptionalInt port = LlamaServerLog.listeningPort(LoadedModel.readLog(options.logFile()));
                 if (port.isPresent()) {
                     base = URI.create("http://127.0.0.1:" + port.getAsInt());
                 }
@@ -205,16 +205,6 @@ final class LlamaServerModel implements ModelEngine {
             }
         }
         return chosen;
-    }
-
-    static OptionalInt port(List<String> log) {
-        for (String line : log) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                return OptionalInt.of(Integer.parseInt(m.group(1)));
-            }
-        }
-        return OptionalInt.empty();
     }
 
     private static boolean healthy(HttpClient http, URI base) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rigpool.common.engines.LlamaServerLog;
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
 import io.rigpool.proto.v1.GpuDevice;
@@ -51,7 +52,7 @@ class LlamaLogParserTest {
                 buffer("CPU", BufferKind.BUFFER_KIND_OUTPUT, 0),
                 buffer("CPU", BufferKind.BUFFER_KIND_KV, 2 * MIB),
                 buffer("CPU", BufferKind.BUFFER_KIND_COMPUTE, Math.round(8.01 * MIB))), log.buffers());
-        assertEquals(OptionalInt.of(42603), LlamaServerModel.port(resource("cpu-llama-server-de3ff81-tiny-q8_0.txt")));
+        assertEquals(OptionalInt.of(42603), LlamaServerLog.listeningPort(resource("cpu-llama-server-de3ff81-tiny-q8_0.txt")));
         assertEquals(List.of(), log.errors(), "a clean load has no error lines");
         assertEquals(Optional.of(false), LlamaServerModel.flashAttention(resource(
                 "cpu-llama-server-de3ff81-tiny-q8_0.txt")), "that load asked for flash attention off");
