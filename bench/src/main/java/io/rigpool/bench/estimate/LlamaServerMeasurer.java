@@ -1,8 +1,8 @@
 package io.rigpool.bench.estimate;
 
+import io.rigpool.infra.FreePorts;
 import io.rigpool.planner.estimate.LoadParameters;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ final class LlamaServerMeasurer implements LoadMeasurer {
                 "--n-cpu-moe", Integer.toString(p.expertLayersOnCpu()), "-fa", p.flashAttention() ? "on" : "off",
                 "-ctk", p.cacheTypeK().name().toLowerCase(Locale.ROOT),
                 "-ctv", p.cacheTypeV().name().toLowerCase(Locale.ROOT), "--no-warmup", "--cache-ram", "0",
-                "--host", "127.0.0.1", "--port", Integer.toString(freePort()), "-lv", "4"));
+                "--host", "127.0.0.1", "--port", Integer.toString(FreePorts.find()), "-lv", "4"));
         if (!p.mmap()) {
             command.add("--no-mmap");
         }
@@ -70,12 +70,6 @@ final class LlamaServerMeasurer implements LoadMeasurer {
             return Files.exists(log) && Files.readString(log).contains(text);
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
