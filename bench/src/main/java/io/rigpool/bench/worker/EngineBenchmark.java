@@ -88,9 +88,8 @@ public final class EngineBenchmark {
                 paths.put("direct", server::generate);
                 paths.put("worker", job -> worker.run(List.of(job)).get(0));
                 Path buildFile = llamaServer.get().toAbsolutePath().getParent().resolveSibling("build.txt");
-                String build = Files.isRegularFile(buildFile) ? Files.readAllLines(buildFile).stream()
-                        .filter(l -> l.startsWith("version:")).map(l -> l.substring(8).strip()).findFirst()
-                        .orElse("unknown") : "unknown";
+                String build = Files.isRegularFile(buildFile)
+                        ? LlamaServerInstall.versionIn(Files.readString(buildFile)).orElse("unknown") : "unknown";
                 engines.add(row("llama-server", build, "the worker's own llama-server over HTTP ("
                         + llamaServer.get() + ")", LlamaServerInstall.architectures(llamaServer.get()),
                         WorkerThroughputBenchmark.interleaved(paths, runs)));

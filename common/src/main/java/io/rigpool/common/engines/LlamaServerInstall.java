@@ -74,4 +74,13 @@ public final class LlamaServerInstall {
         }
         return Set.of();
     }
+
+    /**
+     * "0.5.0-dev (build 1, commit de3ff81)" from the "version: ..." line of {@code llama-server --version} (which
+     * build-from-npm.sh also keeps in build.txt); empty when there is none.
+     */
+    public static Optional<String> versionIn(String output) {
+        return output.lines().map(String::strip).filter(l -> l.startsWith("version:"))
+                .map(l -> l.substring("version:".length()).strip()).filter(v -> !v.isEmpty()).findFirst();
+    }
 }

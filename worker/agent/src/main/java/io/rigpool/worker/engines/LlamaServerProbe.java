@@ -101,7 +101,7 @@ public final class LlamaServerProbe {
         }
     }
 
-    /** "0.5.0-dev (build 1, commit de3ff81)" from its "version: ..." line. */
+    /** Its build, as {@code --version} says it. */
     static Optional<String> version(Path binary) throws InterruptedException {
         Process process;
         try {
@@ -115,14 +115,9 @@ public final class LlamaServerProbe {
                 return Optional.empty();
             }
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return versionIn(output);
+            return LlamaServerInstall.versionIn(output);
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    static Optional<String> versionIn(String output) {
-        return output.lines().map(String::strip).filter(l -> l.startsWith("version:"))
-                .map(l -> l.substring("version:".length()).strip()).filter(v -> !v.isEmpty()).findFirst();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rigpool.common.engines.LlamaServerInstall;
 import io.rigpool.proto.v1.Backend;
 import io.rigpool.proto.v1.Engine;
 import java.util.List;
@@ -36,8 +37,8 @@ class WorkerEnginesTest {
 
     @Test
     void readsTheVersionLineOfLlamaServer() {
-        assertEquals(Optional.of("0.5.0-dev (build 1, commit de3ff81)"), LlamaServerProbe.versionIn(
+        assertEquals(Optional.of("0.5.0-dev (build 1, commit de3ff81)"), LlamaServerInstall.versionIn(
                 "load_backend: loaded CPU backend\nversion: 0.5.0-dev (build 1, commit de3ff81)\nbuilt with GNU 12\n"));
-        assertEquals(Optional.empty(), LlamaServerProbe.versionIn("usage: llama-server [options]\n"));
+        assertEquals(Optional.empty(), LlamaServerInstall.versionIn("usage: llama-server [options]\n"));
     }
 }
