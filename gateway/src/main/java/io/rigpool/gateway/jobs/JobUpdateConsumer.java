@@ -8,8 +8,6 @@ import io.rigpool.proto.v1.JobUpdate;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,24 +27,25 @@ import org.jboss.logging.MDC;
  * batch's offsets only after this method returns, so a result is never skipped; and because every store is
  * conditional, the same record read twice changes nothing the second time. All gateway instances share one
  * consumer group, so each result is stored (and counted in the metrics) by one of them. Only an unavailable
- * database is waited for; an update PostgreSQL refuses is dead-lettered ({@link ResultDeadLetters}), so no record
- * can stall the results.
+ * database is waited for ({@link OutageRetry}); an update PostgreSQL refuses is dead-lettered
+ * ({@link ResultDeadLetters}), so no record can stall the results.
  */
 @ApplicationScoped
 public class JobUpdateConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobUpdateConsumer.class);
-    private static final Duration INITIAL_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final JobResultStore store = new JobResultStore();
     private final ResultDeadLetters deadLetters = new ResultDeadLetters();
 
-    @Inject
-    AgroalDataSource dataSource;
+    private final OutageRetry outageRetry;
+    private final GatewayMetrics metrics;
 
     @Inject
-    GatewayMetrics metrics;
+    JobUpdateConsumer(AgroalDataSource dataSource, GatewayMetrics metrics) {
+        this.outageRetry = new OutageRetry(dataSource, OutageRetry.FIRST_WAIT, OutageRetry.MAX_WAIT);
+        this.metrics = metrics;
+    }
 
     @Incoming("job-updates")
     @Blocking
@@ -80,13 +79,6 @@ public class JobUpdateConsumer {
     private record Received(JobProgress progress, ResultDeadLetters.Origin origin) {
     }
 
-    /** PostgreSQL refused the statement itself: retrying the same data cannot help. */
-    private static final class Refused extends Exception {
-        Refused(Throwable cause) {
-            super(cause.getMessage(), cause);
-        }
-    }
-
     private static Optional<JobProgress> read(byte[] payload, Instant receivedAt) {
         if (payload == null) {
             return Optional.empty();
@@ -111,12 +103,12 @@ public class JobUpdateConsumer {
     private List<JobResultStore.Stored> store(List<Received> updates) throws InterruptedException {
         try {
             return storeWaitingOutOutages(updates);
-        } catch (Refused batchRefused) {
+        } catch (OutageRetry.Refused batchRefused) {
             List<JobResultStore.Stored> stored = new ArrayList<>();
             for (Received update : updates) {
                 try {
                     stored.addAll(storeWaitingOutOutages(List.of(update)));
-                } catch (Refused refused) {
+                } catch (OutageRetry.Refused refused) {
                     deadLetter(update, refused.getCause());
                 }
             }
@@ -125,71 +117,31 @@ public class JobUpdateConsumer {
     }
 
     /**
-     * Waits out a database outage here: moving on would commit the offsets of results never stored. Only
-     * unavailability is waited for; a refused statement would be refused forever and stall the partition.
+     * Waits out a database outage here ({@link OutageRetry}): moving on would commit the offsets of results never
+     * stored.
      */
     private List<JobResultStore.Stored> storeWaitingOutOutages(List<Received> updates)
-            throws InterruptedException, Refused {
+            throws InterruptedException, OutageRetry.Refused {
         List<JobProgress> progress = updates.stream().map(Received::progress).toList();
-        Duration backoff = INITIAL_BACKOFF;
-        while (true) {
-            try {
-                return JdbcTransaction.run(dataSource, connection -> store.apply(connection, progress));
-            } catch (SQLException | RuntimeException e) {
-                if (!worthRetrying(e)) {
-                    throw new Refused(e);
-                }
-                LOG.warnf("could not store %d job updates, retrying in %d ms (%s)", updates.size(),
-                        backoff.toMillis(), e.toString());
-                backoff = pause(backoff);
-            }
-        }
+        return outageRetry.run(connection -> store.apply(connection, progress));
     }
 
     private void deadLetter(Received update, Throwable cause) throws InterruptedException {
         UUID jobId = update.progress().jobId();
         boolean finalUpdate = update.progress() instanceof JobProgress.Finished;
         ResultDeadLetters.Origin origin = update.origin();
-        Duration backoff = INITIAL_BACKOFF;
-        while (true) {
-            try {
-                boolean failed = JdbcTransaction.run(dataSource, connection -> deadLetters.deadLetter(connection,
-                        jobId, finalUpdate, origin, cause.toString(), Instant.now()));
-                metrics.resultDeadLettered();
-                LOG.errorf("job %s: PostgreSQL refused its update at %s-%d@%d, kept in gateway.dead_letters%s (%s)",
-                        jobId, origin.topic(), origin.partition(), origin.offset(),
-                        failed ? "; the job is failed" : "", cause.toString());
-                return;
-            } catch (SQLException | RuntimeException e) {
-                if (!worthRetrying(e)) {
-                    metrics.resultDeadLettered();
-                    LOG.errorf("job %s: PostgreSQL refused its update at %s-%d@%d (%s) and its dead letter too (%s);"
-                            + " the record stays on the topic only", jobId, origin.topic(), origin.partition(),
-                            origin.offset(), cause.toString(), e.toString());
-                    return;
-                }
-                backoff = pause(backoff);
-            }
+        try {
+            boolean failed = outageRetry.run(connection -> deadLetters.deadLetter(connection, jobId, finalUpdate,
+                    origin, cause.toString(), Instant.now()));
+            metrics.resultDeadLettered();
+            LOG.errorf("job %s: PostgreSQL refused its update at %s-%d@%d, kept in gateway.dead_letters%s (%s)",
+                    jobId, origin.topic(), origin.partition(), origin.offset(),
+                    failed ? "; the job is failed" : "", cause.toString());
+        } catch (OutageRetry.Refused refused) {
+            metrics.resultDeadLettered();
+            LOG.errorf("job %s: PostgreSQL refused its update at %s-%d@%d (%s) and its dead letter too (%s);"
+                    + " the record stays on the topic only", jobId, origin.topic(), origin.partition(),
+                    origin.offset(), cause.toString(), refused.getCause().toString());
         }
-    }
-
-    /** Unavailability, and the conflicts that a second try resolves (serialization failure, deadlock). */
-    static boolean worthRetrying(Throwable failure) {
-        if (DatabaseUnavailableException.isUnavailability(failure)) {
-            return true;
-        }
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().equals("40001") || sql.getSQLState().equals("40P01"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Duration pause(Duration backoff) throws InterruptedException {
-        Thread.sleep(backoff.toMillis());
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
     }
 }
