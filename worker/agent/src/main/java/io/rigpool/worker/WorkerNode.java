@@ -18,7 +18,6 @@ import io.rigpool.worker.jobs.ResultPublisher;
 import io.rigpool.worker.jobs.RunningJobs;
 import io.rigpool.worker.models.LocalModelFile;
 import io.rigpool.worker.owner.OwnerControls;
-import io.rigpool.worker.planner.Backoff;
 import io.rigpool.worker.planner.NodeCredential;
 import io.rigpool.worker.planner.PlannerLink;
 import io.rigpool.worker.planner.WorkerReport;
@@ -107,7 +106,7 @@ public final class WorkerNode implements AutoCloseable {
                 gpus, setup.models(), supervisor::status,
                 new WorkerReport.JobFigures(jobs::busySlots, jobs::decodeTps), owner);
         this.planner = new PlannerLink(plannerChannel, report::hello, report::heartbeat, this::applyLater,
-                plannerThread, config.heartbeatInterval(), new Backoff(config.reconnectMin(), config.reconnectMax()),
+                plannerThread, config.heartbeatInterval(), config.reconnectMin(), config.reconnectMax(),
                 new NodeCredential(config.credentialFile()));
     }
 

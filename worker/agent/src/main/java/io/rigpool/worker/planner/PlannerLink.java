@@ -2,6 +2,7 @@ package io.rigpool.worker.planner;
 
 import io.grpc.Channel;
 import io.grpc.stub.StreamObserver;
+import io.rigpool.common.retry.RetryForever;
 import io.rigpool.proto.v1.AssignmentSet;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.PlannerGrpc;
@@ -9,7 +10,11 @@ import io.rigpool.proto.v1.PlannerMessage;
 import io.rigpool.proto.v1.WorkerHello;
 import io.rigpool.proto.v1.WorkerLeaving;
 import io.rigpool.proto.v1.WorkerMessage;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.enterprise.util.TypeLiteral;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -23,17 +28,26 @@ import org.jboss.logging.Logger;
  * The worker's one stream to the planner ({@code Planner.Connect}): says hello, sends a heartbeat every interval,
  * hands each AssignmentSet to the worker, and when the stream breaks (planner restart, network) opens a new one after
  * a growing pause, starting again with hello. Models keep serving while the planner is away.
+ * <p>
+ * The pauses are SmallRye Fault Tolerance's retry ({@link RetryForever}): one guarded call per reconnection, whose
+ * tries are streams, and a try succeeds when the planner answers on its stream (Welcome or assignments). So the
+ * pause starts again from the shortest once the planner has answered. The stream that just broke counts as the
+ * call's first, failed try: even after a long session the worker waits the shortest pause before its next hello, so
+ * a planner that welcomes and drops streams at once is not called in a tight loop.
  */
 public final class PlannerLink implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PlannerLink.class);
+    /** What a try of {@link #reconnects} returns: done when the planner answers on the stream it opened. */
+    private static final TypeLiteral<CompletionStage<Void>> ANSWER = new TypeLiteral<>() {
+    };
 
     private final PlannerGrpc.PlannerStub stub;
     private final Supplier<WorkerHello> hello;
     private final Supplier<Heartbeat> heartbeat;
     private final Consumer<AssignmentSet> assignments;
     private final ScheduledExecutorService scheduler;
-    private final Backoff backoff;
+    private final Guard reconnects;
     private final Duration defaultHeartbeatInterval;
 
     private final AtomicBoolean heartbeatQueued = new AtomicBoolean();
@@ -47,7 +61,7 @@ public final class PlannerLink implements AutoCloseable {
 
     public PlannerLink(Channel channel, Supplier<WorkerHello> hello, Supplier<Heartbeat> heartbeat,
             Consumer<AssignmentSet> assignments, ScheduledExecutorService scheduler, Duration heartbeatInterval,
-            Backoff backoff, NodeCredential credential) {
+            Duration reconnectMin, Duration reconnectMax, NodeCredential credential) {
         this.stub = PlannerGrpc.newStub(channel);
         this.credential = credential;
         this.hello = hello;
@@ -55,11 +69,17 @@ public final class PlannerLink implements AutoCloseable {
         this.assignments = assignments;
         this.scheduler = scheduler;
         this.defaultHeartbeatInterval = heartbeatInterval;
-        this.backoff = backoff;
+        this.reconnects = Guard.create()
+                .withDescription("worker: stream to the planner")
+                .withRetry()
+                .with(RetryForever.doubling(reconnectMin, reconnectMax))
+                .beforeRetry(why -> LOG.warnf("planner stream ended (%s); reconnecting", why.getMessage()))
+                .done()
+                .build();
     }
 
     public void start() {
-        open();
+        connect(null);
     }
 
     /** True while a stream is open and the planner has answered on it. */
@@ -106,23 +126,47 @@ public final class PlannerLink implements AutoCloseable {
     }
 
     /**
+     * Opens streams until the planner answers on one, pausing between them.
+     *
+     * @param justBroken the stream that just ended, counted as the first failed try; null when starting
+     */
+    private void connect(StreamEnded justBroken) {
+        AtomicBoolean brokenStreamCounted = new AtomicBoolean(justBroken == null);
+        reconnects.get(() -> brokenStreamCounted.getAndSet(true)
+                ? openOnPlannerThread()
+                : CompletableFuture.failedStage(justBroken), ANSWER);
+    }
+
+    /** One try: a stream opened on the planner thread; done when the planner answers on it, failed when it ends. */
+    private CompletionStage<Void> openOnPlannerThread() {
+        try {
+            return CompletableFuture.supplyAsync(this::open, scheduler).thenCompose(answered -> answered);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(null); // the worker is shutting down: no more tries
+        }
+    }
+
+    /**
      * Opens a new stream unless one is open: the hello, then at once a heartbeat, so that the planner knows what
      * runs here (and whether the owner paused) before it plans.
+     *
+     * @return when the planner answers on the new stream; at once when none was opened (closed, or one is open)
      */
-    private void open() {
+    private CompletionStage<Void> open() {
         WorkerMessage greeting = WorkerMessage.newBuilder().setHello(hello.get().toBuilder()
                 .setNodeSecret(nodeSecret).setNodeCredential(credential.value())).build();
+        Session next = new Session();
         synchronized (this) {
             if (closed || session != null) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
-            Session next = new Session();
             session = next;
             next.requests = stub.connect(next);
             next.send(greeting);
             scheduleHeartbeats(defaultHeartbeatInterval);
         }
         sendHeartbeat();
+        return next.answered;
     }
 
     private synchronized void welcomed(Session from, Duration interval) {
@@ -130,7 +174,7 @@ public final class PlannerLink implements AutoCloseable {
             return;
         }
         connected = true;
-        backoff.reset();
+        from.answered.complete(null);
         if (!interval.isZero() && !interval.equals(defaultHeartbeatInterval)) {
             scheduleHeartbeats(interval);
         }
@@ -141,7 +185,7 @@ public final class PlannerLink implements AutoCloseable {
             return;
         }
         connected = true;
-        backoff.reset();
+        from.answered.complete(null);
         assignments.accept(set);
     }
 
@@ -152,9 +196,19 @@ public final class PlannerLink implements AutoCloseable {
         session = null;
         connected = false;
         stopHeartbeats();
-        Duration wait = backoff.next();
-        LOG.warnf("planner stream ended (%s); reconnecting in %d ms", why, wait.toMillis());
-        scheduler.schedule(this::open, wait.toMillis(), TimeUnit.MILLISECONDS);
+        StreamEnded ended = new StreamEnded(why);
+        if (from.answered.isDone()) {
+            connect(ended); // the planner had answered: a new reconnection, from the shortest pause
+        } else {
+            from.answered.completeExceptionally(ended); // this reconnection's try failed: the guard pauses longer
+        }
+    }
+
+    /** A stream ended: a failed try for the reconnection guard. */
+    private static final class StreamEnded extends Exception {
+        StreamEnded(String why) {
+            super(why, null, false, false);
+        }
     }
 
     private void scheduleHeartbeats(Duration interval) {
@@ -183,6 +237,8 @@ public final class PlannerLink implements AutoCloseable {
     private final class Session implements StreamObserver<PlannerMessage> {
 
         StreamObserver<WorkerMessage> requests;
+        /** Done once the planner answers on this stream. */
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
         private boolean ended;
 
         synchronized void send(WorkerMessage message) {
