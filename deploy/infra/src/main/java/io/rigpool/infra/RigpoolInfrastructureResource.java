@@ -4,8 +4,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Gives a {@code @QuarkusTest} the shared real PostgreSQL and Kafka: use it with
- * {@code @QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)}.
+ * Gives a {@code @QuarkusTest} the shared real PostgreSQL and Kafka: use it through {@link RigpoolQuarkusTest}, which
+ * names it once for every test.
  */
 public class RigpoolInfrastructureResource implements QuarkusTestResourceLifecycleManager {
 

@@ -3,14 +3,12 @@ package io.rigpool.gateway.auth;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.TestKafka;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.ModelCatalogEntry;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +16,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** The local stack's mode: {@code rigpool.gateway.auth.enabled=false}, and requests carry no key at all. */
-@QuarkusTest
+@RigpoolQuarkusTest
 @TestProfile(AuthDisabledTest.WithoutAuth.class)
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
 class AuthDisabledTest {
 
     static final String MODEL = "gateway-no-auth-model";

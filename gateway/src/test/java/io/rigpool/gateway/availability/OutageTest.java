@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.rigpool.gateway.testing.JobRows;
@@ -15,7 +13,7 @@ import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.Infrastructure;
 import io.rigpool.infra.ManagementInterface;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.infra.SharedInfrastructure;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -31,8 +29,7 @@ import org.junit.jupiter.api.Test;
  * before the gateway noticed are not lost. Every test brings its server back and waits for the gateway to recover,
  * as the other test classes share these servers.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class OutageTest {
 
     static final String MODEL = "gateway-outage-model";

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -16,7 +14,7 @@ import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +38,7 @@ import org.junit.jupiter.api.Test;
  * A job's trace id: taken from the caller's {@code traceparent} or {@code X-Request-Id} (else made from the job id),
  * answered in {@code X-Request-Id}, sent with the job on Kafka, and logged with the result the worker sends back.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class JobTraceTest {
 
     static final String MODEL = "gateway-trace-model";

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gateway.testing.JobRows;
 import io.rigpool.gateway.testing.ResultReports;
@@ -17,7 +15,7 @@ import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.infra.ManagementInterface;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.Timings;
@@ -36,8 +34,7 @@ import org.junit.jupiter.api.Test;
  * Records on rigpool.results that PostgreSQL would refuse as they come. Each test puts the poison first on a
  * partition and a good result behind it on the same partition: the good one must be stored, so nothing stalls.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class PoisonResultsTest {
 
     static final String MODEL = "gateway-poison-model";

@@ -9,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.infra.ManagementInterface;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
@@ -43,8 +42,7 @@ import org.junit.jupiter.api.Test;
  * Kafka and real runner processes: hello, assignment, runner start, jobs from Kafka in parallel slots, text to
  * rigpool.tokens, results to rigpool.results, offsets committed after the results.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 @QuarkusTestResource(value = TestPlannerResource.class, restrictToAnnotatedClass = false)
 class WorkerEndToEndTest {
 

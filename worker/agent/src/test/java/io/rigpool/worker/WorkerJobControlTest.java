@@ -5,20 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.junit.QuarkusTest;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.worker.planner.TestPlanner;
-import io.rigpool.worker.planner.TestPlannerResource;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
+import io.rigpool.worker.planner.TestPlannerResource;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Cancels from rigpool.control, as the gateway sends them, stop jobs: they end CANCELLED. */
-@QuarkusTest
+@RigpoolQuarkusTest
 class WorkerJobControlTest {
 
     @InjectPlanner

@@ -8,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.worker.owner.OwnerRequestCheck;
 import io.rigpool.worker.planner.TestPlanner;
-import io.rigpool.worker.planner.TestPlannerResource;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
+import io.rigpool.worker.planner.TestPlannerResource;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * the owner's reserve and pause switch take effect at once. The planner here asks for a heartbeat only every 20 s,
  * so anything it hears sooner the worker sent on its own.
  */
-@QuarkusTest
+@RigpoolQuarkusTest
 class WorkerOwnerTest {
 
     private static final long GIB = 1L << 30;

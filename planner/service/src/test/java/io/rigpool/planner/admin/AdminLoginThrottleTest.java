@@ -6,18 +6,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Wrong admin keys from one address, on the login form and as a bearer header: 429 with Retry-After. */
-@QuarkusTest
+@RigpoolQuarkusTest
 @TestProfile(AdminLoginThrottleTest.Throttled.class)
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
 class AdminLoginThrottleTest {
 
     public static class Throttled implements QuarkusTestProfile {

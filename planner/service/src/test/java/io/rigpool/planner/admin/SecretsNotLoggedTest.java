@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.nodes.FakeWorker;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The cluster token and the admin key pass through the planner (accepted and refused) without reaching its log. */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class SecretsNotLoggedTest {
 
     @TestHTTPResource("/")

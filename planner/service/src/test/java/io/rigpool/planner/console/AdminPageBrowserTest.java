@@ -7,11 +7,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.nodes.FakeWorker;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadState;
@@ -38,8 +36,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * cards' bars against the bytes the workers reported, a VRAM drop within 3 s, actions through the confirmation
  * dialog, and the login. Saves a screenshot to {@code target/admin-page.png}.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class AdminPageBrowserTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -8,12 +8,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ShapeGeometries;
 import io.rigpool.proto.v1.Assignment;
@@ -30,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * Issue 15 over the real gRPC stream: a model goes only to a node with an engine that loads its architecture, and
  * a mixture-of-experts model on llama-server is assigned with its layers, the experts kept in RAM and the engine.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class EngineAssignmentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

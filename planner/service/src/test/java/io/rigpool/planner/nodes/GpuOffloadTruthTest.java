@@ -8,12 +8,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.tiny.TinyChatModel;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ModelGeometry;
@@ -41,8 +39,7 @@ import org.junit.jupiter.api.Test;
  * proved no backend gets none, whatever its VRAM; a load that offloaded fewer layers than asked caps that pair at
  * what it offloaded; the node's speed is fitted to its runners' measured decode speeds.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class GpuOffloadTruthTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

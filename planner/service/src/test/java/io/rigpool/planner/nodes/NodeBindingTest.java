@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
@@ -31,8 +29,7 @@ import org.junit.jupiter.api.Test;
  * Which stream may speak for a node id (a live session's secret, the node's own credential), and which of its reports
  * the planner takes and survives, over real gRPC.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class NodeBindingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

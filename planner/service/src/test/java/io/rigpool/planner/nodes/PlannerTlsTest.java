@@ -10,12 +10,10 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -35,9 +33,8 @@ import org.junit.jupiter.api.Test;
  * ({@code quarkus.grpc.clients.planner.*}, trusting the planner's certificate). The certificate is made by keytool
  * when the test starts.
  */
-@QuarkusTest
+@RigpoolQuarkusTest
 @TestProfile(PlannerTlsTest.Tls.class)
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
 class PlannerTlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.PlannerMessage;
 import io.rigpool.proto.v1.WorkerMessage;
@@ -38,8 +36,7 @@ import org.junit.jupiter.api.Test;
  * throughout. Writes the counts to {@code target/security-fuzz.json} (or {@code -Dfuzz.report=FILE}).
  * {@code -Dfuzz.seed=} replays a run.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class WorkerStreamFuzzTest {
 
     private static final int MESSAGES = Integer.getInteger("fuzz.messages", 10_000);

@@ -9,9 +9,7 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.PlannerGrpc;
 import io.rigpool.proto.v1.PlannerMessage;
@@ -34,8 +32,7 @@ import org.junit.jupiter.api.Test;
  * ceiling while the planner does not answer, and start again from the shortest once it has. A Quarkus test because
  * the pauses are SmallRye Fault Tolerance's, which runs inside the application.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class PlannerLinkReconnectTest {
 
     private static final Duration MIN = Duration.ofMillis(100);
