@@ -3,6 +3,7 @@ package io.rigpool.planner.console;
 import static io.restassured.RestAssured.given;
 import static io.rigpool.planner.console.Heartbeats.GIB;
 import static io.rigpool.planner.console.Heartbeats.MIB;
+import static io.rigpool.planner.testing.PlannerUnderTest.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -14,33 +15,24 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.nodes.FakeWorker;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.LoadedModel;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The admin page and its data over plain HTTP: who gets in, and what the page's data says about a card. */
 @RigpoolQuarkusTest
 class AdminPageAccessTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
-
-    @ConfigProperty(name = "rigpool.planner.admin-key")
-    String adminKey;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void withoutTheAdminKeyThePageItsDataAndActionsAreRefused() {
@@ -64,7 +56,7 @@ class AdminPageAccessTest {
 
     @Test
     void theLoginGivesAStrictHttpOnlySessionForThePageItsDataAndActions() {
-        Response login = given().redirects().follow(false).formParam("key", adminKey).post("/admin/login");
+        Response login = given().redirects().follow(false).formParam("key", planner.adminKey()).post("/admin/login");
         assertEquals(303, login.statusCode());
         assertEquals("/admin/", java.net.URI.create(login.header("Location")).getPath());
         String setCookie = login.header("Set-Cookie");
@@ -88,7 +80,7 @@ class AdminPageAccessTest {
                 .body("shapes", hasItem("Llama-3.2-1B-Instruct-Q8_0"));
         given().cookie("rigpool_admin", session).get("/admin/api/history?limit=0").then().statusCode(400)
                 .body("error.field", equalTo("limit"));
-        given().header("Authorization", "Bearer " + adminKey).get("/admin/api/fleet").then().statusCode(200);
+        given().header("Authorization", "Bearer " + planner.adminKey()).get("/admin/api/fleet").then().statusCode(200);
 
         // A change with the cookie alone could come from another site's form: it needs the page's header too.
         given().cookie("rigpool_admin", session).post("/api/nodes/no-such-node/drain").then().statusCode(403)
@@ -107,13 +99,13 @@ class AdminPageAccessTest {
         String node = "data-" + suffix;
         String model = "data-model-" + suffix;
         LoadedModel runner = Heartbeats.measuredRunner(model, 1500 * MIB, 256 * MIB, 300 * MIB);
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 11 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
             worker.keepBeating(Heartbeats.beat("NVIDIA GeForce RTX 3060", 12 * GIB, GIB, List.of(runner)),
                     Duration.ofSeconds(1));
             String at = "nodes.find { it.node_id == '" + node + "' }";
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
-                JsonPath fleet = given().header("Authorization", "Bearer " + adminKey).get("/admin/api/fleet")
+                JsonPath fleet = given().header("Authorization", "Bearer " + planner.adminKey()).get("/admin/api/fleet")
                         .then().statusCode(200).extract().jsonPath();
                 assertEquals(GIB, fleet.getLong(at + ".gpus[0].other_bytes"), "the owner's game");
                 assertEquals(Heartbeats.held(runner), fleet.getLong(at + ".gpus[0].our_bytes"));
@@ -132,7 +124,7 @@ class AdminPageAccessTest {
                     .body("find { it.node_id == '" + node + "' }.state", equalTo("ready"))
                     .body("find { it.node_id == '" + node + "' }.gpus[0].free_bytes.toLong()",
                             equalTo(12 * GIB - GIB - Heartbeats.held(runner)));
-            given().header("Authorization", "Bearer " + adminKey).get("/admin/api/history?limit=50").then()
+            given().header("Authorization", "Bearer " + planner.adminKey()).get("/admin/api/history?limit=50").then()
                     .statusCode(200).body("trigger", hasItem("node " + node + " connected"))
                     .body("find { it.trigger == 'node " + node + " connected' }.added",
                             hasItem(containsString(model + " on " + node + ": 17 GPU layers")));

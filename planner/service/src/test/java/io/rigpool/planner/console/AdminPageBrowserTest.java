@@ -7,21 +7,20 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.path.json.JsonPath;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.nodes.FakeWorker;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,14 +44,8 @@ class AdminPageBrowserTest {
     private static final String RTX_4090 = "NVIDIA GeForce RTX 4090";
     private static ChromeDriver browser;
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
-
-    @ConfigProperty(name = "rigpool.planner.admin-key")
-    String adminKey;
+    @Inject
+    PlannerUnderTest planner;
 
     @BeforeEach
     void browser() {
@@ -80,9 +73,9 @@ class AdminPageBrowserTest {
         LoadedModel chat = Heartbeats.measuredRunner("chat-" + suffix, 1500 * MIB, 256 * MIB, 300 * MIB);
         LoadedModel coder = Heartbeats.measuredRunner("coder-" + suffix, 4000 * MIB, 512 * MIB, 400 * MIB);
         LoadedModel embed = Heartbeats.measuredRunner("embed-" + suffix, 2000 * MIB, 128 * MIB, 200 * MIB);
-        try (FakeWorker a = new FakeWorker(base.getPort()); FakeWorker b = new FakeWorker(base.getPort())) {
-            a.send(FakeWorker.hello(small, token, 11 * GIB, FakeWorker.model(chat.getModelId(), 2 * GIB, 16)));
-            b.send(FakeWorker.hello(big, token, 22 * GIB, FakeWorker.model(coder.getModelId(), 5 * GIB, 16),
+        try (FakeWorker a = planner.worker(); FakeWorker b = planner.worker()) {
+            a.send(planner.hello(small, 11 * GIB, FakeWorker.model(chat.getModelId(), 2 * GIB, 16)));
+            b.send(planner.hello(big, 22 * GIB, FakeWorker.model(coder.getModelId(), 5 * GIB, 16),
                     FakeWorker.model(embed.getModelId(), 2 * GIB, 16)));
             a.keepBeating(Heartbeats.beat(RTX_3060, 12 * GIB, GIB, List.of(chat)), BEAT);
             // The owner of the big PC plays a game that takes 6 GiB.
@@ -124,9 +117,9 @@ class AdminPageBrowserTest {
         String cpuNode = "pc-cpu-" + suffix;
         String why = "libjllama.so in natives/cuda-13 has no CUDA backend";
         LoadedModel chat = Heartbeats.measuredRunner("fast-" + suffix, 1500 * MIB, 256 * MIB, 300 * MIB);
-        try (FakeWorker a = new FakeWorker(base.getPort()); FakeWorker b = new FakeWorker(base.getPort())) {
-            a.send(FakeWorker.hello(gpuNode, token, 11 * GIB, FakeWorker.model(chat.getModelId(), 2 * GIB, 16)));
-            b.send(FakeWorker.hello(cpuNode, token, 11 * GIB, FakeWorker.model("slow-" + suffix, 2 * GIB, 16))
+        try (FakeWorker a = planner.worker(); FakeWorker b = planner.worker()) {
+            a.send(planner.hello(gpuNode, 11 * GIB, FakeWorker.model(chat.getModelId(), 2 * GIB, 16)));
+            b.send(planner.hello(cpuNode, 11 * GIB, FakeWorker.model("slow-" + suffix, 2 * GIB, 16))
                     .setBackend(FakeWorker.cpuOnly("natives/cuda-13", why)));
             a.keepBeating(Heartbeats.beat(RTX_3060, 12 * GIB, GIB, List.of(chat)), BEAT);
             b.keepBeating(Heartbeats.beat(RTX_3060, 12 * GIB, GIB, List.of()), BEAT);
@@ -188,8 +181,8 @@ class AdminPageBrowserTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "gaming-" + suffix;
         LoadedModel runner = Heartbeats.measuredRunner("chat-" + suffix, 1500 * MIB, 256 * MIB, 300 * MIB);
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model(runner.getModelId(), 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 11 * GIB, FakeWorker.model(runner.getModelId(), 2 * GIB, 16)));
             worker.keepBeating(Heartbeats.beat(RTX_3060, 12 * GIB, GIB, List.of(runner)), BEAT);
             openPage();
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> PageCards.assertBar(browser, node, 12 * GIB,
@@ -210,8 +203,8 @@ class AdminPageBrowserTest {
         String model = "loading-" + suffix;
         LoadedModel loading = LoadedModel.newBuilder().setModelId(model).setState(LoadState.LOAD_STATE_LOADING)
                 .setLoadProgress(0.4f).setSlotsTotal(1).setNGpuLayers(17).setNCtx(4096).build();
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 11 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
             Heartbeat beat = Heartbeats.beat(RTX_3060, 12 * GIB, 3 * GIB, List.of()).toBuilder().addLoaded(loading)
                     .build();
             worker.keepBeating(beat, BEAT);
@@ -238,8 +231,8 @@ class AdminPageBrowserTest {
     void drainAndUndrainAskForConfirmationAndChangeTheNodesState() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "drained-" + suffix;
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model("m-" + suffix, 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 11 * GIB, FakeWorker.model("m-" + suffix, 2 * GIB, 16)));
             worker.keepBeating(Heartbeats.beat(RTX_3060, 12 * GIB, GIB, List.of()), BEAT);
             openPage();
             awaitStatus(node, "ready");
@@ -268,8 +261,8 @@ class AdminPageBrowserTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "reserved-" + suffix;
         String model = "pinned-" + suffix;
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 11 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
             worker.keepBeating(Heartbeats.beat(RTX_3060, 12 * GIB, GIB, List.of()), BEAT);
             openPage();
             awaitStatus(node, "ready");
@@ -305,11 +298,11 @@ class AdminPageBrowserTest {
     @Test
     void withoutTheAdminKeyThePageAndItsDataAreRefused() {
         browser.manage().deleteAllCookies();
-        browser.get(base + "admin/");
+        browser.get(planner.url("admin/"));
         await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/admin/login"));
         // The page's data opened directly: refused. (The login page's policy allows no script requests at all, so
         // the requests below are made from this plain JSON answer.)
-        browser.get(base + "admin/api/fleet");
+        browser.get(planner.url("admin/api/fleet"));
         assertTrue(browser.findElement(By.tagName("body")).getText().contains("unauthorized"));
         assertEquals(401L, fetchStatus("fetch('/admin/api/fleet')"));
         assertEquals(401L, fetchStatus("fetch('/admin/api/history')"));
@@ -317,16 +310,16 @@ class AdminPageBrowserTest {
                 + " headers: {'X-Requested-By': 'rigpool-admin'}})"));
         assertEquals(401L, fetchStatus("fetch('/admin/assets/app.js')"));
 
-        browser.get(base + "admin/login");
+        browser.get(planner.url("admin/login"));
         login("not-the-admin-key");
         // The form posts and the answer is a new page: wait for it rather than read the page being left.
         await().atMost(WAIT).ignoreExceptions().until(() ->
                 browser.findElement(By.cssSelector(".message")).getText().contains("not the admin key"));
         assertTrue(browser.manage().getCookies().isEmpty(), "a wrong key gets no session");
 
-        login(adminKey);
+        login(planner.adminKey());
         await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/admin/"));
-        browser.get(base + "admin/api/fleet");
+        browser.get(planner.url("admin/api/fleet"));
         assertEquals(200L, fetchStatus("fetch('/admin/api/fleet')"));
         assertEquals(null, browser.executeScript("return document.cookie.match(/rigpool_admin/)"),
                 "the session cookie is HttpOnly: no script sees it");
@@ -341,9 +334,9 @@ class AdminPageBrowserTest {
     }
 
     private void openPage() {
-        browser.get(base + "admin/");
+        browser.get(planner.url("admin/"));
         if (browser.getCurrentUrl().endsWith("/admin/login")) {
-            login(adminKey);
+            login(planner.adminKey());
         }
         await().atMost(WAIT).until(() -> browser.getCurrentUrl().endsWith("/admin/")
                 && !"0".equals(String.valueOf(browser.executeScript("return document.body.dataset.updated || '0'"))));

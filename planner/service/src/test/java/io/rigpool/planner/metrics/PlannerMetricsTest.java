@@ -2,42 +2,37 @@ package io.rigpool.planner.metrics;
 
 import static io.restassured.RestAssured.given;
 import static io.rigpool.planner.nodes.FakeWorker.GIB;
+import static io.rigpool.planner.testing.PlannerUnderTest.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.nodes.FakeWorker;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Heartbeat;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.OptionalDouble;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 @RigpoolQuarkusTest
 class PlannerMetricsTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void metricsShowTheNodeItsVramAndThePlanningRounds() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "metrics-node-" + suffix;
         String model = "metrics-model-" + suffix;
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            var hello = FakeWorker.hello(node, token, 10 * GIB, FakeWorker.model(model, 2 * GIB, 8));
+        try (FakeWorker worker = planner.worker()) {
+            var hello = planner.hello(node, 10 * GIB, FakeWorker.model(model, 2 * GIB, 8));
             worker.send(hello);
             worker.keepBeating(Heartbeat.newBuilder().addAllGpus(hello.getGpusList())
                     .setRamFreeBytes(hello.getRamFreeBytes()).build(), Duration.ofSeconds(1));

@@ -8,20 +8,19 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ShapeGeometries;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.Engine;
 import io.rigpool.proto.v1.LocalModel;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,19 +34,16 @@ class EngineAssignmentTest {
     /** The part of the 2026-09 snapshot's list these tests need. */
     private static final List<String> SNAPSHOT = List.of("llama", "qwen2", "qwen3", "qwen3moe", "gpt-oss", "gemma3");
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void gptOssOnAnEightGigabyteCardRunsOnLlamaServerWithSomeExpertsInRam() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "moe-" + suffix;
         LocalModel gptOss = model("gpt-oss-" + suffix, RealModelShapes.byName("gpt-oss-20b-MXFP4"));
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 8 * GIB, 40 * GIB, gptOss).addAllEngines(engines()));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 8 * GIB, 40 * GIB, gptOss).addAllEngines(engines()));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             Assignment a = assigned(w);
             assertEquals("llama-server", a.getEngine(), a.getReason());
@@ -67,8 +63,8 @@ class EngineAssignmentTest {
         String modelId = "qwen3moe-" + suffix;
         LocalModel qwen = model(modelId, RealModelShapes.byName("Qwen3-30B-A3B-Q4_K_M"));
         LocalModel llama = model("llama-" + suffix, RealModelShapes.byName("Llama-3.2-1B-Instruct-Q8_0"));
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, 40 * GIB, qwen, llama));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, 40 * GIB, qwen, llama));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             var assignments = w.latestAssignments().getAssignments().getAssignmentsList();
             assertTrue(assignments.stream().noneMatch(x -> x.getModelId().equals(modelId)), assignments.toString());

@@ -2,19 +2,20 @@ package io.rigpool.planner.nodes;
 
 import static io.restassured.RestAssured.given;
 import static io.rigpool.planner.nodes.FakeWorker.GIB;
+import static io.rigpool.planner.testing.PlannerUnderTest.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ModelGeometry;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadState;
@@ -22,16 +23,14 @@ import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.LocalModel;
 import io.rigpool.proto.v1.RunnerEvent;
 import io.rigpool.proto.v1.RunnerLoadReport;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,22 +41,17 @@ import org.junit.jupiter.api.Test;
 @RigpoolQuarkusTest
 class GpuOffloadTruthTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void aNodeWhoseBackendIsNotProvenGetsNoGpuLayersAndSaysWhy() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "cpu-only-" + suffix;
         String why = "libjllama.so in natives/cuda-13 has no CUDA backend";
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
+        try (FakeWorker w = planner.worker()) {
             // 11 GiB free on an RTX 3060, and the old flag still set: only the probe counts.
-            w.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model("plenty-" + suffix, 2 * GIB, 16))
+            w.send(planner.hello(node, 11 * GIB, FakeWorker.model("plenty-" + suffix, 2 * GIB, 16))
                     .setGpuOffloadSupported(true).setBackend(FakeWorker.cpuOnly("natives/cuda-13", why)));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             Assignment a = assigned(w);
@@ -78,8 +72,8 @@ class GpuOffloadTruthTest {
     void aWorkerThatSendsNoBackendRunsOnTheCpuOnly() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "old-worker-" + suffix;
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model("old-" + suffix, 2 * GIB, 16))
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, FakeWorker.model("old-" + suffix, 2 * GIB, 16))
                     .setGpuOffloadSupported(true).clearBackend());
             await().atMost(WAIT).until(() -> assigned(w) != null);
             Assignment a = assigned(w);
@@ -93,8 +87,8 @@ class GpuOffloadTruthTest {
     void aProvenNodeGetsItsCardAndShowsItsBackend() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "proven-" + suffix;
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, FakeWorker.model("fits-" + suffix, 2 * GIB, 16)));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, FakeWorker.model("fits-" + suffix, 2 * GIB, 16)));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             assertEquals(17, assigned(w).getNGpuLayers(), assigned(w).getReason());
             String path = "find { it.node_id == '" + node + "' }.backend";
@@ -114,8 +108,8 @@ class GpuOffloadTruthTest {
         String node = "short-" + suffix;
         LocalModel m = FakeWorker.model("short-model-" + suffix, 2 * GIB, 16);
         String credential;
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             credential = w.welcomeCredential();
             Assignment asked = assigned(w);
@@ -139,15 +133,15 @@ class GpuOffloadTruthTest {
             assertEquals(6, storedCap(node, m.getModelId()), "kept for a restarted planner");
         }
         // The worker comes back with the same library: the cap holds.
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m).setNodeCredential(credential));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, m).setNodeCredential(credential));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             assertEquals(6, assigned(w).getNGpuLayers(), assigned(w).getReason());
         }
         // With another llama.cpp build it may offload what the old one could not: the cap goes (the runner that
         // runs stays until its dwell time allows a change for a gain, as any runner does).
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m).setNodeCredential(credential).setBackend(FakeWorker.provenCuda(
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, m).setNodeCredential(credential).setBackend(FakeWorker.provenCuda(
                     "NVIDIA GeForce RTX 3060", "8.6", 12 * GIB).toBuilder().setLlamaCppBuild("5000 (0123abcd)")));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             await().atMost(WAIT).untilAsserted(() -> given().get("/api/nodes").then()
@@ -177,9 +171,9 @@ class GpuOffloadTruthTest {
         String node = "demo-" + suffix;
         String modelId = "rigpool-tiny-" + suffix;
         LocalModel demo = demoModel(modelId);
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
+        try (FakeWorker w = planner.worker()) {
             // The local stack's workers: no GPU, the demo model on the CPU.
-            w.send(FakeWorker.hello(node, token, 0, demo).setCpuBandwidthGbps(40));
+            w.send(planner.hello(node, 0, demo).setCpuBandwidthGbps(40));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             Assignment a = assigned(w);
             w.heartbeat(beat(loaded(a, 0)));

@@ -2,6 +2,7 @@ package io.rigpool.planner.nodes;
 
 import static io.restassured.RestAssured.given;
 import static io.rigpool.planner.nodes.FakeWorker.GIB;
+import static io.rigpool.planner.testing.PlannerUnderTest.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -9,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.infra.RigpoolQuarkusTest;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
@@ -22,7 +23,6 @@ import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,16 +32,8 @@ import org.junit.jupiter.api.Test;
 @RigpoolQuarkusTest
 class NodeBindingTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
-
-    @ConfigProperty(name = "rigpool.planner.admin-key")
-    String adminKey;
+    @Inject
+    PlannerUnderTest planner;
 
     @Inject
     FleetCoordinator fleet;
@@ -52,13 +44,13 @@ class NodeBindingTest {
     @Test
     void aSecondStreamCannotTakeOverALiveNodeButItsOwnReconnectCan() throws Exception {
         String node = "bound-" + UUID.randomUUID().toString().substring(0, 8);
-        try (FakeWorker owner = new FakeWorker(base.getPort())) {
-            owner.send(FakeWorker.hello(node, token, 8 * GIB));
+        try (FakeWorker owner = planner.worker()) {
+            owner.send(planner.hello(node, 8 * GIB));
             await().atMost(WAIT).until(() -> secret(owner) != null);
             // Even with the node's credential (a second worker started on the same PC), not without the session's
             // secret; without the credential the hello never gets this far (the test below).
-            try (FakeWorker intruder = new FakeWorker(base.getPort())) {
-                intruder.send(FakeWorker.hello(node, token, 24 * GIB).setNodeCredential(owner.welcomeCredential()));
+            try (FakeWorker intruder = planner.worker()) {
+                intruder.send(planner.hello(node, 24 * GIB).setNodeCredential(owner.welcomeCredential()));
                 await().atMost(WAIT).until(() -> intruder.error != null);
                 assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(intruder.error).getCode());
                 assertTrue(intruder.received.stream().anyMatch(m -> m.hasRefusal()
@@ -68,8 +60,8 @@ class NodeBindingTest {
             given().get("/api/nodes").then().body("find { it.node_id == '" + node + "' }.gpus[0].free_bytes",
                     org.hamcrest.Matchers.equalTo(8 * GIB));
 
-            try (FakeWorker reconnect = new FakeWorker(base.getPort())) {
-                reconnect.send(FakeWorker.hello(node, token, 6 * GIB).setNodeSecret(secret(owner))
+            try (FakeWorker reconnect = planner.worker()) {
+                reconnect.send(planner.hello(node, 6 * GIB).setNodeSecret(secret(owner))
                         .setNodeCredential(owner.welcomeCredential()));
                 await().atMost(WAIT).until(() -> secret(reconnect) != null);
                 await().atMost(WAIT).until(() -> owner.completed || owner.error != null);
@@ -82,8 +74,8 @@ class NodeBindingTest {
     void anOfflineNodesIdAnswersOnlyToItsOwnCredentialUntilAnAdminRevokesIt() throws Exception {
         String node = "enrolled-" + UUID.randomUUID().toString().substring(0, 8);
         String credential;
-        try (FakeWorker first = new FakeWorker(base.getPort())) {
-            first.send(FakeWorker.hello(node, token, 8 * GIB));
+        try (FakeWorker first = planner.worker()) {
+            first.send(planner.hello(node, 8 * GIB));
             await().atMost(WAIT).until(() -> first.welcomeCredential() != null);
             credential = first.welcomeCredential();
             assertEquals(43, credential.length(), "256 random bits, URL-safe Base64");
@@ -91,29 +83,29 @@ class NodeBindingTest {
         assertEquals(1, storedCredentials(node), "the digest is stored, so a restarted planner still knows it");
 
         // The node is offline now: no live session protects its id, its credential does.
-        FakeWorker intruder = new FakeWorker(base.getPort());
-        intruder.send(FakeWorker.hello(node, token, 24 * GIB));
+        FakeWorker intruder = planner.worker();
+        intruder.send(planner.hello(node, 24 * GIB));
         await().atMost(WAIT).until(() -> intruder.error != null);
         assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(intruder.error).getCode());
         assertTrue(intruder.received.stream().anyMatch(m -> m.hasRefusal()
                 && m.getRefusal().getReason().contains("belongs to another PC")), intruder.received.toString());
         intruder.close();
 
-        try (FakeWorker back = new FakeWorker(base.getPort())) {
-            back.send(FakeWorker.hello(node, token, 8 * GIB).setNodeCredential(credential));
+        try (FakeWorker back = planner.worker()) {
+            back.send(planner.hello(node, 8 * GIB).setNodeCredential(credential));
             await().atMost(WAIT).until(() -> back.received.stream().anyMatch(PlannerMessage::hasWelcome));
             assertEquals("", back.welcomeCredential(), "an enrolled node gets no new credential");
         }
 
         // A reinstalled PC lost its file: only the admin can let it enrol again, and only once.
         given().delete("/api/nodes/" + node + "/credential").then().statusCode(401);
-        given().header("Authorization", "Bearer " + adminKey).delete("/api/nodes/" + node + "/credential")
+        given().header("Authorization", "Bearer " + planner.adminKey()).delete("/api/nodes/" + node + "/credential")
                 .then().statusCode(200);
-        given().header("Authorization", "Bearer " + adminKey).delete("/api/nodes/" + node + "/credential")
+        given().header("Authorization", "Bearer " + planner.adminKey()).delete("/api/nodes/" + node + "/credential")
                 .then().statusCode(404);
         assertEquals(0, storedCredentials(node));
-        try (FakeWorker reinstalled = new FakeWorker(base.getPort())) {
-            reinstalled.send(FakeWorker.hello(node, token, 8 * GIB));
+        try (FakeWorker reinstalled = planner.worker()) {
+            reinstalled.send(planner.hello(node, 8 * GIB));
             await().atMost(WAIT).until(() -> reinstalled.welcomeCredential() != null && !reinstalled.welcomeCredential().isEmpty());
             assertTrue(!credential.equals(reinstalled.welcomeCredential()), "a new credential, not the revoked one");
         }
@@ -123,8 +115,8 @@ class NodeBindingTest {
     void aMessageBeyondItsLimitsEndsTheStreamWithTheRuleItBroke() throws Exception {
         LocalModel huge = LocalModel.newBuilder().setModelId("huge").setSizeBytes(GIB).setBlockCount(Integer.MAX_VALUE)
                 .build();
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello("huge-" + UUID.randomUUID().toString().substring(0, 8), token, 8 * GIB, huge));
+        try (FakeWorker w = planner.worker()) {
+            w.send(FakeWorker.hello("huge-" + UUID.randomUUID().toString().substring(0, 8), planner.token(), 8 * GIB, huge));
             await().atMost(WAIT).until(() -> w.error != null);
             assertEquals(Status.Code.INVALID_ARGUMENT, Status.fromThrowable(w.error).getCode());
             assertEquals("hello refused: models[0].block_count is 2147483647, outside 0..1024",
@@ -138,8 +130,8 @@ class NodeBindingTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "reporter-" + suffix;
         LocalModel mine = FakeWorker.model("mine-" + suffix, 2 * GIB, 16);
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            var hello = FakeWorker.hello(node, token, 11 * GIB, mine);
+        try (FakeWorker w = planner.worker()) {
+            var hello = planner.hello(node, 11 * GIB, mine);
             w.send(hello);
             w.keepBeating(Heartbeat.newBuilder().addAllGpus(hello.getGpusList()).setRamFreeBytes(
                     hello.getRamFreeBytes()).build(), Duration.ofSeconds(1));
@@ -167,8 +159,8 @@ class NodeBindingTest {
         String node = "odd-report-" + suffix;
         LocalModel m = FakeWorker.model("odd-" + suffix, 2 * GIB, 16);
         long failedBefore = fleet.failedLoopTasks();
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            var hello = FakeWorker.hello(node, token, 11 * GIB, m);
+        try (FakeWorker w = planner.worker()) {
+            var hello = planner.hello(node, 11 * GIB, m);
             w.send(hello);
             await().atMost(WAIT).until(() -> w.latestAssignments() != null
                     && w.latestAssignments().getAssignments().getAssignmentsCount() == 1);

@@ -13,14 +13,13 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
 import io.rigpool.infra.RigpoolQuarkusTest;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.AssignmentSet;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** The admin API over HTTP against a running planner with workers on real gRPC streams. */
@@ -30,11 +29,8 @@ class PlannerAdminApiTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String KEY = "Bearer test-admin-key";
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void changesNeedTheAdminKeyReadsDoNot() {
@@ -53,8 +49,8 @@ class PlannerAdminApiTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "drain-" + suffix;
         String model = "drainable-" + suffix;
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
             await().atMost(WAIT).until(() -> worker.latestAssignments() != null
                     && worker.latestAssignments().getAssignments().getAssignmentsCount() == 1);
 
@@ -81,9 +77,9 @@ class PlannerAdminApiTest {
         String a = "rules-a-" + suffix;
         String b = "rules-b-" + suffix;
         String model = "ruled-" + suffix;
-        try (FakeWorker wa = new FakeWorker(base.getPort()); FakeWorker wb = new FakeWorker(base.getPort())) {
-            wa.send(FakeWorker.hello(a, token, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
-            wb.send(FakeWorker.hello(b, token, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+        try (FakeWorker wa = planner.worker(); FakeWorker wb = planner.worker()) {
+            wa.send(planner.hello(a, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+            wb.send(planner.hello(b, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
             await().atMost(WAIT).until(() -> wa.latestAssignments() != null && wb.latestAssignments() != null);
 
             given().header("Authorization", KEY).contentType(ContentType.JSON).body("{\"reserve\": \"lots\"}")
@@ -125,8 +121,8 @@ class PlannerAdminApiTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "explained-" + suffix;
         String model = "explained-model-" + suffix;
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
-            worker.send(FakeWorker.hello(node, token, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
+        try (FakeWorker worker = planner.worker()) {
+            worker.send(planner.hello(node, 10 * GIB, FakeWorker.model(model, 2 * GIB, 16)));
             await().atMost(WAIT).until(() -> worker.latestAssignments() != null
                     && worker.latestAssignments().getAssignments().getAssignmentsCount() == 1);
             String reason = worker.latestAssignments().getAssignments().getAssignments(0).getReason();

@@ -2,6 +2,7 @@ package io.rigpool.planner.nodes;
 
 import static io.restassured.RestAssured.given;
 import static io.rigpool.planner.nodes.FakeWorker.GIB;
+import static io.rigpool.planner.testing.PlannerUnderTest.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
@@ -9,13 +10,13 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ShapeGeometries;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
@@ -24,32 +25,25 @@ import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.LocalModel;
 import io.rigpool.proto.v1.RunnerLoadReport;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Re-planning driven by what workers report: free VRAM, busy slots, measured buffers, failures, and demand. */
 @RigpoolQuarkusTest
 class PlannerReplanningTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void aGameStartingLowersThatNodesLayersWithinOneHeartbeatAndLeavesOthersAlone() throws Exception {
@@ -58,9 +52,9 @@ class PlannerReplanningTest {
         String other = "bystander-" + suffix;
         LocalModel m = FakeWorker.model("game-model-" + suffix, 2 * GIB, 16);
         LocalModel n = FakeWorker.model("other-model-" + suffix, 2 * GIB, 16);
-        try (FakeWorker g = new FakeWorker(base.getPort()); FakeWorker o = new FakeWorker(base.getPort())) {
-            g.send(FakeWorker.hello(gamer, token, 11 * GIB, m));
-            o.send(FakeWorker.hello(other, token, 11 * GIB, n));
+        try (FakeWorker g = planner.worker(); FakeWorker o = planner.worker()) {
+            g.send(planner.hello(gamer, 11 * GIB, m));
+            o.send(planner.hello(other, 11 * GIB, n));
             await().atMost(WAIT).until(() -> assigned(g) != null && assigned(o) != null);
             Assignment before = assigned(g);
             assertEquals(17, before.getNGpuLayers(), "the whole model fits at first: " + before.getReason());
@@ -86,8 +80,8 @@ class PlannerReplanningTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "busy-" + suffix;
         LocalModel m = FakeWorker.model("busy-model-" + suffix, 2 * GIB, 16);
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             Assignment before = assigned(w);
             w.heartbeat(beat(6 * GIB, loaded(before, 1)));
@@ -117,8 +111,8 @@ class PlannerReplanningTest {
         LocalModel m = LocalModel.newBuilder().setModelId(modelId).setFileName(modelId + ".gguf")
                 .setSizeBytes(shape.fileSize()).setArchitecture("llama").setBlockCount(16).setContextLength(131072)
                 .setGeometry(GeometryMapping.toProto(ShapeGeometries.of(shape))).build();
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             given().get("/api/plan").then().body("nodes.find { it.node_id == '" + node + "' }.runners[0].basis",
                     equalTo("estimated"));
@@ -143,8 +137,8 @@ class PlannerReplanningTest {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String node = "failing-" + suffix;
         LocalModel m = FakeWorker.model("fragile-" + suffix, 2 * GIB, 16);
-        try (FakeWorker w = new FakeWorker(base.getPort())) {
-            w.send(FakeWorker.hello(node, token, 11 * GIB, m));
+        try (FakeWorker w = planner.worker()) {
+            w.send(planner.hello(node, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);
             w.heartbeat(beat(11 * GIB, loaded(assigned(w), 0).toBuilder().setState(LoadState.LOAD_STATE_FAILED)
                     .setError("out of memory").build()));
@@ -158,11 +152,11 @@ class PlannerReplanningTest {
     void jobsWaitingInKafkaBecomeDemand() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String modelId = "wanted-" + suffix;
-        try (FakeWorker w = new FakeWorker(base.getPort());
+        try (FakeWorker w = planner.worker();
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
                         SharedInfrastructure.get().kafkaBootstrapServers()), new StringSerializer(),
                         new ByteArraySerializer())) {
-            w.send(FakeWorker.hello("demand-" + suffix, token, 11 * GIB, FakeWorker.model(modelId, 2 * GIB, 16)));
+            w.send(planner.hello("demand-" + suffix, 11 * GIB, FakeWorker.model(modelId, 2 * GIB, 16)));
             for (int i = 0; i < 30; i++) {
                 producer.send(new ProducerRecord<>(Topics.jobs(modelId), "job-" + i, new byte[] {1}));
             }

@@ -2,6 +2,7 @@ package io.rigpool.planner.nodes;
 
 import static io.restassured.RestAssured.given;
 import static io.rigpool.planner.nodes.FakeWorker.GIB;
+import static io.rigpool.planner.testing.PlannerUnderTest.WAIT;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -10,14 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.infra.SharedInfrastructure;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Assignment;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.ModelCatalogEntry;
-import java.net.URL;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,23 +32,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 @RigpoolQuarkusTest
 class PlannerStreamTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Test
     void workerWithAWrongTokenIsRefused() throws Exception {
-        try (FakeWorker worker = new FakeWorker(base.getPort())) {
+        try (FakeWorker worker = planner.worker()) {
             worker.send(FakeWorker.hello("intruder-" + UUID.randomUUID(), "not-the-token", 8 * GIB));
             await().atMost(WAIT).until(() -> worker.error != null);
             assertEquals(Status.Code.PERMISSION_DENIED, Status.fromThrowable(worker.error).getCode());
@@ -63,10 +58,10 @@ class PlannerStreamTest {
         String big = "big-" + suffix;
         String nodeA = "node-a-" + suffix;
         String nodeB = "node-b-" + suffix;
-        try (FakeWorker b = new FakeWorker(base.getPort())) {
-            try (FakeWorker a = new FakeWorker(base.getPort())) {
+        try (FakeWorker b = planner.worker()) {
+            try (FakeWorker a = planner.worker()) {
                 // 20 GiB free: the 4 GiB model fits whole, the 20 GiB model (32 layers + output) only in part.
-                var helloA = FakeWorker.hello(nodeA, token, 20 * GIB, 64 * GIB, FakeWorker.model(small, 4 * GIB, 16),
+                var helloA = planner.hello(nodeA, 20 * GIB, 64 * GIB, FakeWorker.model(small, 4 * GIB, 16),
                         FakeWorker.model(big, 20 * GIB, 32));
                 a.send(helloA);
                 // A live worker beats; without it a slow machine could lose the node before the assertions.
@@ -87,7 +82,7 @@ class PlannerStreamTest {
                 awaitCatalogue(small, true);
 
                 // A second holder of the small model joins: nothing already placed moves.
-                var helloB = FakeWorker.hello(nodeB, token, 0, FakeWorker.model(small, 4 * GIB, 16));
+                var helloB = planner.hello(nodeB, 0, FakeWorker.model(small, 4 * GIB, 16));
                 b.send(helloB);
                 b.keepBeating(Heartbeat.newBuilder().setRamFreeBytes(helloB.getRamFreeBytes()).build(),
                         Duration.ofSeconds(1));

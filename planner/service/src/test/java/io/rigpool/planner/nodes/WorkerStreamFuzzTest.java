@@ -7,13 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.rigpool.infra.RigpoolQuarkusTest;
+import io.rigpool.planner.testing.PlannerUnderTest;
 import io.rigpool.proto.v1.Heartbeat;
 import io.rigpool.proto.v1.PlannerMessage;
 import io.rigpool.proto.v1.WorkerMessage;
 import jakarta.inject.Inject;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.awaitility.core.ConditionFactory;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,11 +41,8 @@ class WorkerStreamFuzzTest {
     private static final Duration ANSWER = Duration.ofSeconds(20);
     private static final int SESSIONS_PER_CONNECTION = 50;
 
-    @TestHTTPResource("/")
-    URL base;
-
-    @ConfigProperty(name = "rigpool.cluster-token")
-    String token;
+    @Inject
+    PlannerUnderTest planner;
 
     @Inject
     FleetCoordinator fleet;
@@ -77,8 +72,8 @@ class WorkerStreamFuzzTest {
         int checks = 0;
 
         ManagedChannel channel = channel();
-        try (FakeWorker steady = new FakeWorker(base.getPort())) {
-            var hello = FakeWorker.hello("steady-" + suffix, token, 11 * GIB,
+        try (FakeWorker steady = planner.worker()) {
+            var hello = planner.hello("steady-" + suffix, 11 * GIB,
                     FakeWorker.model(steadyModel, 2 * GIB, 16));
             steady.send(hello);
             steady.keepBeating(Heartbeat.newBuilder().addAllGpus(hello.getGpusList())
@@ -95,7 +90,7 @@ class WorkerStreamFuzzTest {
                     channel = channel();
                 }
                 try (FakeWorker w = new FakeWorker(channel)) {
-                    var generated = fuzz.hello(nodeId, token);
+                    var generated = fuzz.hello(nodeId, planner.token());
                     // Keyed by the id the hello names: the generator sometimes puts another one there.
                     String named = generated.getNodeId();
                     var h = generated.toBuilder().setNodeSecret(secrets.getOrDefault(named, ""))
@@ -166,7 +161,7 @@ class WorkerStreamFuzzTest {
     }
 
     private ManagedChannel channel() {
-        return ManagedChannelBuilder.forAddress("localhost", base.getPort()).usePlaintext().build();
+        return ManagedChannelBuilder.forAddress("localhost", planner.port()).usePlaintext().build();
     }
 
     /** Polls every millisecond: thousands of answers are waited for, each usually there within a few. */
