@@ -9,33 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.rigpool.planner.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class AdminAccessTest {
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-01T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-11-01T10:00:00Z"));
     private final AdminSessions sessions = new AdminSessions(clock, Duration.ofHours(1), 3);
     private final AdminAccess access = new AdminAccess(Optional.of("s3cret"), false, sessions,
             new LoginThrottle(java.time.Clock.systemUTC(), 5, java.time.Duration.ofSeconds(1),
@@ -69,9 +51,9 @@ class AdminAccessTest {
         sessions.end(second);
         assertFalse(sessions.valid(second));
 
-        now.set(now.get().plus(Duration.ofMinutes(59)));
+        clock.advance(Duration.ofMinutes(59));
         assertTrue(sessions.valid(first));
-        now.set(now.get().plus(Duration.ofMinutes(2)));
+        clock.advance(Duration.ofMinutes(2));
         assertFalse(sessions.valid(first));
         assertFalse(sessions.valid(null));
         assertFalse(sessions.valid(""));
@@ -80,9 +62,9 @@ class AdminAccessTest {
     @Test
     void beyondTheLimitTheOldestSessionGoes() {
         String oldest = sessions.start();
-        now.set(now.get().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         String middle = sessions.start();
-        now.set(now.get().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         String newer = sessions.start();
         String newest = sessions.start();
 

@@ -2,32 +2,15 @@ package io.rigpool.planner.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
+import io.rigpool.planner.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private Instant now = Instant.parse("2026-12-06T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-06T10:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(clock, 3, Duration.ofSeconds(1), Duration.ofSeconds(5),
             Duration.ofHours(1), 2);
 
@@ -39,7 +22,7 @@ class LoginThrottleTest {
         }
         throttle.failed("10.0.0.9");
         assertEquals(Optional.of(Duration.ofSeconds(1)), throttle.retryAfter("10.0.0.9"));
-        now = now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         assertEquals(Optional.empty(), throttle.retryAfter("10.0.0.9"));
         throttle.failed("10.0.0.9");
         assertEquals(Optional.of(Duration.ofSeconds(2)), throttle.retryAfter("10.0.0.9"));
@@ -59,7 +42,7 @@ class LoginThrottleTest {
         for (int i = 0; i < 3; i++) {
             throttle.failed("10.0.0.8");
         }
-        now = now.plus(Duration.ofHours(2));
+        clock.advance(Duration.ofHours(2));
         throttle.failed("10.0.0.8");
         assertEquals(Optional.empty(), throttle.retryAfter("10.0.0.8"), "counted as a first failure again");
     }
