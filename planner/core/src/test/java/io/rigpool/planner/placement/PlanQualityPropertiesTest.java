@@ -37,18 +37,13 @@ class PlanQualityPropertiesTest {
     void aModelThatFitsWholeOnAnIdleGpuIsNotLeftPartialOrCpuOnlyElsewhereWhenDemandIsMet() {
         int checked = 0;
         for (long seed = 0; seed < SEEDS; seed++) {
-            // A tenth of the random demand, so that most fleets meet it.
-            PlacementProblem random = SyntheticModels.random(seed).withSettings(PlacementSettings.defaults());
-            PlacementProblem problem = random.withModels(random.models().stream().map(m -> new ModelSpec(m.modelId(),
-                    m.options(), m.demandTps() / 10, m.minReplicas(), m.fileBytes())).toList());
+            PlacementProblem problem = aTenthOfTheDemand(seed, PlacementSettings.defaults());
             Placement plan = optimiser.place(problem);
-            double demand = problem.models().stream().mapToDouble(ModelSpec::demandTps).sum();
-            if (plan.servedTps() < demand - 1e-6) {
+            if (!demandMet(problem, plan)) {
                 continue;
             }
             checked++;
-            Set<String> busy = new HashSet<>();
-            plan.instances().forEach(i -> busy.add(i.nodeId()));
+            Set<String> busy = busyNodes(plan);
             for (ModelSpec model : problem.models()) {
                 List<PlannedInstance> replicas = plan.instances().stream()
                         .filter(i -> i.modelId().equals(model.modelId()) && i.servedTps() > 0).toList();
@@ -81,18 +76,13 @@ class PlanQualityPropertiesTest {
             long seed = run % SEEDS;
             PlacementSettings settings = run < SEEDS ? PlacementSettings.defaults()
                     : PlacementSettings.defaults().withSearchBudget(0);
-            // A tenth of the random demand, so that most fleets meet it.
-            PlacementProblem random = SyntheticModels.random(seed).withSettings(settings);
-            PlacementProblem problem = random.withModels(random.models().stream().map(m -> new ModelSpec(m.modelId(),
-                    m.options(), m.demandTps() / 10, m.minReplicas(), m.fileBytes())).toList());
+            PlacementProblem problem = aTenthOfTheDemand(seed, settings);
             Placement plan = optimiser.place(problem);
-            double demand = problem.models().stream().mapToDouble(ModelSpec::demandTps).sum();
-            if (plan.servedTps() < demand - 1e-6) {
+            if (!demandMet(problem, plan)) {
                 continue;
             }
             checked++;
-            Set<String> busy = new HashSet<>();
-            plan.instances().forEach(i -> busy.add(i.nodeId()));
+            Set<String> busy = busyNodes(plan);
             for (PlannedInstance i : plan.instances()) {
                 ModelSpec model = problem.modelsById().get(i.modelId());
                 if (i.servedTps() <= PlanQuality.NOTHING_SERVED || whole(model, i)) {
@@ -177,5 +167,24 @@ class PlanQualityPropertiesTest {
 
     private static boolean whole(ModelSpec model, PlannedInstance i) {
         return i.instance().gpuLayers() == model.footprint(i.instance().option()).orElseThrow().fullOffload();
+    }
+
+    /** A random fleet and models of this seed with a tenth of their random demand, so that most fleets meet it. */
+    private static PlacementProblem aTenthOfTheDemand(long seed, PlacementSettings settings) {
+        PlacementProblem random = SyntheticModels.random(seed).withSettings(settings);
+        return random.withModels(random.models().stream().map(m -> new ModelSpec(m.modelId(), m.options(),
+                m.demandTps() / 10, m.minReplicas(), m.fileBytes())).toList());
+    }
+
+    private static boolean demandMet(PlacementProblem problem, Placement plan) {
+        double demand = problem.models().stream().mapToDouble(ModelSpec::demandTps).sum();
+        return plan.servedTps() >= demand - 1e-6;
+    }
+
+    /** The nodes that run anything in the plan. */
+    private static Set<String> busyNodes(Placement plan) {
+        Set<String> busy = new HashSet<>();
+        plan.instances().forEach(i -> busy.add(i.nodeId()));
+        return busy;
     }
 }
