@@ -35,8 +35,7 @@ class JobRequestFuzzHttpTest {
     @Test
     void noBodyGetsA5xxAndOnlyAcceptedOnesAreWritten() {
         long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        TestModels.serve(MODEL);
-        TestKafka.createTopic(Topics.jobs(MODEL));
+        TestModels.serveWithJobsTopic(MODEL);
         JobRows rows = new JobRows(dataSource);
         long rowsBefore = rows.count();
         long recordsBefore = TestKafka.recordCount(Topics.jobs(MODEL));

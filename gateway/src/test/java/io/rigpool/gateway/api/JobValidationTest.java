@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
 import io.rigpool.common.topics.Topics;
@@ -35,19 +34,15 @@ class JobValidationTest {
     static final String MODEL = "gateway-validation-model";
     static final String USER_HI = "{\"role\": \"user\", \"content\": \"Hi\"}";
 
-    @Inject
-    AgroalDataSource dataSource;
-
     @TestHTTPResource("/v1/jobs")
     URI jobsUri;
 
+    @Inject
     JobRows rows;
 
     @BeforeEach
     void serveModel() {
-        rows = new JobRows(dataSource);
-        TestModels.serve(MODEL);
-        TestKafka.createTopic(Topics.jobs(MODEL));
+        TestModels.serveWithJobsTopic(MODEL);
     }
 
     static Stream<Arguments> badRequests() {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.rigpool.gateway.testing.JobRows;
@@ -38,14 +37,11 @@ class OutageTest {
     static final Duration OUTAGE_DEADLINE = Duration.ofSeconds(90);
 
     @Inject
-    AgroalDataSource dataSource;
-
     JobRows rows;
     String key;
 
     @BeforeEach
     void serveModel() {
-        rows = new JobRows(dataSource);
         TestModels.serve(MODEL);
         // Known to the key cache before the outage, as a working client's key would be.
         key = TestApi.newUserKey("outage test");

@@ -4,7 +4,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.agroal.api.AgroalDataSource;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -33,15 +32,11 @@ class IdempotencyTest {
             .formatted(MODEL);
 
     @Inject
-    AgroalDataSource dataSource;
-
     JobRows rows;
 
     @BeforeEach
     void serveModel() {
-        rows = new JobRows(dataSource);
-        TestModels.serve(MODEL);
-        TestKafka.createTopic(Topics.jobs(MODEL));
+        TestModels.serveWithJobsTopic(MODEL);
     }
 
     @Test

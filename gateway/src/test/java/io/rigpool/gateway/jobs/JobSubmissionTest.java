@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agroal.api.AgroalDataSource;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -37,13 +36,10 @@ class JobSubmissionTest {
     static final String MODEL = "gateway-submit-model";
 
     @Inject
-    AgroalDataSource dataSource;
-
     JobRows rows;
 
     @BeforeEach
     void serveModel() {
-        rows = new JobRows(dataSource);
         TestModels.serve(MODEL);
     }
 

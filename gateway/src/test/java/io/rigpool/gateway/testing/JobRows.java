@@ -1,5 +1,7 @@
 package io.rigpool.gateway.testing;
 
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,11 +14,13 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.util.PGobject;
 
-/** Reads and writes {@code gateway.jobs} with plain SQL, past the gateway's own code. */
-public final class JobRows {
+/** Reads and writes {@code gateway.jobs} with plain SQL, past the gateway's own code; tests inject it. */
+@Singleton
+public class JobRows {
 
     private final DataSource dataSource;
 
+    @Inject
     public JobRows(DataSource dataSource) {
         this.dataSource = dataSource;
     }

@@ -24,6 +24,12 @@ public final class TestModels {
         await("gateway lists " + modelId).atMost(TestKafka.DEADLINE).until(() -> listed().contains(modelId));
     }
 
+    /** Serves the model and creates its jobs topic, for a test that reads what was (or was not) published on it. */
+    public static void serveWithJobsTopic(String modelId) {
+        serve(modelId);
+        TestKafka.createTopic(Topics.jobs(modelId));
+    }
+
     public static void withdraw(String modelId) {
         TestKafka.send(Topics.MODELS, modelId, null);
     }
