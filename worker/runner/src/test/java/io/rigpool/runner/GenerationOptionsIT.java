@@ -22,7 +22,7 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +50,8 @@ class GenerationOptionsIT {
     @TempDir
     static Path temp;
 
+    /** Ended by JUnit after the last test, if it started. */
+    @AutoClose
     static LaunchedRunner runner;
 
     @BeforeAll
@@ -57,13 +59,6 @@ class GenerationOptionsIT {
         Path model = TinyChatModel.write(temp.resolve("rigpool-tiny.gguf"), TinyChatModel.Spec.standard());
         runner = LaunchedRunner.start(model, temp.resolve("runner"), "--ctx-size", "2048", "--threads", "2");
         assertTrue(runner.awaitPort().isPresent(), () -> "runner did not start:\n" + runner.output());
-    }
-
-    @AfterAll
-    static void stopRunner() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
     }
 
     @Test

@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +46,8 @@ class LlamaServerEngineIT {
 
     static Path binary;
     static Path model;
+    /** Ended by JUnit after the last test, if it started. */
+    @AutoClose
     static LaunchedRunner runner;
 
     @BeforeAll
@@ -71,13 +73,6 @@ class LlamaServerEngineIT {
         all[args.length + 2] = "--llama-server";
         all[args.length + 3] = binary.toString();
         return LaunchedRunner.start(model, dir, all);
-    }
-
-    @AfterAll
-    static void stopRunner() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
     }
 
     @Test

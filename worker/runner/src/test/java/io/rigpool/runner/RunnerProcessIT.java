@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +45,8 @@ class RunnerProcessIT {
     static Path temp;
 
     static Path model;
+    /** Ended by JUnit after the last test, if it started. */
+    @AutoClose
     static LaunchedRunner runner;
 
     @BeforeAll
@@ -53,13 +55,6 @@ class RunnerProcessIT {
         runner = LaunchedRunner.start(model, temp.resolve("runner"), "--ctx-size", "4096", "--gpu-layers", "8",
                 "--parallel", "2", "--threads", "2");
         assertTrue(runner.awaitPort().isPresent(), () -> "runner did not start:\n" + runner.output());
-    }
-
-    @AfterAll
-    static void stopRunner() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
     }
 
     @Test
