@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +43,8 @@ class BadInputIT {
     @TempDir
     static Path modelDir;
 
+    /** Stopped by JUnit after the last test, before the data folder is removed. */
+    @AutoClose
     private static LocalStack stack;
     private static String model;
 
@@ -61,13 +63,6 @@ class BadInputIT {
 
         stack = new LocalStack(StackOptions.forTest(dataDir, 1).withModelDir(modelDir)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

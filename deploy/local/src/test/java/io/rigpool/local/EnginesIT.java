@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +40,8 @@ class EnginesIT {
     @TempDir
     static Path dataDir;
 
+    /** Stopped by JUnit after the last test, before the data folder is removed. */
+    @AutoClose
     private static LocalStack stack;
     private static StackClient client;
 
@@ -62,13 +64,6 @@ class EnginesIT {
         // The gateway learns of them from the planner's catalogue, a moment after the worker has them.
         await("the gateway serves all three", () -> ModelIds.of(client.get("/v1/models").body())
                 .containsAll(List.of(LLAMA, QWEN3, QWEN3MOE)));
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

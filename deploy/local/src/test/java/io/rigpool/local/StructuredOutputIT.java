@@ -31,7 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +64,8 @@ class StructuredOutputIT {
     @TempDir
     static Path dataDir;
 
+    /** Stopped by JUnit after the last test, before the data folder is removed. */
+    @AutoClose
     private static LocalStack stack;
     private static String model;
     private static OpenAIClient client;
@@ -74,13 +76,6 @@ class StructuredOutputIT {
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
         client = OpenAIOkHttpClient.builder().baseUrl(stack.gatewayUrl() + "/v1").apiKey("unused-auth-is-off")
                 .maxRetries(0).timeout(Duration.ofSeconds(120)).build();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

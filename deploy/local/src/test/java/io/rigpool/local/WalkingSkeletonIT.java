@@ -11,16 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rigpool.infra.FreePorts;
 import io.rigpool.local.deployment.DeploymentChecksReport;
 import io.rigpool.local.deployment.DeploymentFiles;
+import io.rigpool.local.reliability.JobLedger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -113,18 +110,9 @@ class WalkingSkeletonIT {
             assertTrue(job.at("/usage/prompt_tokens").asInt() > 0, job.toString());
         }
 
-        var infra = stack.infrastructure();
-        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.databaseUser(),
-                infra.databasePassword()); PreparedStatement s = c.prepareStatement(
-                        "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded' AND finished_at IS NOT NULL)"
-                                + " FROM gateway.jobs WHERE id = ANY (?::uuid[])")) {
-            s.setArray(1, c.createArrayOf("text", ids.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                assertEquals(20, rs.getInt(1), "one row per job");
-                assertEquals(20, rs.getInt(2), "every row finished once, as succeeded");
-            }
-        }
+        JobLedger.Stored stored = new JobLedger(stack.infrastructure()).stored(ids);
+        assertEquals(20, stored.rows(), "one row per job");
+        assertEquals(20, stored.finishedAsSucceeded(), "every row finished once, as succeeded");
     }
 
     @Test

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.local.reliability.JobLedger;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +46,8 @@ class WorkerResilienceIT {
     @TempDir
     static Path dataDir;
 
+    /** Stopped by JUnit after the last test, before the data folder is removed. */
+    @AutoClose
     private static LocalStack stack;
     private static StackClient client;
     private static String model;
@@ -58,13 +57,6 @@ class WorkerResilienceIT {
         stack = new LocalStack(StackOptions.forTest(dataDir, 2)).start();
         client = new StackClient(stack);
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
@@ -168,18 +160,9 @@ class WorkerResilienceIT {
 
     /** One row per job in PostgreSQL, finished once, as succeeded. */
     private static void assertStoredOnce(List<String> ids) throws Exception {
-        var infra = stack.infrastructure();
-        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), infra.databaseUser(),
-                infra.databasePassword()); PreparedStatement s = c.prepareStatement(
-                        "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded' AND finished_at IS NOT NULL)"
-                                + " FROM gateway.jobs WHERE id = ANY (?::uuid[])")) {
-            s.setArray(1, c.createArrayOf("text", ids.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                assertEquals(ids.size(), rs.getInt(1), "one row per job");
-                assertEquals(ids.size(), rs.getInt(2), "every row finished once, as succeeded");
-            }
-        }
+        JobLedger.Stored stored = new JobLedger(stack.infrastructure()).stored(ids);
+        assertEquals(ids.size(), stored.rows(), "one row per job");
+        assertEquals(ids.size(), stored.finishedAsSucceeded(), "every row finished once, as succeeded");
     }
 
     /** Every update of a job on rigpool.results, in the order Kafka holds them (one partition per job id). */

@@ -80,6 +80,25 @@ public final class JobLedger {
         }
     }
 
+    /** How a set of jobs is stored: its rows, and those that succeeded with their end time set. */
+    public record Stored(int rows, int finishedAsSucceeded) {
+    }
+
+    /** Reads how the jobs are stored now: once each, as succeeded, means {@code rows == finishedAsSucceeded == n}. */
+    public Stored stored(Collection<String> ids) throws SQLException {
+        try (Connection c = DriverManager.getConnection(infrastructure.jdbcUrl(), infrastructure.databaseUser(),
+                infrastructure.databasePassword());
+                PreparedStatement s = c.prepareStatement("SELECT count(*),"
+                        + " count(*) FILTER (WHERE status = 'succeeded' AND finished_at IS NOT NULL)"
+                        + " FROM gateway.jobs WHERE id = ANY (?::uuid[])")) {
+            s.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return new Stored(rs.getInt(1), rs.getInt(2));
+            }
+        }
+    }
+
     /**
      * Jobs stored more than once: rows beyond one per idempotency key of the run (keys {@code runId-seq}). A client
      * that sends a job again after its answer was lost must find the job it made, not make a second one.
