@@ -1,5 +1,6 @@
 package io.rigpool.gateway.api;
 
+import io.rigpool.common.errors.ErrorBody;
 import java.time.Duration;
 import java.util.Map;
 

@@ -1,14 +1,13 @@
 package io.rigpool.planner.admin;
 
+import io.rigpool.common.errors.ErrorBody;
 import io.rigpool.planner.nodes.AdminActions;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error of the planner's API as JSON naming the field at fault. */
+/** Every error of the planner's API as the one error body of all services ({@link ErrorBody}), naming the field. */
 public class ApiErrors {
 
     @ServerExceptionMapper
@@ -30,13 +29,7 @@ public class ApiErrors {
     }
 
     static Response json(int status, String code, String field, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("status", status);
-        error.put("code", code);
-        if (field != null) {
-            error.put("field", field);
-        }
-        error.put("message", message);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", error)).build();
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(ErrorBody.of(status, code, field, message)).build();
     }
 }

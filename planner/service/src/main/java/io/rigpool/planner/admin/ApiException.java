@@ -1,8 +1,9 @@
 package io.rigpool.planner.admin;
 
 /**
- * An HTTP error with a JSON body: {@code {"error": {"status": 400, "code": "bad_request", "field": "reserve",
- * "message": "..."}}}.
+ * An HTTP error with the JSON body every service answers with ({@link io.rigpool.common.errors.ErrorBody}):
+ * {@code {"error": {"type": "invalid_request_error", "message": "...", "field": "reserve", "param": "reserve",
+ * "code": "bad_request"}}}.
  */
 public final class ApiException extends RuntimeException {
 

@@ -1,7 +1,8 @@
 package io.rigpool.worker.owner;
 
-import io.rigpool.worker.WorkerLifecycle;
+import io.rigpool.common.errors.ErrorBody;
 import io.rigpool.common.sizes.ByteSizes;
+import io.rigpool.worker.WorkerLifecycle;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -37,14 +38,6 @@ public class OwnerResource {
 
     /** The body of {@code PUT /api/owner/reserve}. */
     public record ReserveRequest(String reserve) {
-    }
-
-    /** An error answer, naming the field at fault. */
-    public record ErrorView(Error error) {
-
-        /** The error itself. */
-        public record Error(String type, String message, String field) {
-        }
     }
 
     @Inject
@@ -102,8 +95,8 @@ public class OwnerResource {
         Optional<String> refusal = OwnerRequestCheck.refusal(changes, fromThisPc(), header("Host"),
                 header("Origin"), header(OwnerRequestCheck.HEADER));
         if (refusal.isPresent()) {
-            return Response.status(Response.Status.FORBIDDEN).entity(new ErrorView(new ErrorView.Error(
-                    "forbidden", refusal.get(), null))).build();
+            return Response.status(Response.Status.FORBIDDEN)
+                    .entity(ErrorBody.of(403, "forbidden", null, refusal.get())).build();
         }
         return action.get();
     }
@@ -125,6 +118,6 @@ public class OwnerResource {
 
     private static Response badRequest(String field, String message) {
         return Response.status(Response.Status.BAD_REQUEST)
-                .entity(new ErrorView(new ErrorView.Error("invalid_request", message, field))).build();
+                .entity(ErrorBody.of(400, "invalid_request", field, message)).build();
     }
 }
