@@ -14,6 +14,7 @@ import io.rigpool.gateway.api.RequestThread;
 import io.rigpool.gateway.api.StreamedResponse;
 import io.rigpool.gateway.auth.Caller;
 import io.rigpool.gateway.auth.CurrentCaller;
+import io.rigpool.gateway.auth.Role;
 import io.rigpool.gateway.catalogue.ModelCatalogue;
 import io.rigpool.gateway.events.JobEventHub;
 import io.rigpool.gateway.events.JobEvents;
@@ -25,6 +26,7 @@ import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.JobStatus;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -51,6 +53,7 @@ import org.jboss.resteasy.reactive.RestMulti;
  * the request waits for it without holding a thread, answering with the whole completion, or (with
  * {@code stream: true}) with its tokens as server-sent events. A client that goes away cancels its job.
  */
+@RolesAllowed(Role.USER_ROLE)
 @Path("/v1/chat/completions")
 @Tag(name = "openai", description = "OpenAI-compatible API")
 public class ChatCompletionsResource {
