@@ -23,8 +23,8 @@ class ChatStreamTest {
     void roleThenTokensThenRestThenFinishThenUsageThenDone() throws Exception {
         SseStream sse = new SseStream();
         ChatStream stream = new ChatStream(sse, new JsonWriter(JSON), "chatcmpl-1", 1700000000, "tiny", true);
-        stream.onToken(0, "Hel");
-        stream.onToken(1, "");
+        stream.onPiece(0, "Hel", List.of());
+        stream.onPiece(1, "", List.of());
         stream.onFinished(new JobOutcome(JobStatus.SUCCEEDED, "Hello", "length", 3, 2, null));
 
         String text = new String(concat(sse), StandardCharsets.UTF_8);
