@@ -141,8 +141,8 @@ final class ToolsReader {
         }
         String name = requiredString(node.get("function").get("name"), "tool_choice.function.name");
         if (!names.contains(name)) {
-            throw ApiException.invalid("tool_choice.function.name", "tool_choice names function '" + name
-                    + "', which tools does not offer");
+            throw ApiException.invalid("tool_choice.function.name", "tool_choice.function.name names '" + name
+                    + "', a function tools does not offer");
         }
         return new String[] {Tools.FUNCTION, name};
     }

@@ -33,11 +33,6 @@ public record GenerationOptions(double presencePenalty, double frequencyPenalty,
         responseFormat = responseFormat == null ? ResponseFormat.TEXT : responseFormat;
     }
 
-    /** Whether the job asks for what only the llama-server engine does: token probabilities or tools. */
-    public boolean needsLlamaServer() {
-        return logprobs || tools != null;
-    }
-
     public static GenerationOptions orNone(GenerationOptions options) {
         return options == null ? NONE : options;
     }

@@ -160,6 +160,15 @@ class ChatRequestFieldsTest {
     }
 
     @Test
+    void aToolsParametersAreHeldToTheSchemaSubsetTheGrammarEnforces() throws Exception {
+        ApiException refused = assertThrows(ApiException.class, () -> READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "tools": [{"type": "function",
+                 "function": {"name": "f", "parameters": {"type": "string", "pattern": "^[0-9]+$"}}}]}""")));
+
+        assertEquals("tools[0].function.parameters.pattern", refused.field(), refused.getMessage());
+    }
+
+    @Test
     void topLogprobsOutsideZeroToTwentyAndLogprobsWithToolsAreRefusedByName() throws Exception {
         for (String top : List.of("21", "-1", "1.5", "\"3\"")) {
             ApiException refused = assertThrows(ApiException.class, () -> READER.read(JSON.readTree("""
