@@ -19,10 +19,6 @@ public record ChatCompletionChunk(String id, String object, long created, String
     public record Choice(int index, Delta delta,
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
             ChatCompletion.Logprobs logprobs) {
-
-        public Choice(int index, Delta delta, String finishReason) {
-            this(index, delta, finishReason, null);
-        }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -34,10 +34,6 @@ final class ChatStream implements JobListener {
     private int streamedLogprobs;
     private volatile boolean finished;
 
-    ChatStream(SseStream sse, JsonWriter json, String id, long created, String model, boolean includeUsage) {
-        this(sse, json, id, created, model, includeUsage, false);
-    }
-
     /** @param logprobs whether the request asked for logprobs: each chunk then carries its tokens */
     ChatStream(SseStream sse, JsonWriter json, String id, long created, String model, boolean includeUsage,
             boolean logprobs) {
