@@ -117,7 +117,7 @@ public class ChatCompletionsResource {
                 .chain(submitted -> Uni.createFrom().completionStage(outcome)
                         .ifNoItem().after(timeout).failWith(() -> new ChatTimeout(timeout)))
                 .emitOn(requestThread)
-                .map(ended -> answer(id, created, spec.model(), ended))
+                .map(ended -> answer(id, created, spec, ended))
                 .onFailure(ChatTimeout.class).invoke(() -> cancelInBackground(caller, jobId))
                 .onFailure().recoverWithItem(this::refusal)
                 .onCancellation().invoke(() -> {
@@ -128,20 +128,21 @@ public class ChatCompletionsResource {
                 .onTermination().invoke(watch::close);
     }
 
-    private StreamedResponse answer(String id, long created, String model, JobOutcome outcome) {
+    private StreamedResponse answer(String id, long created, JobSpec spec, JobOutcome outcome) {
         if (outcome.status() == JobStatus.FAILED) {
             return StreamedResponse.refusal(ChatFailures.jobFailed(outcome), json);
         }
         if (outcome.status() == JobStatus.CANCELLED) {
             return StreamedResponse.refusal(ChatFailures.jobCancelled(), json);
         }
-        return StreamedResponse.json(200, json.bytes(ChatCompletion.of(id, created, model, outcome)), Map.of());
+        return StreamedResponse.json(200, json.bytes(ChatCompletion.of(id, created, spec.model(),
+                spec.options().logprobs(), outcome)), Map.of());
     }
 
     private Uni<StreamedResponse> streamed(Caller caller, UUID jobId, JobSpec spec, ChatStreamStart start) {
         SseStream sse = new SseStream();
         ChatStream stream = new ChatStream(sse, json, start.id(), start.created(), spec.model(),
-                start.includeUsage());
+                start.includeUsage(), spec.options().logprobs());
         JobEventHub.Watch watch = events.hub().watch(jobId, stream);
         Executor requestThread = RequestThread.current();
         return Uni.createFrom().completionStage(() -> submissions.submit(caller, jobId, spec, null, API))

@@ -40,7 +40,7 @@ public class ModelsResource {
 
         static Model of(String id, ModelCatalogEntry entry) {
             return new Model(id, "model", entry.getUpdatedAtMs() / 1000, OWNER, entry.getContextLength(),
-                    ModelCapabilities.JAVA_LLAMA_CPP);
+                    ModelCapabilities.of(entry));
         }
     }
 
