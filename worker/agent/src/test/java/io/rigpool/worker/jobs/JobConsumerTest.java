@@ -227,12 +227,7 @@ class JobConsumerTest {
     @Test
     void aRecordThatIsNoJobIsReportedFailedAndRejected() throws Exception {
         String jobId = UUID.randomUUID() + "-garbage";
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic(), jobId, new byte[] {(byte) 0xff, 0x01, 0x02}))
-                    .get(30, TimeUnit.SECONDS);
-        }
+        publish(jobId, new byte[] {(byte) 0xff, 0x01, 0x02});
         JobConsumers consumers = consumers(Duration.ofSeconds(30));
         consumers.started(runner);
         try {
@@ -308,10 +303,14 @@ class JobConsumerTest {
 
     /** Publishes to one of the topic's partitions, as the gateway does (keyed by job id). */
     private static void publish(JobRequest job) throws Exception {
+        publish(job.getJobId(), job.toByteArray());
+    }
+
+    private static void publish(String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
                 new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic(), job.getJobId(), job.toByteArray())).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic(), key, value)).get(30, TimeUnit.SECONDS);
         }
     }
 
