@@ -92,7 +92,12 @@ final class JobSlot {
         }
     }
 
+    /** Ends the slot: waits for its thread, or closes the consumer itself when the slot never started. */
     void join(long millis) throws InterruptedException {
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         thread.join(millis);
     }
 
