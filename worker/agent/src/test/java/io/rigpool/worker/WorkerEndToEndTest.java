@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolInfrastructureResource;
@@ -21,7 +20,6 @@ import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.LocalModel;
 import io.rigpool.proto.v1.TokenChunk;
 import io.rigpool.proto.v1.WorkerHello;
-import io.rigpool.worker.jobs.JobConsumer;
 import io.rigpool.worker.planner.TestPlanner;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import io.rigpool.worker.planner.TestPlannerResource;
@@ -143,7 +141,7 @@ class WorkerEndToEndTest {
         }
         assertEquals(TestPlannerResource.SLOTS, mostRunningAtOnce(kafka, jobs.keySet()),
                 "jobs run side by side, never more than the runner's slots");
-        kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
+        kafka.awaitAcknowledgedToEnd(WorkerKafka.MODEL);
     }
 
     @Test
