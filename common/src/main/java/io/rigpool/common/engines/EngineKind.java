@@ -8,16 +8,27 @@ import java.util.Optional;
  */
 public enum EngineKind {
     /** java-llama.cpp inside a runner JVM: llama.cpp b4916, the default engine. */
-    JAVA_LLAMA("java-llama", false),
+    JAVA_LLAMA("java-llama", false, false),
     /** llama.cpp's own llama-server as a child process on loopback: a current build. */
-    LLAMA_SERVER("llama-server", true);
+    LLAMA_SERVER("llama-server", true, true);
 
     private final String id;
     private final boolean keepsExpertsInRam;
+    private final boolean speaksOpenAiInDepth;
 
-    EngineKind(String id, boolean keepsExpertsInRam) {
+    EngineKind(String id, boolean keepsExpertsInRam, boolean speaksOpenAiInDepth) {
         this.id = id;
         this.keepsExpertsInRam = keepsExpertsInRam;
+        this.speaksOpenAiInDepth = speaksOpenAiInDepth;
+    }
+
+    /**
+     * Whether the engine reports token log probabilities and calls tools (renders them with the model's jinja
+     * template, parses the calls). java-llama.cpp 4.2.0 aborts the process on token probabilities and parses no
+     * calls; llama-server does both natively.
+     */
+    public boolean speaksOpenAiInDepth() {
+        return speaksOpenAiInDepth;
     }
 
     /** The name on the wire. */

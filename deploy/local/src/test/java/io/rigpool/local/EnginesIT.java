@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rigpool.common.engines.LlamaServerInstall;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -47,17 +44,13 @@ class EnginesIT {
 
     @BeforeAll
     static void startStack() throws Exception {
-        Optional<Path> binary = LlamaServerInstall.locate();
-        if (LlamaServerInstall.required()) {
-            assertTrue(binary.isPresent(), "RIGPOOL_REQUIRE_LLAMA_SERVER is set but no llama-server was found");
-        }
-        assumeTrue(binary.isPresent(), "no llama-server here (deploy/llama-server/build-from-npm.sh builds one)");
+        Path binary = LlamaServerForTests.binaryOrSkip();
         Path models = Files.createDirectories(dataDir.resolve("models"));
         TinyChatModel.write(models.resolve(LLAMA + ".gguf"), TinyChatModel.Spec.standard());
         TinyChatModel.write(models.resolve(QWEN3 + ".gguf"), TinyChatModel.Spec.qwen3());
         TinyChatModel.write(models.resolve(QWEN3MOE + ".gguf"), TinyChatModel.Spec.qwen3Moe());
         stack = new LocalStack(StackOptions.forTest(dataDir.resolve("stack"), 1).withModelDir(models))
-                .withLlamaServer(binary.get()).start();
+                .withLlamaServer(binary).start();
         client = new StackClient(stack);
         await("all three models ready", () -> loaded().size() == 3
                 && loaded().stream().allMatch(m -> m.path("state").asText().equals("ready")));

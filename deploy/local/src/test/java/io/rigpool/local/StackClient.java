@@ -2,12 +2,15 @@ package io.rigpool.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** The end-to-end tests' one way of talking to a local stack's gateway and workers over HTTP. */
 final class StackClient {
@@ -24,6 +27,12 @@ final class StackClient {
     HttpResponse<String> post(String path, String json) {
         return send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** OpenAI's official Java client on the stack's gateway: no retries, so every answer is the first one. */
+    OpenAIClient openAi() {
+        return OpenAIOkHttpClient.builder().baseUrl(stack.gatewayUrl() + "/v1").apiKey("unused-auth-is-off")
+                .maxRetries(0).timeout(Duration.ofSeconds(120)).build();
     }
 
     HttpResponse<String> get(String path) {

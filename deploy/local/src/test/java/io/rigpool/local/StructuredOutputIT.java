@@ -14,7 +14,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -74,8 +73,7 @@ class StructuredOutputIT {
     static void startStack() {
         stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
         model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-        client = OpenAIOkHttpClient.builder().baseUrl(stack.gatewayUrl() + "/v1").apiKey("unused-auth-is-off")
-                .maxRetries(0).timeout(Duration.ofSeconds(120)).build();
+        client = new StackClient(stack).openAi();
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * What rigpool does with each top-level field of a chat request: a field it accepts is honoured, and a field it does
  * not honour is refused with a 400 naming it, never accepted and dropped — a client that asked for something and
  * silently did not get it fails later, far from the cause. Some fields are accepted only with the value that asks
- * for nothing ({@code tools: []}, {@code store: false}), which is what rigpool does anyway.
+ * for nothing ({@code functions: []}, {@code store: false}), which is what rigpool does anyway.
  */
 public final class ChatRequestFields {
 
@@ -21,21 +21,18 @@ public final class ChatRequestFields {
     /** The fields the readers check and carry to the worker (or, for stream_options, to the answer's shape). */
     public static final Set<String> HONOURED = Set.of("model", "messages", "max_tokens", "max_completion_tokens",
             "temperature", "top_p", "seed", "stop", "stream", "stream_options", "n", "presence_penalty",
-            "frequency_penalty", "repeat_penalty", "logit_bias", "response_format", "logprobs", "top_logprobs");
+            "frequency_penalty", "repeat_penalty", "logit_bias", "response_format", "logprobs", "top_logprobs",
+            "tools", "tool_choice", "parallel_tool_calls");
 
     private record Refusal(Predicate<JsonNode> asksForNothing, String reason) {
     }
 
-    private static final String NO_TOOLS = "model '%s' cannot call tools on rigpool: its engine (java-llama.cpp"
-            + " 4.2.0) has no tool-call parsing; GET /v1/models says what each model supports";
+    private static final String USE_TOOLS = "OpenAI deprecated functions and function_call; rigpool takes tools and"
+            + " tool_choice";
     private static final Map<String, Refusal> NOT_HONOURED = Map.ofEntries(
-            Map.entry("tools", new Refusal(ChatRequestFields::emptyArray, NO_TOOLS)),
-            Map.entry("functions", new Refusal(ChatRequestFields::emptyArray, NO_TOOLS)),
-            Map.entry("tool_choice", new Refusal(value -> value.isTextual() && value.textValue().equals("none"),
-                    NO_TOOLS)),
+            Map.entry("functions", new Refusal(ChatRequestFields::emptyArray, USE_TOOLS)),
             Map.entry("function_call", new Refusal(value -> value.isTextual() && value.textValue().equals("none"),
-                    NO_TOOLS)),
-            Map.entry("parallel_tool_calls", new Refusal(value -> false, NO_TOOLS)),
+                    USE_TOOLS)),
             Map.entry("modalities", new Refusal(value -> value.isArray() && value.size() == 1
                     && "text".equals(value.get(0).textValue()), "rigpool's models answer in text only")),
             Map.entry("audio", new Refusal(value -> false, "rigpool's models answer in text only")),

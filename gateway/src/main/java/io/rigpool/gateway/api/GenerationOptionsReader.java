@@ -7,6 +7,7 @@ import static io.rigpool.gateway.api.JobRequestReader.number;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.ResponseFormat;
+import io.rigpool.gateway.jobs.Tools;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -16,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the options of a chat request beyond the basic sampling ones — penalties, {@code logit_bias},
- * {@code response_format} — with OpenAI's ranges, and refuses {@code logprobs}, which rigpool cannot give (see
- * {@link #refuseLogprobs}).
+ * {@code response_format}, {@code logprobs}, tools ({@link ToolsReader}) — with OpenAI's ranges. Whether the model's
+ * engine can give logprobs and call tools is checked against the catalogue afterwards ({@link JobRequestCheck}).
  */
 final class GenerationOptionsReader {
 
@@ -37,40 +38,54 @@ final class GenerationOptionsReader {
     }
 
     static GenerationOptions read(JsonNode body) {
-        refuseLogprobs(body);
+        boolean logprobs = logprobs(body.get("logprobs"));
+        int topLogprobs = topLogprobs(body, logprobs);
+        ResponseFormat format = responseFormat(body.get("response_format"));
+        Tools tools = ToolsReader.read(body);
+        if (tools != null && !tools.choice().equals(Tools.NONE) && format.constrained()) {
+            // llama.cpp holds an answer to one grammar: the tool call's, or the response format's.
+            throw ChatRequestFields.unsupported("response_format", "response_format " + format.type() + " cannot"
+                    + " be combined with tools: leave one out, or set tool_choice to 'none'");
+        }
+        if (tools != null && logprobs) {
+            // llama-server streams no token probabilities for an answer it parses for calls, and the runner streams.
+            throw ChatRequestFields.unsupported("logprobs", "logprobs cannot be combined with tools: the engine"
+                    + " that calls tools (llama-server) reports no token probabilities for an answer it parses for"
+                    + " calls; leave one out");
+        }
         return new GenerationOptions(
                 penalty(body.get("presence_penalty"), "presence_penalty"),
                 penalty(body.get("frequency_penalty"), "frequency_penalty"),
                 repeatPenalty(body.get("repeat_penalty")),
                 logitBias(body.get("logit_bias")),
-                responseFormat(body.get("response_format")));
+                format, logprobs, topLogprobs, tools);
     }
 
-    /**
-     * java-llama.cpp 4.2.0 reads token probabilities under a JSON key llama.cpp b4916 no longer writes, and the
-     * native assertion that follows ends the runner process: until that is fixed upstream, asking for logprobs gets
-     * a 400 rather than a crash or a silent null.
-     */
-    private static void refuseLogprobs(JsonNode body) {
-        JsonNode logprobs = body.get("logprobs");
-        if (!absent(logprobs) && !logprobs.isBoolean()) {
-            throw ApiException.invalid("logprobs", "logprobs must be true or false, not " + kind(logprobs));
-        }
+    /** OpenAI's rule: top_logprobs 1..20 needs logprobs true; 0 asks for the sampled tokens alone. */
+    private static int topLogprobs(JsonNode body, boolean logprobs) {
         JsonNode top = body.get("top_logprobs");
-        if (!absent(top) && !(top.isIntegralNumber() && top.canConvertToInt() && top.intValue() >= 0
+        if (absent(top)) {
+            return 0;
+        }
+        if (!(top.isIntegralNumber() && top.canConvertToInt() && top.intValue() >= 0
                 && top.intValue() <= MAX_TOP_LOGPROBS)) {
             throw ApiException.invalid("top_logprobs", "top_logprobs must be an integer from 0 to "
                     + MAX_TOP_LOGPROBS + ", not " + (top.isNumber() ? top.asText() : kind(top)));
         }
-        if (!absent(logprobs) && logprobs.booleanValue()) {
-            throw ChatRequestFields.unsupported("logprobs", "logprobs is not supported: the llama.cpp binding"
-                    + " rigpool's workers use (java-llama.cpp 4.2.0) cannot report token probabilities; leave it"
-                    + " out or false");
+        if (top.intValue() > 0 && !logprobs) {
+            throw ApiException.invalid("top_logprobs", "top_logprobs needs logprobs: true");
         }
-        if (!absent(top) && top.intValue() > 0) {
-            throw ChatRequestFields.unsupported("top_logprobs", "top_logprobs needs logprobs, which rigpool does"
-                    + " not support; leave it out or 0");
+        return top.intValue();
+    }
+
+    private static boolean logprobs(JsonNode node) {
+        if (absent(node)) {
+            return false;
         }
+        if (!node.isBoolean()) {
+            throw ApiException.invalid("logprobs", "logprobs must be true or false, not " + kind(node));
+        }
+        return node.booleanValue();
     }
 
     private static double penalty(JsonNode node, String field) {
@@ -179,7 +194,7 @@ final class GenerationOptionsReader {
                 absent(strict) ? null : strict.booleanValue(), schema.toString(), enforced);
     }
 
-    private static void refuseOthers(JsonNode node, Set<String> members, String field) {
+    static void refuseOthers(JsonNode node, Set<String> members, String field) {
         node.fieldNames().forEachRemaining(member -> {
             if (!members.contains(member)) {
                 throw ChatRequestFields.unsupported(FieldPath.member(field, member), FieldPath.member(field, member)

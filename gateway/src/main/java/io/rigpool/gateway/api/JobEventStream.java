@@ -63,7 +63,8 @@ final class JobEventStream implements JobListener {
         }
         boolean done = outcome.status().terminal();
         sse.event("done", null, json.text(new Done(jobId, outcome.status().wireName(),
-                done ? new JobView.Result(outcome.text(), outcome.finishReason()) : null,
+                done ? new JobView.Result(outcome.text(), outcome.finishReason(), outcome.logprobs().isEmpty() ? null
+                        : new JobView.Logprobs(outcome.logprobs()), outcome.toolCalls()) : null,
                 done ? new JobView.Usage(outcome.promptTokens(), outcome.completionTokens()) : null,
                 outcome.error())));
         sse.end();

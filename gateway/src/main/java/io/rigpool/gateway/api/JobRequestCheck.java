@@ -1,6 +1,8 @@
 package io.rigpool.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rigpool.gateway.catalogue.ServingEngines;
+import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.proto.v1.ModelCatalogEntry;
 import java.util.Optional;
@@ -26,6 +28,7 @@ public final class JobRequestCheck {
         JobSpec spec = reader.read(body);
         ModelCatalogEntry model = models.apply(spec.model())
                 .orElseThrow(() -> ApiException.modelNotFound(spec.model()));
+        refuseWhatItsEnginesCannot(spec, model);
         long contextLength = model.getContextLength();
         if (contextLength > 0) {
             long promptTokens = PromptSize.estimateTokens(spec.messages());
@@ -34,5 +37,21 @@ public final class JobRequestCheck {
             }
         }
         return spec;
+    }
+
+    /** logprobs and tools depend on the engines the model's replicas run on; the 400 names the model and field. */
+    private static void refuseWhatItsEnginesCannot(JobSpec spec, ModelCatalogEntry model) {
+        if (ServingEngines.speakOpenAiInDepth(model)) {
+            return;
+        }
+        String field = spec.options().logprobs() ? "logprobs"
+                : spec.options().tools() != null ? "tools"
+                : spec.messages().stream().anyMatch(ChatMessage::aboutTools) ? "messages" : null;
+        if (field != null) {
+            String what = field.equals("logprobs") ? "report token log probabilities" : "call tools";
+            throw ChatRequestFields.unsupported(field, field + " is not supported for model '" + spec.model()
+                    + "': it cannot " + what + " on rigpool, because " + ServingEngines.why(model)
+                    + "; GET /v1/models says what each model supports");
+        }
     }
 }

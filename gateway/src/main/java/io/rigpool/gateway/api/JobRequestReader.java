@@ -3,6 +3,7 @@ package io.rigpool.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.gateway.jobs.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,7 @@ import java.util.TreeSet;
  * Reads a chat job from a JSON body and checks it, naming the first field that is wrong. Reading the JSON tree by
  * hand, rather than binding it to a class, keeps Jackson's coercions out ({@code "5"} is not a number here,
  * {@code 5} is not a string) and lets every error name its exact field. A field it does not honour ({@code n > 1},
- * tools, a field it does not know) is refused rather than silently dropped ({@link ChatRequestFields}). Both APIs
+ * audio, a field it does not know) is refused rather than silently dropped ({@link ChatRequestFields}). Both APIs
  * read the same body: OpenAI's chat completion request.
  */
 public final class JobRequestReader {
@@ -123,10 +124,30 @@ public final class JobRequestReader {
                 throw ApiException.invalid(roleField, roleField + " must be one of " + known + ", not '" + role
                         + "'");
             }
-            String content = content(message.get("content"), FieldPath.member(field, "content"));
-            messages.add(new ChatMessage(role, content));
+            messages.add(message(message, field, role));
         }
         return messages;
+    }
+
+    /**
+     * An assistant turn may hold calls of tools instead of text (its content then null), and a tool turn names the
+     * call it answers.
+     */
+    private static ChatMessage message(JsonNode message, String field, String role) {
+        JsonNode calls = message.get("tool_calls");
+        String callsField = FieldPath.member(field, "tool_calls");
+        List<ToolCall> toolCalls = List.of();
+        if (!absent(calls)) {
+            if (!role.equals("assistant")) {
+                throw ApiException.invalid(callsField, callsField + ": only assistant messages hold tool_calls");
+            }
+            toolCalls = ToolsReader.toolCalls(calls, callsField);
+        }
+        String toolCallId = role.equals(ChatMessage.TOOL)
+                ? requiredString(message.get("tool_call_id"), FieldPath.member(field, "tool_call_id")) : null;
+        String content = !toolCalls.isEmpty() && absent(message.get("content"))
+                ? "" : content(message.get("content"), FieldPath.member(field, "content"));
+        return new ChatMessage(role, content, toolCalls, toolCallId);
     }
 
     /** A string, or OpenAI's list of parts where every part is text: {@code [{"type": "text", "text": "..."}]}. */

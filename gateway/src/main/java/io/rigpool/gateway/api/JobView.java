@@ -3,12 +3,17 @@ package io.rigpool.gateway.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.JobEntity;
 import io.rigpool.gateway.jobs.JobTimings;
 import io.rigpool.gateway.jobs.ResponseFormat;
+import io.rigpool.gateway.jobs.TokenLogprob;
+import io.rigpool.gateway.jobs.ToolCall;
+import io.rigpool.gateway.jobs.Tools;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A job as {@code GET /v1/jobs/{id}} shows it; result, usage and timings appear once the job is done. */
@@ -45,6 +50,17 @@ public record JobView(
         if (!options.logitBias().isEmpty()) {
             shown.put("logit_bias", options.logitBias());
         }
+        if (options.logprobs()) {
+            shown.put("logprobs", true);
+            shown.put("top_logprobs", options.topLogprobs());
+        }
+        Tools tools = options.tools();
+        if (tools != null) {
+            shown.put("tools", new ToolsJson(tools.json()));
+            shown.put("tool_choice", tools.function() == null ? tools.choice()
+                    : Map.of("type", "function", "function", Map.of("name", tools.function())));
+            shown.put("parallel_tool_calls", tools.parallel());
+        }
         ResponseFormat format = options.responseFormat();
         if (format.type().equals(ResponseFormat.JSON_SCHEMA_TYPE)) {
             shown.put("response_format", Map.of("type", format.type(),
@@ -55,11 +71,31 @@ public record JobView(
         return shown;
     }
 
+    /** The request's tools as the JSON they are. */
+    public record ToolsJson(@JsonRawValue @JsonValue String json) {
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record JsonSchemaFormat(String name, Boolean strict, @JsonRawValue String schema) {
     }
 
-    public record Result(String text, @JsonProperty("finish_reason") String finishReason) {
+    /**
+     * @param logprobs the answer's tokens, as OpenAI's {@code choices[].logprobs}; null unless the job asked
+     * @param toolCalls the answer's calls of tools, as OpenAI's {@code message.tool_calls}
+     */
+    public record Result(String text, @JsonProperty("finish_reason") String finishReason,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Logprobs logprobs,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+
+        static Result of(GenerationOptions options, String text, String finishReason, List<TokenLogprob> logprobs,
+                List<ToolCall> toolCalls) {
+            boolean asked = options != null && options.logprobs();
+            return new Result(text, finishReason, asked ? new Logprobs(logprobs == null ? List.of() : logprobs)
+                    : null, toolCalls == null ? List.of() : toolCalls);
+        }
+    }
+
+    public record Logprobs(List<TokenLogprob> content) {
     }
 
     public record Usage(@JsonProperty("prompt_tokens") Integer promptTokens,
@@ -81,7 +117,8 @@ public record JobView(
         boolean done = job.status.terminal();
         return new JobView(job.id.toString(), job.model, job.status.wireName(), job.createdAt, job.startedAt,
                 job.finishedAt,
-                done ? new Result(job.resultText, job.finishReason) : null,
+                done ? Result.of(job.generationOptions, job.resultText, job.finishReason, job.resultLogprobs,
+                        job.resultToolCalls) : null,
                 done ? new Usage(job.promptTokens, job.completionTokens) : null,
                 done ? Timings.of(job.timings) : null,
                 job.nodeId, job.error, job.cancelRequestedAt, optionsOf(job.generationOptions));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.auth.Caller;
+import io.rigpool.gateway.auth.Role;
 import io.rigpool.gateway.availability.Availability;
 import io.rigpool.gateway.auth.CurrentCaller;
 import io.rigpool.gateway.catalogue.ModelCatalogue;
@@ -18,6 +19,7 @@ import io.rigpool.gateway.jobs.JobSignals;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -36,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /** The native async jobs API: submit a chat job, poll it, list, cancel, and follow its tokens. */
+@RolesAllowed(Role.USER_ROLE)
 @Path(JobsResource.PATH)
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs", description = "rigpool's own asynchronous jobs API")

@@ -2,6 +2,7 @@ package io.rigpool.gateway.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rigpool.gateway.api.ApiException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -17,7 +18,8 @@ import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Key management; {@link AuthFilter} lets only admin keys in here. */
+/** Key management, for admin keys only. */
+@RolesAllowed(Role.ADMIN_ROLE)
 @Path("/v1/admin/keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "admin", description = "Needs an admin key")

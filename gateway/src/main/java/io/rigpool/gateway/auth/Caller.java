@@ -13,7 +13,7 @@ public record Caller(UUID keyId, String name, Role role, KeyLimits limits) {
 
     public static final Caller ANONYMOUS = new Caller(null, "anonymous", Role.ADMIN, KeyLimits.NONE);
 
-    /** Where the authentication filter leaves the caller for the resources (a Vert.x routing context key). */
+    /** The security identity's attribute that holds the caller. */
     public static final String CONTEXT_KEY = "rigpool.caller";
 
     public boolean admin() {

@@ -1,21 +1,21 @@
 package io.rigpool.gateway.auth;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 
-/** The caller of the request being handled, as the authentication filter found it. */
+/** The caller of the request being handled, as {@link ApiKeyIdentityProvider} found it. */
 @RequestScoped
 public class CurrentCaller {
 
-    private Caller caller;
+    @Inject
+    SecurityIdentity identity;
 
-    void set(Caller caller) {
-        this.caller = caller;
-    }
-
-    /** @throws IllegalStateException when no filter ran, which is a bug: every API path is authenticated */
+    /** @throws IllegalStateException on a resource without a role check, which is a bug: every API path has one */
     public Caller get() {
+        Caller caller = identity.getAttribute(Caller.CONTEXT_KEY);
         if (caller == null) {
-            throw new IllegalStateException("no caller: the request did not pass the authentication filter");
+            throw new IllegalStateException("no caller: the request was not authenticated");
         }
         return caller;
     }

@@ -1,5 +1,6 @@
 package io.rigpool.gateway.events;
 
+import io.rigpool.gateway.jobs.TokenLogprob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -21,8 +22,24 @@ final class JobChannel {
     static final int MAX_EARLY = 1024;
     static final int MAX_GAP = 4096;
 
-    private final List<String> tokens = new ArrayList<>();
-    private final TreeMap<Integer, String> early = new TreeMap<>();
+    /** A chunk's text and the tokens it came from. */
+    private record Piece(String text, List<TokenLogprob> logprobs) {
+
+        /** Memory it holds, counted in characters: its text, and each token's and alternative's text and figures. */
+        long weight() {
+            long weight = text.length();
+            for (TokenLogprob token : logprobs) {
+                weight += token.token().length() + 16;
+                for (TokenLogprob.Top top : token.topLogprobs()) {
+                    weight += top.token().length() + 16;
+                }
+            }
+            return weight;
+        }
+    }
+
+    private final List<Piece> tokens = new ArrayList<>();
+    private final TreeMap<Integer, Piece> early = new TreeMap<>();
     private final List<JobListener> listeners = new ArrayList<>();
     private int firstSeq = -1;
     private JobOutcome outcome;
@@ -46,8 +63,8 @@ final class JobChannel {
         return node == null || node.equals(nodeId);
     }
 
-    /** @return how many characters this added to memory */
-    synchronized long addToken(String nodeId, int seq, String text, long nowNanos) {
+    /** @return how many characters (or their worth in token probabilities) this added to memory */
+    synchronized long addToken(String nodeId, int seq, String text, List<TokenLogprob> logprobs, long nowNanos) {
         lastActivityNanos = nowNanos;
         if (outcome != null || seq < 0 || node != null && !node.equals(nodeId)) {
             return 0;
@@ -59,17 +76,19 @@ final class JobChannel {
         if (seq < next || early.containsKey(seq)) {
             return 0;
         }
-        if (bufferedChars + text.length() > MAX_CHARS
+        Piece piece = new Piece(text, logprobs);
+        long weight = piece.weight();
+        if (bufferedChars + weight > MAX_CHARS
                 || seq > next && (early.size() >= MAX_EARLY || seq - next > MAX_GAP)) {
             return 0;
         }
         if (seq > next) {
-            early.put(seq, text);
-            bufferedChars += text.length();
-            return text.length();
+            early.put(seq, piece);
+            bufferedChars += weight;
+            return weight;
         }
-        append(seq, text);
-        long added = text.length();
+        append(seq, piece);
+        long added = weight;
         for (var waiting = early.pollFirstEntry(); waiting != null; waiting = early.pollFirstEntry()) {
             if (waiting.getKey() != firstSeq + tokens.size()) {
                 early.put(waiting.getKey(), waiting.getValue());
@@ -80,11 +99,11 @@ final class JobChannel {
         return added;
     }
 
-    private void append(int seq, String text) {
-        tokens.add(text);
-        bufferedChars += text.length();
+    private void append(int seq, Piece piece) {
+        tokens.add(piece);
+        bufferedChars += piece.weight();
         for (JobListener listener : List.copyOf(listeners)) {
-            listener.onToken(seq, text);
+            listener.onPiece(seq, piece.text(), piece.logprobs());
         }
     }
 
@@ -106,8 +125,8 @@ final class JobChannel {
     /** Replays the tokens so far (and the outcome, if known) to the listener, then keeps it informed. */
     synchronized void listen(JobListener listener) {
         int seq = firstSeq;
-        for (String token : tokens) {
-            listener.onToken(seq++, token);
+        for (Piece piece : tokens) {
+            listener.onPiece(seq++, piece.text(), piece.logprobs());
         }
         if (outcome != null) {
             listener.onFinished(outcome);

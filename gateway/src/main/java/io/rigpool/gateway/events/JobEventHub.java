@@ -1,6 +1,7 @@
 package io.rigpool.gateway.events;
 
 import io.rigpool.gateway.jobs.JobProgress;
+import io.rigpool.gateway.jobs.TokenLogprob;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.TokenChunk;
 import java.time.Duration;
@@ -55,7 +56,8 @@ public final class JobEventHub {
         UUID jobId = jobId(chunk.getJobId());
         if (jobId != null) {
             channels.computeIfAbsent(jobId, id -> new JobChannel(nanoClock.getAsLong()))
-                    .addToken(chunk.getNodeId(), chunk.getSeq(), chunk.getText(), nanoClock.getAsLong());
+                    .addToken(chunk.getNodeId(), chunk.getSeq(), chunk.getText(),
+                            TokenLogprob.of(chunk.getLogprobsList()), nanoClock.getAsLong());
         }
     }
 

@@ -87,6 +87,16 @@ public class JobEntity extends PanacheEntityBase {
     @Column(name = "generation_options")
     public GenerationOptions generationOptions;
 
+    /** Null unless the job asked for logprobs and ended with tokens. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "result_logprobs")
+    public List<TokenLogprob> resultLogprobs;
+
+    /** Null unless the answer called tools. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "result_tool_calls")
+    public List<ToolCall> resultToolCalls;
+
     /** When a client asked to cancel the job while a worker was running it. */
     @Column(name = "cancel_requested_at")
     public Instant cancelRequestedAt;

@@ -2,6 +2,7 @@ package io.rigpool.gateway.jobs;
 
 import io.rigpool.proto.v1.JobUpdate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,14 +17,28 @@ public sealed interface JobProgress {
     record Started(UUID jobId, Instant at, String nodeId) implements JobProgress {
     }
 
-    /** The job reached a final state; the first one stored wins. */
+    /**
+     * The job reached a final state; the first one stored wins.
+     *
+     * @param logprobs every sampled token with its log probability, when the job asked for them; else empty
+     * @param toolCalls the answer's calls of tools; empty when it made none
+     */
     record Finished(UUID jobId, JobStatus status, Instant at, String text, String finishReason, Integer promptTokens,
-            Integer completionTokens, String nodeId, String error, JobTimings timings) implements JobProgress {
+            Integer completionTokens, String nodeId, String error, JobTimings timings, List<TokenLogprob> logprobs,
+            List<ToolCall> toolCalls) implements JobProgress {
 
         public Finished {
             if (!status.terminal()) {
                 throw new IllegalArgumentException("not a final state: " + status);
             }
+            logprobs = logprobs == null ? List.of() : List.copyOf(logprobs);
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        }
+
+        public Finished(UUID jobId, JobStatus status, Instant at, String text, String finishReason,
+                Integer promptTokens, Integer completionTokens, String nodeId, String error, JobTimings timings) {
+            this(jobId, status, at, text, finishReason, promptTokens, completionTokens, nodeId, error, timings,
+                    List.of(), List.of());
         }
     }
 
@@ -59,8 +74,12 @@ public sealed interface JobProgress {
         Integer promptTokens = update.hasUsage() ? update.getUsage().getPromptTokens() : null;
         Integer completionTokens = update.hasUsage() ? update.getUsage().getCompletionTokens() : null;
         JobTimings timings = update.hasTimings() ? JobTimings.of(update.getTimings()) : null;
+        List<ToolCall> toolCalls = update.getToolCallsList().stream().map(call -> new ToolCall(
+                StorableText.of(call.getId()), StorableText.of(call.getName()), StorableText.of(call.getArguments())))
+                .toList();
         return new Finished(jobId, status, at, text, emptyToNull(StorableText.of(update.getFinishReason())),
-                promptTokens, completionTokens, nodeId, emptyToNull(StorableText.of(update.getError())), timings);
+                promptTokens, completionTokens, nodeId, emptyToNull(StorableText.of(update.getError())), timings,
+                TokenLogprob.of(update.getLogprobsList()), toolCalls);
     }
 
     /** A job's events lie between the epoch and now; a worker's clock a day ahead is not a clock but a mistake. */

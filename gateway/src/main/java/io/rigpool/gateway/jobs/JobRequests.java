@@ -25,9 +25,7 @@ public final class JobRequests {
                 .setSubmittedAtMs(createdAt.toEpochMilli())
                 .setStream(spec.stream());
         for (ChatMessage message : spec.messages()) {
-            request.addMessages(io.rigpool.proto.v1.ChatMessage.newBuilder()
-                    .setRole(message.role())
-                    .setContent(message.content()));
+            request.addMessages(message(message));
         }
         if (spec.seed() != null) {
             request.setHasSeed(true).setSeed(spec.seed());
@@ -36,6 +34,20 @@ public final class JobRequests {
             request.setOptions(options(spec.options()));
         }
         return request.build();
+    }
+
+    private static io.rigpool.proto.v1.ChatMessage message(ChatMessage message) {
+        io.rigpool.proto.v1.ChatMessage.Builder wire = io.rigpool.proto.v1.ChatMessage.newBuilder()
+                .setRole(message.role())
+                .setContent(message.content());
+        for (ToolCall call : message.toolCalls()) {
+            wire.addToolCalls(io.rigpool.proto.v1.ToolCall.newBuilder()
+                    .setId(call.id()).setName(call.name()).setArguments(call.arguments()));
+        }
+        if (message.toolCallId() != null) {
+            wire.setToolCallId(message.toolCallId());
+        }
+        return wire.build();
     }
 
     private static io.rigpool.proto.v1.GenerationOptions options(GenerationOptions options) {
@@ -48,6 +60,16 @@ public final class JobRequests {
         options.logitBias().forEach((token, bias) -> wire.putLogitBias(token, bias.floatValue()));
         if (options.responseFormat().constrained()) {
             wire.setJsonSchema(options.responseFormat().enforcedSchema());
+        }
+        if (options.logprobs()) {
+            wire.setLogprobs(true).setTopLogprobs(options.topLogprobs());
+        }
+        Tools tools = options.tools();
+        if (tools != null) {
+            wire.setToolsJson(tools.json()).setToolChoice(tools.choice()).setParallelToolCalls(tools.parallel());
+            if (tools.function() != null) {
+                wire.setToolChoiceFunction(tools.function());
+            }
         }
         return wire.build();
     }

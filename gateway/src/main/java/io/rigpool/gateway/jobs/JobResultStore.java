@@ -36,7 +36,8 @@ public final class JobResultStore {
     private static final String FINISH = """
             UPDATE gateway.jobs SET status = ?, finished_at = ?, started_at = coalesce(started_at, ?),
                    result_text = ?, finish_reason = ?, prompt_tokens = ?, completion_tokens = ?,
-                   node_id = coalesce(?, node_id), error = ?, timings = ?::jsonb
+                   node_id = coalesce(?, node_id), error = ?, timings = ?::jsonb, result_logprobs = ?::jsonb,
+                   result_tool_calls = ?::jsonb
             WHERE id = ? AND (status = 'queued' OR status = 'running' AND node_id IS NOT DISTINCT FROM ?)
             RETURNING model, created_at""";
 
@@ -88,8 +89,10 @@ public final class JobResultStore {
         finish.setString(8, finished.nodeId());
         finish.setString(9, finished.error());
         finish.setString(10, finished.timings() == null ? null : write(finished.timings()));
-        finish.setObject(11, finished.jobId());
-        finish.setString(12, finished.nodeId());
+        finish.setString(11, finished.logprobs().isEmpty() ? null : write(finished.logprobs()));
+        finish.setString(12, finished.toolCalls().isEmpty() ? null : write(finished.toolCalls()));
+        finish.setObject(13, finished.jobId());
+        finish.setString(14, finished.nodeId());
     }
 
     private static void setInteger(PreparedStatement statement, int index, Integer value) throws SQLException {

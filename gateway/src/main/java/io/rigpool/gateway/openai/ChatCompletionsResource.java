@@ -14,6 +14,7 @@ import io.rigpool.gateway.api.RequestThread;
 import io.rigpool.gateway.api.StreamedResponse;
 import io.rigpool.gateway.auth.Caller;
 import io.rigpool.gateway.auth.CurrentCaller;
+import io.rigpool.gateway.auth.Role;
 import io.rigpool.gateway.catalogue.ModelCatalogue;
 import io.rigpool.gateway.events.JobEventHub;
 import io.rigpool.gateway.events.JobEvents;
@@ -25,6 +26,7 @@ import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.JobStatus;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -51,6 +53,7 @@ import org.jboss.resteasy.reactive.RestMulti;
  * the request waits for it without holding a thread, answering with the whole completion, or (with
  * {@code stream: true}) with its tokens as server-sent events. A client that goes away cancels its job.
  */
+@RolesAllowed(Role.USER_ROLE)
 @Path("/v1/chat/completions")
 @Tag(name = "openai", description = "OpenAI-compatible API")
 public class ChatCompletionsResource {
@@ -114,7 +117,7 @@ public class ChatCompletionsResource {
                 .chain(submitted -> Uni.createFrom().completionStage(outcome)
                         .ifNoItem().after(timeout).failWith(() -> new ChatTimeout(timeout)))
                 .emitOn(requestThread)
-                .map(ended -> answer(id, created, spec.model(), ended))
+                .map(ended -> answer(id, created, spec, ended))
                 .onFailure(ChatTimeout.class).invoke(() -> cancelInBackground(caller, jobId))
                 .onFailure().recoverWithItem(this::refusal)
                 .onCancellation().invoke(() -> {
@@ -125,20 +128,21 @@ public class ChatCompletionsResource {
                 .onTermination().invoke(watch::close);
     }
 
-    private StreamedResponse answer(String id, long created, String model, JobOutcome outcome) {
+    private StreamedResponse answer(String id, long created, JobSpec spec, JobOutcome outcome) {
         if (outcome.status() == JobStatus.FAILED) {
             return StreamedResponse.refusal(ChatFailures.jobFailed(outcome), json);
         }
         if (outcome.status() == JobStatus.CANCELLED) {
             return StreamedResponse.refusal(ChatFailures.jobCancelled(), json);
         }
-        return StreamedResponse.json(200, json.bytes(ChatCompletion.of(id, created, model, outcome)), Map.of());
+        return StreamedResponse.json(200, json.bytes(ChatCompletion.of(id, created, spec.model(),
+                spec.options().logprobs(), outcome)), Map.of());
     }
 
     private Uni<StreamedResponse> streamed(Caller caller, UUID jobId, JobSpec spec, ChatStreamStart start) {
         SseStream sse = new SseStream();
         ChatStream stream = new ChatStream(sse, json, start.id(), start.created(), spec.model(),
-                start.includeUsage());
+                start.includeUsage(), spec.options().logprobs());
         JobEventHub.Watch watch = events.hub().watch(jobId, stream);
         Executor requestThread = RequestThread.current();
         return Uni.createFrom().completionStage(() -> submissions.submit(caller, jobId, spec, null, API))

@@ -7,12 +7,16 @@ import io.rigpool.gateway.events.JobOutcome;
 import io.rigpool.gateway.events.SseStream;
 import io.rigpool.gateway.events.StreamAssembler;
 import io.rigpool.gateway.jobs.JobStatus;
+import io.rigpool.gateway.jobs.TokenLogprob;
+import io.rigpool.gateway.jobs.ToolCall;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A job's tokens as OpenAI's streaming chat completion: a first chunk with the role, one chunk per token, a last
- * chunk with the finish reason, optionally a chunk with the usage, then {@code data: [DONE]}. A job that fails
+ * A job's tokens as OpenAI's streaming chat completion: a first chunk with the role, one chunk per token (with its
+ * logprobs where asked for), the calls of tools whole in one chunk once the job ends, a last chunk with the finish
+ * reason, optionally a chunk with the usage, then {@code data: [DONE]}. A job that fails
  * ends the stream with an error event, as OpenAI's does.
  */
 final class ChatStream implements JobListener {
@@ -25,24 +29,30 @@ final class ChatStream implements JobListener {
     private final long created;
     private final String model;
     private final boolean includeUsage;
+    private final boolean logprobs;
     private final StreamAssembler assembler = new StreamAssembler();
+    private int streamedLogprobs;
     private volatile boolean finished;
 
-    ChatStream(SseStream sse, JsonWriter json, String id, long created, String model, boolean includeUsage) {
+    /** @param logprobs whether the request asked for logprobs: each chunk then carries its tokens */
+    ChatStream(SseStream sse, JsonWriter json, String id, long created, String model, boolean includeUsage,
+            boolean logprobs) {
         this.sse = sse;
         this.json = json;
         this.id = id;
         this.created = created;
         this.model = model;
         this.includeUsage = includeUsage;
-        send(new ChatCompletionChunk.Delta("assistant", ""), null, null);
+        this.logprobs = logprobs;
+        send(new ChatCompletionChunk.Delta("assistant", ""), null, List.of());
     }
 
     @Override
-    public void onToken(int seq, String text) {
+    public void onPiece(int seq, String text, List<TokenLogprob> tokens) {
         assembler.streamed(text);
-        if (!text.isEmpty()) {
-            send(new ChatCompletionChunk.Delta(null, text), null, null);
+        streamedLogprobs += tokens.size();
+        if (!text.isEmpty() || logprobs && !tokens.isEmpty()) {
+            send(new ChatCompletionChunk.Delta(null, text), null, tokens);
         }
     }
 
@@ -56,10 +66,21 @@ final class ChatStream implements JobListener {
             return;
         }
         String rest = assembler.rest(outcome.text());
-        if (!rest.isEmpty()) {
-            send(new ChatCompletionChunk.Delta(null, rest), null, null);
+        List<TokenLogprob> all = outcome.logprobs();
+        List<TokenLogprob> restTokens = all.subList(Math.min(streamedLogprobs, all.size()), all.size());
+        if (!rest.isEmpty() || logprobs && !restTokens.isEmpty()) {
+            send(new ChatCompletionChunk.Delta(null, rest), null, restTokens);
         }
-        send(new ChatCompletionChunk.Delta(null, null), FinishReasons.of(outcome.finishReason()), null);
+        if (!outcome.toolCalls().isEmpty()) {
+            List<ToolCall> calls = outcome.toolCalls();
+            List<ChatCompletionChunk.ToolCallDelta> deltas = new ArrayList<>(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                deltas.add(new ChatCompletionChunk.ToolCallDelta(i, calls.get(i).id(), calls.get(i).type(),
+                        calls.get(i).function()));
+            }
+            send(new ChatCompletionChunk.Delta(null, null, deltas), null, List.of());
+        }
+        send(new ChatCompletionChunk.Delta(null, null), FinishReasons.of(outcome.finishReason()), List.of());
         if (includeUsage) {
             sse.data(json.text(new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(),
                     ChatCompletion.Usage.of(outcome))));
@@ -72,8 +93,10 @@ final class ChatStream implements JobListener {
         return finished;
     }
 
-    private void send(ChatCompletionChunk.Delta delta, String finishReason, ChatCompletion.Usage usage) {
+    private void send(ChatCompletionChunk.Delta delta, String finishReason, List<TokenLogprob> tokens) {
+        ChatCompletion.Logprobs chunkLogprobs = logprobs && !tokens.isEmpty()
+                ? ChatCompletion.Logprobs.of(true, tokens) : null;
         sse.data(json.text(new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new ChatCompletionChunk.Choice(0, delta, finishReason)), usage)));
+                List.of(new ChatCompletionChunk.Choice(0, delta, finishReason, chunkLogprobs)), null)));
     }
 }

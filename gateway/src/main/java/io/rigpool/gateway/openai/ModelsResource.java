@@ -2,8 +2,10 @@ package io.rigpool.gateway.openai;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.rigpool.gateway.api.ApiException;
+import io.rigpool.gateway.auth.Role;
 import io.rigpool.gateway.catalogue.ModelCatalogue;
 import io.rigpool.proto.v1.ModelCatalogEntry;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/models} in OpenAI's shape, from the planner's catalogue: the models rigpool serves or can serve. */
+@RolesAllowed(Role.USER_ROLE)
 @Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "openai", description = "OpenAI-compatible API")
@@ -37,7 +40,7 @@ public class ModelsResource {
 
         static Model of(String id, ModelCatalogEntry entry) {
             return new Model(id, "model", entry.getUpdatedAtMs() / 1000, OWNER, entry.getContextLength(),
-                    ModelCapabilities.JAVA_LLAMA_CPP);
+                    ModelCapabilities.of(entry));
         }
     }
 

@@ -16,7 +16,8 @@ public final class GatewaySchema {
             "V1__jobs.sql",
             "V2__keys_ownership_and_streams.sql",
             "V3__dead_letters.sql",
-            "V4__generation_options.sql");
+            "V4__generation_options.sql",
+            "V5__logprobs_and_tool_calls.sql");
 
     private GatewaySchema() {
     }

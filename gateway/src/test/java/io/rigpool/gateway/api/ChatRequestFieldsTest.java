@@ -2,7 +2,6 @@ package io.rigpool.gateway.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rigpool.gateway.jobs.JobRequests;
 import io.rigpool.proto.v1.JobRequest;
+import io.rigpool.proto.v1.ModelCatalogEntry;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -126,13 +128,58 @@ class ChatRequestFieldsTest {
     }
 
     @Test
-    void theToolsRefusalNamesTheModel() throws Exception {
-        ApiException refused = assertThrows(ApiException.class, () -> READER.read(JSON.readTree("""
-                {"model": "tiny-chat", "messages": [{"role": "user", "content": "Hi"}],
-                 "tools": [{"type": "function", "function": {"name": "f"}}]}""")));
+    void logprobsAndToolsAreRefusedNamingTheModelWhereAReplicaRunsOnJavaLlama() throws Exception {
+        JobRequestCheck check = new JobRequestCheck(READER, id -> Optional.of(ModelCatalogEntry.newBuilder()
+                .setModelId(id).addEngines("java-llama").addEngines("llama-server").build()));
+        for (String field : List.of("logprobs", "tools")) {
+            JsonNode body = JSON.readTree("""
+                    {"model": "tiny-chat", "messages": [{"role": "user", "content": "Hi"}],
+                     "logprobs": %s, "tools": %s}""".formatted(field.equals("logprobs"),
+                    field.equals("tools") ? "[{\"type\": \"function\", \"function\": {\"name\": \"f\"}}]" : "[]"));
 
-        assertTrue(refused.getMessage().contains("model 'tiny-chat' cannot call tools"), refused.getMessage());
-        assertNotEquals(null, refused.code());
+            ApiException refused = assertThrows(ApiException.class, () -> check.check(body));
+
+            assertEquals(field, refused.field());
+            assertEquals(ChatRequestFields.UNSUPPORTED, refused.code());
+            assertTrue(refused.getMessage().startsWith(field + " is not supported for model 'tiny-chat'"),
+                    refused.getMessage());
+        }
+    }
+
+    @Test
+    void logprobsAndToolsAreAcceptedWhereEveryReplicaRunsOnLlamaServer() throws Exception {
+        JobRequestCheck check = new JobRequestCheck(READER, id -> Optional.of(ModelCatalogEntry.newBuilder()
+                .setModelId(id).addEngines("llama-server").build()));
+
+        assertTrue(check.check(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "logprobs": true,
+                 "top_logprobs": 20}""")).options().logprobs());
+        assertEquals("required", check.check(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "tool_choice": "required",
+                 "tools": [{"type": "function", "function": {"name": "f"}}]}""")).options().tools().choice());
+    }
+
+    @Test
+    void aToolsParametersAreHeldToTheSchemaSubsetTheGrammarEnforces() throws Exception {
+        ApiException refused = assertThrows(ApiException.class, () -> READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "tools": [{"type": "function",
+                 "function": {"name": "f", "parameters": {"type": "string", "pattern": "^[0-9]+$"}}}]}""")));
+
+        assertEquals("tools[0].function.parameters.pattern", refused.field(), refused.getMessage());
+    }
+
+    @Test
+    void topLogprobsOutsideZeroToTwentyAndLogprobsWithToolsAreRefusedByName() throws Exception {
+        for (String top : List.of("21", "-1", "1.5", "\"3\"")) {
+            ApiException refused = assertThrows(ApiException.class, () -> READER.read(JSON.readTree("""
+                    {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "logprobs": true,
+                     "top_logprobs": %s}""".formatted(top))));
+            assertEquals("top_logprobs", refused.field(), top);
+        }
+        ApiException both = assertThrows(ApiException.class, () -> READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Hi"}], "logprobs": true,
+                 "tools": [{"type": "function", "function": {"name": "f"}}]}""")));
+        assertEquals("logprobs", both.field());
     }
 
     private static JobRequest request(JsonNode body) {

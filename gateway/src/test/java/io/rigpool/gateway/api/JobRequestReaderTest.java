@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.gateway.jobs.ToolCall;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +30,19 @@ class JobRequestReaderTest {
 
         assertEquals(new JobSpec("m", List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "")),
                 4096, 0.0, 0.5, -3L, List.of("a", "b")), spec);
+    }
+
+    @Test
+    void anAssistantsCallsAndTheToolsAnswerAreRead() throws Exception {
+        JobSpec spec = READER.read(JSON.readTree("""
+                {"model": "m", "messages": [{"role": "user", "content": "Weather?"},
+                  {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\\"city\\": \\"Oslo\\"}"}}]},
+                  {"role": "tool", "tool_call_id": "c1", "content": "21 degrees"}]}"""));
+
+        assertEquals(new ChatMessage("assistant", "", List.of(new ToolCall("c1", "get_weather",
+                "{\"city\": \"Oslo\"}")), null), spec.messages().get(1));
+        assertEquals(new ChatMessage("tool", "21 degrees", List.of(), "c1"), spec.messages().get(2));
     }
 
     @Test
@@ -66,7 +80,18 @@ class JobRequestReaderTest {
             {"model": "m", "messages": [{"role": "user"}]}                         | messages[0].content
             {"model": "m", "messages": [{"role": "user", "content": null}]}        | messages[0].content
             {"model": "m", "messages": [{"role": "user", "content": ["x"]}]}       | messages[0].content[0]
-            {"model": "m", "messages": [{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}]} | messages[1].role
+            {"model": "m", "messages": [{"role": "user", "content": "x"}, {"role": "tool", "content": "y"}]} | messages[1].tool_call_id
+            {"model": "m", "messages": [{"role": "user", "content": "x", "tool_calls": []}]} | messages[0].tool_calls
+            {"model": "m", "messages": [{"role": "assistant", "tool_calls": [{"id": "c", "function": {"name": "f", "arguments": "{no"}}]}]} | messages[0].tool_calls[0].function.arguments
+            {"model": "m", "messages": [{"role": "assistant", "tool_calls": [{"function": {"name": "f", "arguments": "{}"}}]}]} | messages[0].tool_calls[0].id
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": {}}  | tools
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "retrieval"}]} | tools[0].type
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function", "function": {"name": "a b"}}]} | tools[0].function.name
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function", "function": {"name": "f"}}], "tool_choice": {"type": "function", "function": {"name": "g"}}} | tool_choice.function.name
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function", "function": {"name": "f"}}], "tool_choice": "any"} | tool_choice
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tool_choice": "auto"} | tool_choice
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "parallel_tool_calls": false} | parallel_tool_calls
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function", "function": {"name": "f"}}], "response_format": {"type": "json_object"}} | response_format
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 0}        | max_tokens
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": -1}       | max_tokens
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 4097}     | max_tokens
@@ -91,7 +116,7 @@ class JobRequestReaderTest {
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "max_completion_tokens": 0} | max_completion_tokens
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}        | stream
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "n": 2}                 | n
-            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]} | tools
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "tools": [{"type": "function"}]} | tools[0].function
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "tool_choice": "required"} | tool_choice
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "user": "u-1"}          | user
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "temprature": 0.5}      | temprature
@@ -105,7 +130,7 @@ class JobRequestReaderTest {
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"7": 100.5}} | logit_bias.7
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "logit_bias": {"7": "1"}} | logit_bias.7
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": 1}          | logprobs
-            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": true}       | logprobs
+            {"model": "m", "messages": [{"role": "user", "content": "x"}], "logprobs": true, "tools": [{"type": "function", "function": {"name": "f"}}]} | logprobs
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_logprobs": 21}     | top_logprobs
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "top_logprobs": 3}      | top_logprobs
             {"model": "m", "messages": [{"role": "user", "content": "x"}], "response_format": "json"} | response_format

@@ -1,6 +1,7 @@
 package io.rigpool.gateway.auth;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -24,7 +25,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 @RigpoolQuarkusTest
 class AuthTest {
@@ -40,8 +41,12 @@ class AuthTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "Basic dXNlcjpwYXNz", "Bearer rp-no-such-key", "Bearer "})
-    void aRequestWithoutAValidKeyIsA401(String authorization) {
+    @CsvSource(delimiter = '|', value = {
+        "''|an API key is required",
+        "Basic dXNlcjpwYXNz|must be 'Bearer <key>'",
+        "Bearer rp-no-such-key|not valid, or has been revoked",
+        "'Bearer '|must be 'Bearer <key>'"})
+    void aRequestWithoutAValidKeyIsA401SayingWhy(String authorization, String why) {
         var request = given();
         if (!authorization.isEmpty()) {
             request.header("Authorization", authorization);
@@ -51,7 +56,8 @@ class AuthTest {
                 .statusCode(401)
                 .contentType(ContentType.JSON)
                 .header("WWW-Authenticate", startsWith("Bearer"))
-                .body("error.type", equalTo("authentication_error"));
+                .body("error.type", equalTo("authentication_error"))
+                .body("error.message", containsString(why));
     }
 
     @Test
@@ -86,6 +92,14 @@ class AuthTest {
         TestApi.user().get("/v1/admin/keys")
                 .then()
                 .statusCode(403)
+                .body("error.type", equalTo("permission_error"))
+                .body("error.message", containsString("this needs an admin key; key '"))
+                .body("error.message", containsString("' is a user key"));
+    }
+
+    @Test
+    void aResourceWithoutARoleCheckIsRefusedEvenToAnAdmin() {
+        TestApi.admin().get("/v1/test-only/unguarded").then().statusCode(403)
                 .body("error.type", equalTo("permission_error"));
     }
 

@@ -79,6 +79,10 @@ class OutageTest {
             awaitRefusals(accepted);
             assertRefusedQuickly("/v1/jobs");
             assertRefusedQuickly("/v1/chat/completions");
+            // A key the cache does not know cannot be checked: "try again", not "wrong key".
+            Response unchecked = TestApi.as("rp-not-in-the-cache-" + UUID.randomUUID()).get("/v1/models");
+            assertEquals(503, unchecked.statusCode(), unchecked.asString());
+            assertEquals("the gateway cannot check API keys right now", unchecked.path("error.message"));
         } finally {
             infra.startPostgres();
             awaitRecovery();

@@ -9,6 +9,8 @@ import io.rigpool.gateway.api.JsonWriter;
 import io.rigpool.gateway.events.JobOutcome;
 import io.rigpool.gateway.events.SseStream;
 import io.rigpool.gateway.jobs.JobStatus;
+import io.rigpool.gateway.jobs.TokenLogprob;
+import io.rigpool.gateway.jobs.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +22,36 @@ class ChatStreamTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
+    void eachChunkCarriesItsTokensLogprobsAndTheCallsComeWholeBeforeTheFinish() throws Exception {
+        SseStream sse = new SseStream();
+        ChatStream stream = new ChatStream(sse, new JsonWriter(JSON), "chatcmpl-3", 1, "tiny", false, true);
+        TokenLogprob hel = new TokenLogprob("Hel", -0.5, List.of(72, 101, 108), List.of());
+        TokenLogprob lo = new TokenLogprob("lo", -1.0, List.of(108, 111), List.of());
+        stream.onPiece(0, "Hel", List.of(hel));
+        stream.onFinished(new JobOutcome(JobStatus.SUCCEEDED, "Hello", "tool_calls", 3, 2, null, List.of(hel, lo),
+                List.of(new ToolCall("c1", "f", "{}"))));
+
+        List<JsonNode> chunks = new ArrayList<>();
+        for (String frame : new String(concat(sse), StandardCharsets.UTF_8).split("\n\n")) {
+            if (!frame.equals("data: [DONE]")) {
+                chunks.add(JSON.readTree(frame.substring(6)));
+            }
+        }
+        assertEquals("Hel", chunks.get(1).at("/choices/0/logprobs/content/0/token").asText());
+        assertEquals("lo", chunks.get(2).at("/choices/0/delta/content").asText(), "the rest, with its token");
+        assertEquals("lo", chunks.get(2).at("/choices/0/logprobs/content/0/token").asText());
+        assertEquals("c1", chunks.get(3).at("/choices/0/delta/tool_calls/0/id").asText());
+        assertEquals("f", chunks.get(3).at("/choices/0/delta/tool_calls/0/function/name").asText());
+        assertEquals("tool_calls", chunks.get(4).at("/choices/0/finish_reason").asText());
+    }
+
+    @Test
     void roleThenTokensThenRestThenFinishThenUsageThenDone() throws Exception {
         SseStream sse = new SseStream();
-        ChatStream stream = new ChatStream(sse, new JsonWriter(JSON), "chatcmpl-1", 1700000000, "tiny", true);
-        stream.onToken(0, "Hel");
-        stream.onToken(1, "");
+        ChatStream stream = new ChatStream(sse, new JsonWriter(JSON), "chatcmpl-1", 1700000000, "tiny", true,
+                false);
+        stream.onPiece(0, "Hel", List.of());
+        stream.onPiece(1, "", List.of());
         stream.onFinished(new JobOutcome(JobStatus.SUCCEEDED, "Hello", "length", 3, 2, null));
 
         String text = new String(concat(sse), StandardCharsets.UTF_8);
@@ -50,7 +77,7 @@ class ChatStreamTest {
     @Test
     void aFailedJobEndsWithAnErrorEvent() throws Exception {
         SseStream sse = new SseStream();
-        ChatStream stream = new ChatStream(sse, new JsonWriter(JSON), "chatcmpl-2", 1, "tiny", false);
+        ChatStream stream = new ChatStream(sse, new JsonWriter(JSON), "chatcmpl-2", 1, "tiny", false, false);
         stream.onFinished(new JobOutcome(JobStatus.FAILED, null, null, null, null, "out of memory"));
 
         String[] frames = new String(concat(sse), StandardCharsets.UTF_8).split("\n\n");

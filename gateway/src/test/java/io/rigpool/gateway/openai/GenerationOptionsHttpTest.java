@@ -128,7 +128,7 @@ class GenerationOptionsHttpTest {
     }
 
     @Test
-    void logprobsAndToolsAreRefusedByNameOnBothApis() {
+    void logprobsAndToolsAreRefusedByNameOnBothApisForAModelWithNoEngineThatDoesThem() {
         for (String path : List.of("/v1/chat/completions", "/v1/jobs")) {
             TestApi.user().contentType(ContentType.JSON)
                     .body("""
@@ -148,9 +148,9 @@ class GenerationOptionsHttpTest {
                     .then()
                     .statusCode(400)
                     .body("error.param", equalTo("tools"))
-                    .body("error.message", equalTo("tools is not supported: model '" + MODEL + "' cannot call"
-                            + " tools on rigpool: its engine (java-llama.cpp 4.2.0) has no tool-call parsing;"
-                            + " GET /v1/models says what each model supports"));
+                    .body("error.message", equalTo("tools is not supported for model '" + MODEL + "': it cannot"
+                            + " call tools on rigpool, because no replica of it is placed yet, so no engine can be"
+                            + " promised; GET /v1/models says what each model supports"));
         }
     }
 

@@ -13,11 +13,17 @@ public final class TestModels {
     }
 
     public static void serve(String modelId) {
+        serve(modelId, List.of());
+    }
+
+    /** @param engines the engines the planner says the model's replicas run on */
+    public static void serve(String modelId, List<String> engines) {
         ModelCatalogEntry entry = ModelCatalogEntry.newBuilder()
                 .setModelId(modelId)
                 .setArchitecture("llama")
                 .setContextLength(2048)
                 .setReplicasReady(1)
+                .addAllEngines(engines)
                 .setUpdatedAtMs(System.currentTimeMillis())
                 .build();
         TestKafka.send(Topics.MODELS, modelId, entry.toByteArray());

@@ -5,6 +5,8 @@ import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.TokenChunk;
+import io.rigpool.proto.v1.TokenLogprob;
+import io.rigpool.proto.v1.ToolCall;
 import io.rigpool.proto.v1.Usage;
 import java.time.Duration;
 import java.util.List;
@@ -115,8 +117,21 @@ public final class TestWorker implements AutoCloseable {
     }
 
     public static void token(String jobId, int seq, String text, boolean last) {
+        token(jobId, seq, text, List.of(), last);
+    }
+
+    /** A chunk with the tokens it came from, as a worker sends it for a job that asked for logprobs. */
+    public static void token(String jobId, int seq, String text, List<TokenLogprob> logprobs, boolean last) {
         TestKafka.send(Topics.TOKENS, jobId, TokenChunk.newBuilder().setJobId(jobId).setNodeId("test-node").setSeq(seq).setText(text)
-                .setLast(last).build().toByteArray());
+                .addAllLogprobs(logprobs).setLast(last).build().toByteArray());
+    }
+
+    /** The end of a job whose answer holds logprobs or calls of tools. */
+    public static void succeeded(String jobId, String text, List<TokenLogprob> logprobs, List<ToolCall> toolCalls,
+            String finishReason) {
+        update(JobUpdate.newBuilder().setJobId(jobId).setState(JobState.JOB_STATE_SUCCEEDED).setNodeId("test-node")
+                .setText(text).setFinishReason(finishReason).addAllLogprobs(logprobs).addAllToolCalls(toolCalls)
+                .setUsage(Usage.newBuilder().setPromptTokens(5).setCompletionTokens(Math.max(1, logprobs.size()))));
     }
 
     public static void succeeded(String jobId, String text, int promptTokens, int completionTokens,

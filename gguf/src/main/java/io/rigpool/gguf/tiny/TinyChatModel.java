@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a small but complete chat model (llama architecture, or qwen3 / qwen3moe for the current llama.cpp): a SentencePiece-style vocabulary with byte fallback,
- * a ChatML chat template, and seeded random weights. It loads in llama.cpp and generates (nonsense) text, which is
+ * a ChatML chat template (one that knows tools for qwen3), and seeded random weights. It loads in llama.cpp and generates (nonsense) text, which is
  * all the tests and the worker's demo mode need; no weights can be downloaded on the machines this runs on.
  *
  * <p>The output rows of control, byte and unknown tokens are zero, so greedy decoding always picks a word and a
@@ -22,6 +22,69 @@ public final class TinyChatModel {
     public static final String CHAT_TEMPLATE = "{% for message in messages %}"
             + "{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
             + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    /**
+     * Qwen 2.5's template (Hermes-style tool calls), with a neutral default system prompt where tools need one and
+     * none without (so a chat without tools renders as with {@link #CHAT_TEMPLATE}): it renders tools and
+     * {@code <tool_call>{"name": ..., "arguments": ...}</tool_call>} blocks, and takes {@code tool} turns back as
+     * {@code <tool_response>}. llama-server recognises the format from the template and parses the calls, and
+     * constrains a forced call with a grammar, so even random weights make a parsable one. The qwen3 models carry
+     * it; the llama model keeps plain ChatML, which b4916's built-in templates also know.
+     */
+    public static final String TOOLS_CHAT_TEMPLATE = """
+{%- if tools %}
+    {{- '<|im_start|>system\\n' }}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- messages[0]['content'] }}
+    {%- else %}
+        {{- 'You are a helpful assistant.' }}
+    {%- endif %}
+    {{- "\\n\\n# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>" }}
+    {%- for tool in tools %}
+        {{- "\\n" }}
+        {{- tool | tojson }}
+    {%- endfor %}
+    {{- "\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}\\n</tool_call><|im_end|>\\n" }}
+{%- else %}
+    {%- if messages[0]['role'] == 'system' %}
+        {{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}
+    {%- endif %}
+{%- endif %}
+{%- for message in messages %}
+    {%- if (message.role == "user") or (message.role == "system" and not loop.first) or (message.role == "assistant" and not message.tool_calls) %}
+        {{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>' + '\\n' }}
+    {%- elif message.role == "assistant" %}
+        {{- '<|im_start|>' + message.role }}
+        {%- if message.content %}
+            {{- '\\n' + message.content }}
+        {%- endif %}
+        {%- for tool_call in message.tool_calls %}
+            {%- if tool_call.function is defined %}
+                {%- set tool_call = tool_call.function %}
+            {%- endif %}
+            {{- '\\n<tool_call>\\n{"name": "' }}
+            {{- tool_call.name }}
+            {{- '", "arguments": ' }}
+            {{- tool_call.arguments | tojson }}
+            {{- '}\\n</tool_call>' }}
+        {%- endfor %}
+        {{- '<|im_end|>\\n' }}
+    {%- elif message.role == "tool" %}
+        {%- if (loop.index0 == 0) or (messages[loop.index0 - 1].role != "tool") %}
+            {{- '<|im_start|>user' }}
+        {%- endif %}
+        {{- '\\n<tool_response>\\n' }}
+        {{- message.content }}
+        {{- '\\n</tool_response>' }}
+        {%- if loop.last or (messages[loop.index0 + 1].role != "tool") %}
+            {{- '<|im_end|>\\n' }}
+        {%- endif %}
+    {%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}
+    {{- '<|im_start|>assistant\\n' }}
+{%- endif %}
+""";
 
     public static final String LLAMA = "llama";
     public static final String QWEN3 = "qwen3";
@@ -141,7 +204,7 @@ public final class TinyChatModel {
                 .putUint32("tokenizer.ggml.unknown_token_id", vocab.unk())
                 .putBool("tokenizer.ggml.add_bos_token", false)
                 .putBool("tokenizer.ggml.add_eos_token", false)
-                .putString("tokenizer.chat_template", CHAT_TEMPLATE);
+                .putString("tokenizer.chat_template", a.equals(LLAMA) ? CHAT_TEMPLATE : TOOLS_CHAT_TEMPLATE);
         if (!a.equals(LLAMA)) {
             // The real models of these architectures have byte-level BPE tokenizers, which add no space before a
             // text: without this the SentencePiece tokenizer here would turn the template's "assistant" after

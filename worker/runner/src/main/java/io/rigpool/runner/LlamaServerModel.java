@@ -8,6 +8,7 @@ import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerLoadReport;
+import io.rigpool.proto.v1.TextPiece;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,13 +51,16 @@ final class LlamaServerModel implements ModelEngine {
     private final HttpClient http;
     private final RunnerLoadReport report;
     private final int vocabularySize;
+    private final String toolCallOpening;
 
-    private LlamaServerModel(Process server, URI base, HttpClient http, RunnerLoadReport report, int vocabularySize) {
+    private LlamaServerModel(Process server, URI base, HttpClient http, RunnerLoadReport report, int vocabularySize,
+            String toolCallOpening) {
         this.server = server;
         this.base = base;
         this.http = http;
         this.report = report;
         this.vocabularySize = vocabularySize;
+        this.toolCallOpening = toolCallOpening;
     }
 
     static LlamaServerModel start(RunnerOptions options) throws ModelLoadException {
@@ -100,7 +104,8 @@ final class LlamaServerModel implements ModelEngine {
             System.err.println("rigpool-runner: llama-server exited with code " + code);
             Runtime.getRuntime().halt(code == 0 ? 1 : code);
         });
-        return new LlamaServerModel(server, base, http, report.build(), LoadedModel.vocabularySize(path));
+        return new LlamaServerModel(server, base, http, report.build(), LoadedModel.vocabularySize(path),
+                ToolCallOpening.find(http, base));
     }
 
     @Override
@@ -109,8 +114,8 @@ final class LlamaServerModel implements ModelEngine {
     }
 
     @Override
-    public Finished generate(Generation generation, GenerateRequest request, Consumer<String> pieces) {
-        String body = LlamaServerRequest.body(request, vocabularySize).toString();
+    public Finished generate(Generation generation, GenerateRequest request, Consumer<TextPiece> pieces) {
+        String body = LlamaServerRequest.body(request, vocabularySize, toolCallOpening).toString();
         HttpRequest post = HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
@@ -130,7 +135,7 @@ final class LlamaServerModel implements ModelEngine {
             if (response.statusCode() != 200) {
                 throw refusal(response.statusCode(), lines);
             }
-            LlamaServerStream stream = new LlamaServerStream();
+            LlamaServerStream stream = new LlamaServerStream(request.getOptions().getTopLogprobs());
             String line;
             while (!stream.done() && (line = lines.readLine()) != null) {
                 stream.accept(line).ifPresent(pieces);

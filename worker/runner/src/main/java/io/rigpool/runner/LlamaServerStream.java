@@ -5,11 +5,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.rigpool.proto.v1.Finished;
+import io.rigpool.proto.v1.TextPiece;
 import java.util.Optional;
 
 /**
  * Reads llama-server's streamed chat completion, one server-sent-events line at a time: the text of each chunk,
- * the finish reason, and the counts and timings ({@code timings_per_token} puts them in every chunk, the last
+ * its tokens' log probabilities, the calls of tools, the finish reason, and the counts and timings ({@code timings_per_token} puts them in every chunk, the last
  * chunk's {@code usage} has the whole prompt's tokens). Pure: lines in, pieces and a {@link Finished} out.
  */
 final class LlamaServerStream {
@@ -17,6 +18,8 @@ final class LlamaServerStream {
     private static final String DATA = "data:";
     private static final String DONE = "[DONE]";
 
+    private final int topLogprobs;
+    private final ToolCallDeltas toolCalls = new ToolCallDeltas();
     private String finishReason = "";
     private int promptTokens;
     private int completionTokens;
@@ -25,12 +28,18 @@ final class LlamaServerStream {
     private double decodeMs;
     private boolean done;
 
+    /** @param topLogprobs how many alternatives per token the client asked for (llama-server may send more) */
+    LlamaServerStream(int topLogprobs) {
+        this.topLogprobs = topLogprobs;
+    }
+
     /**
-     * Takes one line of the response body; returns the text it adds, if any.
+     * Takes one line of the response body; returns the text and the tokens' log probabilities it adds, if any.
+     * Calls of tools are gathered for {@link #finished}.
      *
      * @throws IllegalStateException when the line is an error event or not the JSON llama-server sends
      */
-    Optional<String> accept(String line) {
+    Optional<TextPiece> accept(String line) {
         if (!line.startsWith(DATA)) {
             // Blank separators between events, and comments.
             return Optional.empty();
@@ -59,12 +68,22 @@ final class LlamaServerStream {
         }
         JsonObject delta = choice.has("delta") && choice.get("delta").isJsonObject()
                 ? choice.getAsJsonObject("delta") : new JsonObject();
+        if (delta.has("tool_calls") && delta.get("tool_calls").isJsonArray()) {
+            toolCalls.add(delta.getAsJsonArray("tool_calls"));
+        }
+        TextPiece.Builder piece = TextPiece.newBuilder();
         JsonElement content = delta.get("content");
-        if (content == null || content.isJsonNull() || content.getAsString().isEmpty()) {
+        if (content != null && !content.isJsonNull()) {
+            piece.setText(content.getAsString());
+        }
+        piece.addAllLogprobs(StreamedLogprobs.of(choice, topLogprobs));
+        if (piece.getText().isEmpty() && piece.getLogprobsCount() == 0) {
             return Optional.empty();
         }
-        pieces++;
-        return Optional.of(content.getAsString());
+        if (!piece.getText().isEmpty()) {
+            pieces++;
+        }
+        return Optional.of(piece.build());
     }
 
     private void readCounts(JsonObject chunk) {
@@ -102,6 +121,7 @@ final class LlamaServerStream {
                 .setCompletionTokens(tokensSoFar())
                 .setPromptEvalMs(promptMs)
                 .setDecodeMs(decodeMs)
+                .addAllToolCalls(toolCalls.calls())
                 .build();
     }
 

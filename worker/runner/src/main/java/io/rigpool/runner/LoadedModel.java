@@ -9,6 +9,7 @@ import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerLoadReport;
+import io.rigpool.proto.v1.TextPiece;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,8 +93,26 @@ final class LoadedModel implements ModelEngine {
     }
 
     @Override
-    public Finished generate(Generation generation, GenerateRequest request, Consumer<String> pieces) {
-        return generation.run(this, request, pieces);
+    public Finished generate(Generation generation, GenerateRequest request, Consumer<TextPiece> pieces) {
+        refuseWhatOnlyLlamaServerDoes(request);
+        return generation.run(this, request, text -> pieces.accept(TextPiece.newBuilder().setText(text).build()));
+    }
+
+    /**
+     * The gateway sends logprobs and tools only to models every replica of which runs on llama-server; a request
+     * that still reaches this engine (a plan changed meanwhile) fails naming the field rather than losing it.
+     */
+    private static void refuseWhatOnlyLlamaServerDoes(GenerateRequest request) {
+        if (request.getOptions().getLogprobs()) {
+            throw new InvalidRequestException("logprobs: this runner's engine (java-llama.cpp 4.2.0) cannot report"
+                    + " token probabilities");
+        }
+        boolean toolTurns = request.getMessagesList().stream()
+                .anyMatch(m -> m.getRole().equals("tool") || m.getToolCallsCount() > 0);
+        if (!request.getOptions().getToolsJson().isEmpty() || toolTurns) {
+            throw new InvalidRequestException("tools: this runner's engine (java-llama.cpp 4.2.0) cannot call"
+                    + " tools");
+        }
     }
 
     RunnerOptions options() {

@@ -3,6 +3,7 @@ package io.rigpool.runner;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerLoadReport;
+import io.rigpool.proto.v1.TextPiece;
 import java.util.function.Consumer;
 
 /**
@@ -16,10 +17,11 @@ interface ModelEngine {
     RunnerLoadReport report();
 
     /**
-     * Runs one chat completion to its end on the calling thread, streaming text pieces; stops within a token once
+     * Runs one chat completion to its end on the calling thread, streaming text pieces (with their tokens' log
+     * probabilities where asked for); stops within a token once
      * {@code generation} is cancelled.
      *
      * @throws InvalidRequestException when the request cannot be served as asked (names the field)
      */
-    Finished generate(Generation generation, GenerateRequest request, Consumer<String> pieces);
+    Finished generate(Generation generation, GenerateRequest request, Consumer<TextPiece> pieces);
 }

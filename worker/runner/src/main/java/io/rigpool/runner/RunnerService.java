@@ -12,7 +12,6 @@ import io.rigpool.proto.v1.GenerateEvent;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.RunnerGrpc;
 import io.rigpool.proto.v1.RunnerLoadReport;
-import io.rigpool.proto.v1.TextPiece;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +52,8 @@ final class RunnerService extends RunnerGrpc.RunnerImplBase {
 
     private void run(Generation generation, GenerateRequest request, ServerCallStreamObserver<GenerateEvent> call) {
         try {
-            Finished finished = model.generate(generation, request, text -> send(call, generation,
-                    GenerateEvent.newBuilder().setPiece(TextPiece.newBuilder().setText(text)).build()));
+            Finished finished = model.generate(generation, request, piece -> send(call, generation,
+                    GenerateEvent.newBuilder().setPiece(piece).build()));
             send(call, generation, GenerateEvent.newBuilder().setFinished(finished).build());
             if (!call.isCancelled()) {
                 call.onCompleted();

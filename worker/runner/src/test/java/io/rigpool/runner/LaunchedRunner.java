@@ -6,6 +6,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.GenerateEvent;
 import io.rigpool.proto.v1.GenerateRequest;
+import io.rigpool.proto.v1.TokenLogprob;
 import io.rigpool.proto.v1.RunnerGrpc;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,13 +84,14 @@ final class LaunchedRunner implements AutoCloseable {
         return channel;
     }
 
-    /** What one Generate answered: its text pieces joined, and the Finished event that ended it. */
-    record Generated(String text, Finished finished) {
+    /** What one Generate answered: its text pieces joined, their tokens' logprobs, and the Finished event. */
+    record Generated(String text, List<TokenLogprob> logprobs, Finished finished) {
     }
 
     /** Runs one request to its end over the blocking stub. */
     Generated generate(GenerateRequest request, Duration deadline) throws IOException, InterruptedException {
         StringBuilder text = new StringBuilder();
+        List<TokenLogprob> logprobs = new ArrayList<>();
         Finished finished = null;
         Iterator<GenerateEvent> events = blocking().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .generate(request);
@@ -97,6 +99,7 @@ final class LaunchedRunner implements AutoCloseable {
             GenerateEvent event = events.next();
             if (event.hasPiece()) {
                 text.append(event.getPiece().getText());
+                logprobs.addAll(event.getPiece().getLogprobsList());
             } else {
                 finished = event.getFinished();
             }
@@ -104,7 +107,7 @@ final class LaunchedRunner implements AutoCloseable {
         if (finished == null) {
             throw new AssertionError("the stream of " + request.getRequestId() + " ended without a Finished event");
         }
-        return new Generated(text.toString(), finished);
+        return new Generated(text.toString(), logprobs, finished);
     }
 
     String output() {

@@ -21,6 +21,8 @@ import io.rigpool.proto.v1.GenerateEvent;
 import io.rigpool.proto.v1.GenerateRequest;
 import io.rigpool.proto.v1.GenerationOptions;
 import io.rigpool.proto.v1.RunnerLoadReport;
+import io.rigpool.proto.v1.TokenLogprob;
+import io.rigpool.proto.v1.ToolCall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -125,6 +127,78 @@ class LlamaServerEngineIT {
         assertEquals("stop", g.finished().getFinishReason(), g.text());
         assertTrue(JsonParser.parseString(g.text()).getAsJsonObject().get("n").getAsJsonPrimitive().isNumber(),
                 g.text());
+    }
+
+    @Test
+    void logprobsComeWithEveryTokenInOpenAisShape() throws Exception {
+        LaunchedRunner.Generated g = runner.generate(request("logprobs-1", 12).setOptions(
+                GenerationOptions.newBuilder().setLogprobs(true).setTopLogprobs(3)).build(), DEADLINE);
+
+        assertEquals(12, g.logprobs().size(), "one per sampled token: " + g.logprobs());
+        StringBuilder tokens = new StringBuilder();
+        for (TokenLogprob token : g.logprobs()) {
+            tokens.append(token.getToken());
+            assertTrue(token.getLogprob() <= 0, token.toString());
+            assertEquals(token.getToken(), token.getBytes().toStringUtf8(), "bytes are the token's UTF-8");
+            assertEquals(3, token.getTopLogprobsCount(), token.toString());
+            for (int i = 1; i < token.getTopLogprobsCount(); i++) {
+                assertTrue(token.getTopLogprobs(i - 1).getLogprob() >= token.getTopLogprobs(i).getLogprob(),
+                        "likeliest first: " + token);
+            }
+            // Greedy sampling (temperature 0) takes the likeliest token.
+            assertEquals(token.getTopLogprobs(0).getToken(), token.getToken(), token.toString());
+        }
+        assertEquals(g.text(), tokens.toString(), "the tokens make the text");
+    }
+
+    @Test
+    void logprobsWithoutAlternativesReportTheSampledTokensAlone() throws Exception {
+        LaunchedRunner.Generated g = runner.generate(request("logprobs-0", 6).setOptions(
+                GenerationOptions.newBuilder().setLogprobs(true)).build(), DEADLINE);
+
+        assertEquals(6, g.logprobs().size());
+        assertTrue(g.logprobs().stream().allMatch(t -> t.getTopLogprobsCount() == 0 && t.getLogprob() <= 0),
+                g.logprobs().toString());
+    }
+
+    @Test
+    void aForcedToolCallIsParsedAndItsAnswerTakenBack(@TempDir Path dir) throws Exception {
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":"
+                + "\"The weather in a city\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":"
+                + "{\"type\":\"string\",\"maxLength\":12}},\"required\":[\"city\"],"
+                + "\"additionalProperties\":false}}},{\"type\":\"function\",\"function\":{\"name\":\"noop\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{}}}}]";
+        GenerationOptions forced = GenerationOptions.newBuilder().setToolsJson(tools).setToolChoice("function")
+                .setToolChoiceFunction("get_weather").build();
+        // The tools' description makes a long prompt in the tiny model's mostly one-letter tokens.
+        try (LaunchedRunner own = start(dir.resolve("r"), "--ctx-size", "4096", "--threads", "2")) {
+            assertTrue(own.awaitPort().isPresent(), own::output);
+            forcedCallThenItsAnswer(own, tools, forced);
+        }
+    }
+
+    private static void forcedCallThenItsAnswer(LaunchedRunner own, String tools, GenerationOptions forced)
+            throws Exception {
+        LaunchedRunner.Generated call = own.generate(request("tool-1", 1024).setOptions(forced).build(), DEADLINE);
+
+        assertEquals("tool_calls", call.finished().getFinishReason(), call.text() + " " + call.finished());
+        assertEquals(1, call.finished().getToolCallsCount(), call.finished().toString());
+        ToolCall made = call.finished().getToolCalls(0);
+        assertEquals("get_weather", made.getName());
+        assertFalse(made.getId().isEmpty(), "llama-server gives every call an id");
+        assertTrue(JsonParser.parseString(made.getArguments()).getAsJsonObject().get("city").getAsJsonPrimitive()
+                .isString(), made.getArguments());
+
+        GenerateRequest followUp = request("tool-2", 8)
+                .addMessages(ChatMessage.newBuilder().setRole("assistant").addToolCalls(made))
+                .addMessages(ChatMessage.newBuilder().setRole("tool").setToolCallId(made.getId())
+                        .setContent("{\"celsius\": 21}"))
+                .setOptions(GenerationOptions.newBuilder().setToolsJson(tools)).build();
+        LaunchedRunner.Generated answer = own.generate(followUp, DEADLINE);
+
+        assertTrue(answer.finished().getPromptTokens() > call.finished().getPromptTokens(),
+                "the call and the tool's answer are in the prompt: " + answer.finished());
+        assertTrue(answer.finished().getCompletionTokens() > 0, answer.finished().toString());
     }
 
     @Test

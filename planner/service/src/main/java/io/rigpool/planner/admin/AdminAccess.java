@@ -18,15 +18,14 @@ public final class AdminAccess {
     public static final String COOKIE = "rigpool_admin";
     public static final String REQUEST_HEADER = "X-Requested-By";
 
-    /** The verdict on one request. */
-    public enum Verdict {
-        ALLOWED,
-        /** No admin key is configured: nothing that needs one can be done (503). */
-        DISABLED,
-        /** No key, a wrong key, or an expired or unknown session (401). */
-        UNAUTHORIZED,
-        /** A change made with the session cookie alone, without {@value #REQUEST_HEADER} (403). */
-        MISSING_REQUEST_HEADER
+    /** What a request proved about its sender. */
+    public enum Standing {
+        /** The admin key as a bearer header, or the page's session with {@value #REQUEST_HEADER}: may do all. */
+        ADMIN,
+        /** The page's session without {@value #REQUEST_HEADER}: may read, not change (a cross-site form could). */
+        PAGE_READER,
+        /** Nothing, a wrong key, or an expired or unknown session. */
+        NONE
     }
 
     private final Optional<byte[]> keyDigest;
@@ -55,30 +54,28 @@ public final class AdminAccess {
         return sessions;
     }
 
+    /** Whether {@code GET}s of {@code /api/} need the admin key too ({@code rigpool.planner.protect-reads}). */
+    public boolean protectReads() {
+        return protectReads;
+    }
+
     /**
-     * @param read a GET or HEAD
-     * @param alwaysProtected the admin page's own data, which needs the key whatever {@code protect-reads} says
      * @param authorization the Authorization header, or null
      * @param sessionCookie the session cookie's value, or null
      * @param requestedBy the {@value #REQUEST_HEADER} header, or null
      */
-    public Verdict check(boolean read, boolean alwaysProtected, String authorization, String sessionCookie,
-            String requestedBy) {
-        if (read && !alwaysProtected && !protectReads) {
-            return Verdict.ALLOWED;
-        }
+    public Standing standing(String authorization, String sessionCookie, String requestedBy) {
         if (keyDigest.isEmpty()) {
-            return Verdict.DISABLED;
+            return Standing.NONE;
         }
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 && keyMatches(authorization.substring(7).trim())) {
-            return Verdict.ALLOWED;
+            return Standing.ADMIN;
         }
         if (sessions.valid(sessionCookie)) {
-            return read || (requestedBy != null && !requestedBy.isBlank()) ? Verdict.ALLOWED
-                    : Verdict.MISSING_REQUEST_HEADER;
+            return requestedBy != null && !requestedBy.isBlank() ? Standing.ADMIN : Standing.PAGE_READER;
         }
-        return Verdict.UNAUTHORIZED;
+        return Standing.NONE;
     }
 
     /** A new session for the admin page when {@code presentedKey} is the admin key. */

@@ -1,5 +1,6 @@
 package io.rigpool.planner.admin;
 
+import io.quarkus.vertx.http.security.AuthorizationPolicy;
 import io.rigpool.planner.models.WhatIfAnswers;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -26,6 +27,7 @@ public class EstimateResource {
     }
 
     @GET
+    @AuthorizationPolicy(name = ApiReads.NAME)
     public WhatIfAnswers.Answer estimate(@QueryParam("model") String model, @QueryParam("vram") String vram,
             @QueryParam("card") String card, @QueryParam("ctx") String ctx, @QueryParam("reserve") String reserve,
             @QueryParam("parallel") String parallel, @QueryParam("gpu_bandwidth") String gpuBandwidth,

@@ -1,9 +1,11 @@
 package io.rigpool.planner.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.vertx.http.security.AuthorizationPolicy;
 import io.rigpool.planner.nodes.AdminActions;
 import io.rigpool.planner.nodes.FleetCoordinator;
 import io.rigpool.planner.plan.PlanView;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,11 +31,13 @@ public class ModelsResource {
     }
 
     @GET
+    @AuthorizationPolicy(name = ApiReads.NAME)
     public List<PlanView.ModelPlan> models() {
         return fleet.snapshot().plan().models();
     }
 
     @PUT
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{model}/pins/{node}")
     public Map<String, Object> pin(@PathParam("model") String model, @PathParam("node") String node) {
         admin.pin(model, node, true);
@@ -41,6 +45,7 @@ public class ModelsResource {
     }
 
     @DELETE
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{model}/pins/{node}")
     public Map<String, Object> unpin(@PathParam("model") String model, @PathParam("node") String node) {
         admin.pin(model, node, false);
@@ -49,6 +54,7 @@ public class ModelsResource {
 
     /** Body: {@code {"min_replicas": 2}}; 0 removes the rule. */
     @PUT
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{model}/min-replicas")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> minReplicas(@PathParam("model") String model, JsonNode body) {

@@ -1,10 +1,12 @@
 package io.rigpool.planner.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.vertx.http.security.AuthorizationPolicy;
 import io.rigpool.common.sizes.ByteSizes;
 import io.rigpool.planner.nodes.AdminActions;
 import io.rigpool.planner.nodes.FleetCoordinator;
 import io.rigpool.planner.nodes.FleetSnapshot;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,12 +37,14 @@ public class NodesResource {
     }
 
     @GET
+    @AuthorizationPolicy(name = ApiReads.NAME)
     public List<FleetSnapshot.NodeView> nodes() {
         return fleet.snapshot().nodes();
     }
 
     /** The node finishes its running jobs, takes no new ones, and gets no runners until undrained. */
     @POST
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{node}/drain")
     public Map<String, Object> drain(@PathParam("node") String node) {
         admin.drain(node, true);
@@ -48,6 +52,7 @@ public class NodesResource {
     }
 
     @DELETE
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{node}/drain")
     public Map<String, Object> undrain(@PathParam("node") String node) {
         admin.drain(node, false);
@@ -56,6 +61,7 @@ public class NodesResource {
 
     /** Body: {@code {"reserve": "2GiB"}} or {@code {"reserve_bytes": 2147483648}}. */
     @PUT
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{node}/reserve")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> reserve(@PathParam("node") String node, JsonNode body) {
@@ -73,6 +79,7 @@ public class NodesResource {
      * 404 when it has none.
      */
     @DELETE
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{node}/credential")
     public Map<String, Object> revokeCredential(@PathParam("node") String node) {
         admin.revokeCredential(node);
@@ -81,6 +88,7 @@ public class NodesResource {
 
     /** Back to the configured default reserve. */
     @DELETE
+    @RolesAllowed(AdminRoles.ADMIN)
     @Path("{node}/reserve")
     public Map<String, Object> defaultReserve(@PathParam("node") String node) {
         admin.setReserve(node, null);

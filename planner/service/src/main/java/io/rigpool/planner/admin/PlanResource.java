@@ -1,5 +1,6 @@
 package io.rigpool.planner.admin;
 
+import io.quarkus.vertx.http.security.AuthorizationPolicy;
 import io.rigpool.planner.nodes.FleetCoordinator;
 import io.rigpool.planner.plan.PlanView;
 import jakarta.ws.rs.GET;
@@ -19,6 +20,7 @@ public class PlanResource {
     }
 
     @GET
+    @AuthorizationPolicy(name = ApiReads.NAME)
     public PlanView plan() {
         return fleet.snapshot().plan();
     }

@@ -4,6 +4,7 @@ import io.rigpool.common.hardware.GpuSpec;
 import io.rigpool.common.hardware.RtxCards;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
+import io.rigpool.planner.admin.AdminRoles;
 import io.rigpool.planner.admin.ApiException;
 import io.rigpool.planner.admin.WhatIfRequests;
 import io.rigpool.planner.models.WhatIfAnswers;
@@ -12,6 +13,7 @@ import io.rigpool.planner.nodes.FleetSnapshot;
 import io.rigpool.planner.plan.PlanHistory;
 import io.rigpool.planner.plan.PlanHistoryStore;
 import io.rigpool.planner.plan.PlanView;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -24,9 +26,10 @@ import org.jboss.resteasy.reactive.ResponseHeader;
 
 /**
  * The admin page's data, always behind the admin key (session cookie or bearer header, see
- * {@link io.rigpool.planner.admin.AdminKeyFilter}): the fleet and its plan from one snapshot, the recent re-plans
+ * {@link io.rigpool.planner.admin.AdminKeyMechanism}): the fleet and its plan from one snapshot, the recent re-plans
  * from PostgreSQL, the what-if, and the choices the what-if offers.
  */
+@RolesAllowed(AdminRoles.READ)
 @Path("/admin/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConsoleApiResource {

@@ -4,6 +4,7 @@ import io.rigpool.planner.admin.AdminAccess;
 import io.rigpool.planner.admin.ClientAddress;
 import io.rigpool.planner.admin.RetryAfter;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -24,8 +25,10 @@ import java.util.Optional;
 /**
  * The admin page: {@code /admin/} and its script and style for a logged-in admin (others are sent to the login
  * form), the login form that exchanges the admin key for a session cookie, and logout. The page's data comes from
- * {@code /admin/api/} ({@link ConsoleApiResource}); its actions use the admin API.
+ * {@code /admin/api/} ({@link ConsoleApiResource}); its actions use the admin API. Open to all: it checks the session
+ * itself, because a visitor without one is sent to the login form rather than refused.
  */
+@PermitAll
 @Path("/admin")
 public class ConsoleResource {
 

@@ -1,9 +1,8 @@
 package io.rigpool.planner.admin;
 
-import static io.rigpool.planner.admin.AdminAccess.Verdict.ALLOWED;
-import static io.rigpool.planner.admin.AdminAccess.Verdict.DISABLED;
-import static io.rigpool.planner.admin.AdminAccess.Verdict.MISSING_REQUEST_HEADER;
-import static io.rigpool.planner.admin.AdminAccess.Verdict.UNAUTHORIZED;
+import static io.rigpool.planner.admin.AdminAccess.Standing.ADMIN;
+import static io.rigpool.planner.admin.AdminAccess.Standing.NONE;
+import static io.rigpool.planner.admin.AdminAccess.Standing.PAGE_READER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,12 +23,12 @@ class AdminAccessTest {
                     java.time.Duration.ofMinutes(15), java.time.Duration.ofHours(1), 100));
 
     @Test
-    void openReadsOfTheApiButNeverThePagesData() {
-        assertEquals(ALLOWED, access.check(true, false, null, null, null));
-        assertEquals(UNAUTHORIZED, access.check(true, true, null, null, null));
-        assertEquals(UNAUTHORIZED, access.check(false, false, null, null, null));
-        assertEquals(UNAUTHORIZED, access.check(true, true, "Bearer wrong", null, null));
-        assertEquals(ALLOWED, access.check(false, true, "bearer s3cret", null, null));
+    void theAdminKeyAsABearerHeaderIsAnAdmin() {
+        assertEquals(NONE, access.standing(null, null, null));
+        assertEquals(NONE, access.standing("Bearer wrong", null, null));
+        assertEquals(NONE, access.standing("s3cret", null, null));
+        assertEquals(ADMIN, access.standing("bearer s3cret", null, null));
+        assertEquals(ADMIN, access.standing("Bearer  s3cret ", null, null));
     }
 
     @Test
@@ -37,10 +36,11 @@ class AdminAccessTest {
         assertEquals(Optional.empty(), access.login("wrong"));
         String session = access.login("s3cret").orElseThrow();
 
-        assertEquals(ALLOWED, access.check(true, true, null, session, null));
-        assertEquals(MISSING_REQUEST_HEADER, access.check(false, false, null, session, null));
-        assertEquals(ALLOWED, access.check(false, false, null, session, "rigpool-admin"));
-        assertEquals(UNAUTHORIZED, access.check(true, true, null, session + "x", null));
+        assertEquals(PAGE_READER, access.standing(null, session, null));
+        assertEquals(PAGE_READER, access.standing(null, session, " "));
+        assertEquals(ADMIN, access.standing(null, session, "rigpool-admin"));
+        assertEquals(NONE, access.standing(null, session + "x", "rigpool-admin"));
+        assertEquals(PAGE_READER, access.standing("Bearer wrong", session, null));
     }
 
     @Test
@@ -77,7 +77,8 @@ class AdminAccessTest {
         AdminAccess off = new AdminAccess(Optional.of("  "), true, sessions, access.throttle());
 
         assertFalse(off.enabled());
-        assertEquals(DISABLED, off.check(true, false, "Bearer  ", null, null));
+        assertEquals(NONE, off.standing("Bearer  ", null, null));
+        assertEquals(NONE, off.standing("Bearer ", off.sessions().start(), "rigpool-admin"));
         assertEquals(Optional.empty(), off.login(""));
     }
 }

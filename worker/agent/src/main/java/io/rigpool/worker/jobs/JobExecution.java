@@ -86,15 +86,15 @@ public final class JobExecution {
                 chunk -> reporting.publisher().publish(chunk.toBuilder().setNodeId(nodeId).build(), traceId));
         JobUpdate terminal;
         try {
-            StringBuilder text = new StringBuilder();
-            Finished finished = generate(job, runner, handle, text, tokens);
+            Answer answer = new Answer();
+            Finished finished = generate(job, runner, handle, answer, tokens);
             if (handle.abandoned()) {
                 tokens.abandon();
                 LOG.infof("job %s handed back: the worker stopped it while draining", job.getJobId());
                 return Outcome.HANDED_BACK;
             }
             tokens.finish();
-            terminal = JobUpdates.finished(job, nodeId, text.toString(), finished,
+            terminal = JobUpdates.finished(job, nodeId, answer, finished,
                     new JobUpdates.Times(startedAt, clock.millis(), loadWait(job, runner, startedAt)));
             handle.decodeTps(terminal.getTimings().getDecodeTps());
         } catch (StatusRuntimeException e) {
@@ -134,7 +134,7 @@ public final class JobExecution {
         }
     }
 
-    private Finished generate(JobRequest job, RunnerProcess runner, JobHandle handle, StringBuilder text,
+    private Finished generate(JobRequest job, RunnerProcess runner, JobHandle handle, Answer answer,
             TokenStream tokens) {
         GenerateRequest request = GenerateRequest.newBuilder()
                 .setRequestId(job.getJobId())
@@ -156,8 +156,8 @@ public final class JobExecution {
         while (events.hasNext()) {
             GenerateEvent event = events.next();
             if (event.hasPiece()) {
-                text.append(event.getPiece().getText());
-                tokens.add(event.getPiece().getText());
+                answer.add(event.getPiece());
+                tokens.add(event.getPiece().getText(), event.getPiece().getLogprobsList());
                 // A stop asked for before the runner had registered the generation found nothing to stop there;
                 // now that text flows the generation exists, so ask once more.
                 if (!stopRepeated && handle.stopRequested()) {

@@ -4,6 +4,7 @@ import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.proto.v1.TextPiece;
 import io.rigpool.proto.v1.Timings;
 import io.rigpool.proto.v1.Usage;
 
@@ -29,10 +30,19 @@ public final class JobUpdates {
 
     /** The end of a job the runner completed: SUCCEEDED, or CANCELLED when it was stopped early. */
     public static JobUpdate finished(JobRequest job, String nodeId, String text, Finished finished, Times times) {
+        Answer answer = new Answer();
+        answer.add(TextPiece.newBuilder().setText(text).build());
+        return finished(job, nodeId, answer, finished, times);
+    }
+
+    /** The same, with the answer's token log probabilities and calls of tools. */
+    static JobUpdate finished(JobRequest job, String nodeId, Answer answer, Finished finished, Times times) {
         boolean cancelled = "cancelled".equals(finished.getFinishReason());
         return base(job.getJobId(), job.getModel(), nodeId, times.nowMs())
                 .setState(cancelled ? JobState.JOB_STATE_CANCELLED : JobState.JOB_STATE_SUCCEEDED)
-                .setText(text)
+                .setText(answer.text())
+                .addAllLogprobs(answer.logprobs())
+                .addAllToolCalls(finished.getToolCallsList())
                 .setFinishReason(finished.getFinishReason())
                 .setUsage(Usage.newBuilder()
                         .setPromptTokens(finished.getPromptTokens())

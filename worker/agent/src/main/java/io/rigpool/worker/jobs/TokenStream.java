@@ -1,7 +1,10 @@
 package io.rigpool.worker.jobs;
 
 import io.rigpool.proto.v1.TokenChunk;
+import io.rigpool.proto.v1.TokenLogprob;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +26,7 @@ public final class TokenStream {
     private final Timer timer;
     private final Consumer<TokenChunk> sink;
     private final StringBuilder pending = new StringBuilder();
+    private final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
     /** A chunk left less than the flush delay ago: pieces gather until the delay is over. */
     private boolean coolingDown;
     private boolean ended;
@@ -37,10 +41,16 @@ public final class TokenStream {
     }
 
     synchronized void add(String text) {
-        if (ended || text.isEmpty()) {
+        add(text, List.of());
+    }
+
+    /** Text and the tokens it came from (when the job asked for logprobs; a tool call's tokens come without text). */
+    synchronized void add(String text, List<TokenLogprob> logprobs) {
+        if (ended || (text.isEmpty() && logprobs.isEmpty())) {
             return;
         }
         pending.append(text);
+        pendingLogprobs.addAll(logprobs);
         if (!coolingDown) {
             send(false);
             coolDown();
@@ -73,7 +83,7 @@ public final class TokenStream {
     /** Sends what gathered meanwhile (and cools down again), or lets the next piece leave at once. */
     private synchronized void coolDownOver() {
         coolingDown = false;
-        if (!ended && pending.length() > 0) {
+        if (!ended && (pending.length() > 0 || !pendingLogprobs.isEmpty())) {
             send(false);
             coolDown();
         }
@@ -81,7 +91,8 @@ public final class TokenStream {
 
     private void send(boolean last) {
         sink.accept(TokenChunk.newBuilder().setJobId(jobId).setSeq(seq++).setText(pending.toString()).setLast(last)
-                .build());
+                .addAllLogprobs(pendingLogprobs).build());
         pending.setLength(0);
+        pendingLogprobs.clear();
     }
 }

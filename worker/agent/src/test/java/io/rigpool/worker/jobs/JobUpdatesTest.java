@@ -6,6 +6,9 @@ import io.rigpool.proto.v1.Finished;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
+import io.rigpool.proto.v1.TextPiece;
+import io.rigpool.proto.v1.TokenLogprob;
+import io.rigpool.proto.v1.ToolCall;
 import org.junit.jupiter.api.Test;
 
 class JobUpdatesTest {
@@ -31,6 +34,22 @@ class JobUpdatesTest {
         assertEquals(100.0, update.getTimings().getDecodeTps(), 1e-9, "20 tokens after the first in 200 ms");
         assertEquals("node-a", update.getNodeId());
         assertEquals(1_500, update.getAtMs());
+    }
+
+    @Test
+    void theAnswersLogprobsAndCallsGoWithTheResult() {
+        TokenLogprob token = TokenLogprob.newBuilder().setToken("hi").setLogprob(-0.1).build();
+        ToolCall call = ToolCall.newBuilder().setId("c1").setName("f").setArguments("{}").build();
+        Answer answer = new Answer();
+        answer.add(TextPiece.newBuilder().setText("hi").addLogprobs(token).build());
+        Finished finished = Finished.newBuilder().setFinishReason("tool_calls").addToolCalls(call).build();
+
+        JobUpdate update = JobUpdates.finished(job, "n", answer, finished, new JobUpdates.Times(2_000, 2_000, 0));
+
+        assertEquals("hi", update.getText());
+        assertEquals(java.util.List.of(token), update.getLogprobsList());
+        assertEquals(java.util.List.of(call), update.getToolCallsList());
+        assertEquals("tool_calls", update.getFinishReason());
     }
 
     @Test

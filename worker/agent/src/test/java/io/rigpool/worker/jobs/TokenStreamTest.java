@@ -3,6 +3,7 @@ package io.rigpool.worker.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rigpool.proto.v1.TokenChunk;
+import io.rigpool.proto.v1.TokenLogprob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,21 @@ class TokenStreamTest {
         stream.add("The");
 
         assertEquals(List.of(chunk(0, "The", false)), sent, "the first token waits for nothing");
+    }
+
+    @Test
+    void logprobsGatherWithTheirTextAndTokensWithoutTextStillLeave() {
+        TokenLogprob the = TokenLogprob.newBuilder().setToken("The").setLogprob(-0.5).build();
+        TokenLogprob call = TokenLogprob.newBuilder().setToken("<tool_call>").setLogprob(-1).build();
+        timer.advanceTo(0);
+        stream.add("The", List.of(the));
+        timer.advanceTo(10);
+        stream.add("", List.of(call));
+        timer.advanceTo(40);
+
+        assertEquals(List.of(the), sent.get(0).getLogprobsList());
+        assertEquals("", sent.get(1).getText());
+        assertEquals(List.of(call), sent.get(1).getLogprobsList(), "a tool call's tokens have no text");
     }
 
     @Test
