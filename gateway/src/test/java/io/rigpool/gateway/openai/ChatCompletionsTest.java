@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.rigpool.common.topics.Topics;
@@ -20,7 +18,7 @@ import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.gateway.testing.TestWorker;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobControl;
 import io.rigpool.proto.v1.JobRequest;
 import java.io.BufferedReader;
@@ -40,8 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible endpoint on the wire: the exact JSON and event-stream formats, failures and hang-ups. */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class ChatCompletionsTest {
 
     static final String MODEL = "gateway-chat-model";

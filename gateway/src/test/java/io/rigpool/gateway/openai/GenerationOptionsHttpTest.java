@@ -5,10 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.http.ContentType;
 import io.rigpool.gateway.api.ChatRequestFields;
 import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.JobEntity;
@@ -16,7 +14,7 @@ import io.rigpool.gateway.jobs.ResponseFormat;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.gateway.testing.TestWorker;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +29,7 @@ import org.junit.jupiter.api.Test;
  * Penalties, logit bias and response formats over HTTP: what a job asks for reaches the worker's JobRequest and is
  * shown with the stored job; what rigpool cannot honour is a 400 in OpenAI's error shape naming the field.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class GenerationOptionsHttpTest {
 
     static final String MODEL = "gateway-options-model";

@@ -11,14 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.rigpool.gateway.api.ChatRequestFields;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.gateway.testing.TestWorker;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.TokenLogprob;
 import io.rigpool.proto.v1.ToolCall;
@@ -36,8 +34,7 @@ import org.junit.jupiter.api.Test;
  * (token logprobs in chunks and result, calls of tools in the result) comes back in OpenAI's shapes, sync, streamed
  * and stored; a model whose replicas do not all run on llama-server refuses them with a 400 naming model and field.
  */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class LogprobsAndToolsHttpTest {
 
     static final String MODEL = "gateway-llama-server-model";

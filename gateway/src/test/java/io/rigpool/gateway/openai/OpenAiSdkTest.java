@@ -15,13 +15,11 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.models.Model;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.gateway.testing.TestWorker;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** OpenAI's own Java client, used exactly as against api.openai.com, only with another base URL and key. */
-@QuarkusTest
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
+@RigpoolQuarkusTest
 class OpenAiSdkTest {
 
     static final String MODEL = "gateway-openai-sdk-model";

@@ -4,19 +4,16 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.rigpool.infra.RigpoolInfrastructureResource;
+import io.rigpool.infra.RigpoolQuarkusTest;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** {@code rigpool.planner.protect-reads=true}: the API's reads need the admin key too, as its changes do. */
-@QuarkusTest
+@RigpoolQuarkusTest
 @TestProfile(ProtectedReadsTest.WithProtectedReads.class)
-@QuarkusTestResource(value = RigpoolInfrastructureResource.class, restrictToAnnotatedClass = false)
 class ProtectedReadsTest {
 
     public static class WithProtectedReads implements QuarkusTestProfile {
