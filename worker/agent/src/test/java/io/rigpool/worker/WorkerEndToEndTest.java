@@ -52,9 +52,6 @@ class WorkerEndToEndTest {
     @Inject
     WorkerLifecycle worker;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
     @ConfigProperty(name = "quarkus.log.file.path")
     Path log;
 
@@ -105,7 +102,7 @@ class WorkerEndToEndTest {
     @Test
     void runsJobsInParallelSlotsStreamsTheirTextAndCommitsThemOnlyAfterTheirResults() throws Exception {
         WorkerTests.awaitReady(planner, worker);
-        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        WorkerKafka kafka = WorkerKafka.shared();
         Map<String, JobRequest> jobs = new LinkedHashMap<>();
         for (int i = 0; i < 8; i++) {
             JobRequest job = WorkerKafka.job("say something " + i, 48, "Tell me about rig " + i);
@@ -145,7 +142,7 @@ class WorkerEndToEndTest {
     @Test
     void aJobsTraceIdComesBackOnEveryUpdateAndChunkAndTheMetricsCountTheJob() throws Exception {
         WorkerTests.awaitReady(planner, worker);
-        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        WorkerKafka kafka = WorkerKafka.shared();
         String traceId = TraceIds.generate();
         JobRequest job = WorkerKafka.job("traced", 24, "Where does this trace go?").toBuilder().setStream(true).build();
 

@@ -14,7 +14,6 @@ import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import io.rigpool.worker.planner.TestPlannerResource;
 import jakarta.inject.Inject;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Cancels from rigpool.control, as the gateway sends them, stop jobs: they end CANCELLED. */
@@ -27,14 +26,11 @@ class WorkerJobControlTest {
     @Inject
     WorkerLifecycle worker;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
     @Test
     void aRunningJobThatIsCancelledStopsAndEndsCancelledWithItsTextSoFar() throws Exception {
         WorkerTests.awaitReady(planner, worker);
         await().atMost(WorkerKafka.DEADLINE).until(() -> worker.node().followingControl());
-        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        WorkerKafka kafka = WorkerKafka.shared();
         // max_tokens 0: as many as the slot holds, far more than it makes before the cancel lands.
         JobRequest job = WorkerKafka.job("cancel me", 0, "Tell me everything");
         kafka.publish(List.of(job));
@@ -57,7 +53,7 @@ class WorkerJobControlTest {
     void aJobCancelledBeforeItReachesTheWorkerEndsCancelledWithoutRunning() throws Exception {
         WorkerTests.awaitReady(planner, worker);
         await().atMost(WorkerKafka.DEADLINE).until(() -> worker.node().followingControl());
-        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        WorkerKafka kafka = WorkerKafka.shared();
         JobRequest job = WorkerKafka.job("cancelled in the queue", 32, "Hello");
 
         kafka.cancel(job.getJobId());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
+import io.rigpool.infra.SharedInfrastructure;
 import io.rigpool.proto.v1.ChatMessage;
 import io.rigpool.proto.v1.JobControl;
 import io.rigpool.proto.v1.JobRequest;
@@ -64,6 +65,11 @@ final class WorkerKafka {
         Thread reader = new Thread(this::record, "test-kafka-recorder");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** The client of the broker the tests share, which RigpoolInfrastructureResource gives the worker too. */
+    static WorkerKafka shared() {
+        return of(SharedInfrastructure.get().kafkaBootstrapServers());
     }
 
     static synchronized WorkerKafka of(String bootstrapServers) {

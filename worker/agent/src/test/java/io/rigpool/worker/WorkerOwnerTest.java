@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,9 +44,6 @@ class WorkerOwnerTest {
 
     @Inject
     WorkerConfig config;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @Test
     void aVramDropReachesThePlannerWithinTwoSeconds() throws Exception {
@@ -94,7 +90,7 @@ class WorkerOwnerTest {
     @Test
     void pausingFinishesTheRunningJobThenUnloadsAndTakesNoJobsUntilResumed() throws Exception {
         WorkerTests.awaitReady(planner, worker);
-        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        WorkerKafka kafka = WorkerKafka.shared();
         long pid = worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid();
         JobRequest running = WorkerKafka.job("running when paused", 400, "Tell me a long story");
         kafka.publish(List.of(running));

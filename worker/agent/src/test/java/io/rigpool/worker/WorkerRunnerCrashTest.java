@@ -19,7 +19,6 @@ import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** A runner that dies mid-job: the crash is reported, the runner restarted, the job delivered again and done. */
@@ -32,13 +31,10 @@ class WorkerRunnerCrashTest {
     @Inject
     WorkerLifecycle worker;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
     @Test
     void aRunnerKilledMidJobIsReportedRestartedAndTheJobCompletesOnRedelivery() throws Exception {
         WorkerTests.awaitReady(planner, worker);
-        WorkerKafka kafka = WorkerKafka.of(bootstrapServers);
+        WorkerKafka kafka = WorkerKafka.shared();
         long pid = worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid();
         JobRequest job = WorkerKafka.job("killed mid-job", 600, "Tell me a long story");
         kafka.publish(List.of(job));
