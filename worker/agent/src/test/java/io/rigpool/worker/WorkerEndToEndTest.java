@@ -108,7 +108,8 @@ class WorkerEndToEndTest {
             JobRequest job = WorkerKafka.job("say something " + i, 48, "Tell me about rig " + i);
             jobs.put(job.getJobId(), job);
         }
-        JobRequest invalid = WorkerKafka.job("an unsupported role", 16, "x").toBuilder()
+        // A tool turn is valid on llama-server only: this worker's java-llama runner must refuse it, not drop it.
+        JobRequest invalid = WorkerKafka.job("a tool turn on java-llama", 16, "x").toBuilder()
                 .addMessages(WorkerKafka.message("tool", "{}")).build();
         jobs.put(invalid.getJobId(), invalid);
 
@@ -123,7 +124,7 @@ class WorkerEndToEndTest {
             assertEquals(worker.node().setup().nodeId(), last.getNodeId());
             if (job == invalid) {
                 assertEquals(JobState.JOB_STATE_FAILED, last.getState());
-                assertTrue(last.getError().contains("role 'tool' is not supported"), last.getError());
+                assertTrue(last.getError().contains("cannot call tools"), last.getError());
                 continue;
             }
             assertEquals(JobState.JOB_STATE_SUCCEEDED, last.getState(), () -> "job failed: " + last.getError());
