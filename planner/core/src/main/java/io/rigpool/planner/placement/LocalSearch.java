@@ -201,6 +201,9 @@ final class LocalSearch {
      * Two runners of different models on two nodes trade places, each at its best option there, and both nodes
      * are refilled: what greedy refilling misses when the first model placed takes the node the second needs
      * (Llama on the 3060 leaving Qwen partial on the 4060, where the other way round both run wholly on a GPU).
+     * Tried twice: each at its most GPU layers that fit, and each at its fewest (then grown by the refill), for
+     * when the model that comes in needs only a GPU layer to stay within the CPU-only floor and the card is worth
+     * more to the node's other model.
      */
     private List<WorkingPlan> swap(WorkingPlan plan, WorkingPlan.Runner r, WorkingPlan.Runner q) {
         WorkingPlan t = plan.copy();
@@ -210,17 +213,26 @@ final class LocalSearch {
                 || !fleet.isEligible(q.node(), r.model())) {
             return List.of();
         }
-        Additions.Candidate here = additions.bestOf(t, r.node(), q.model(), evaluator.score(t));
-        if (here == null) {
-            return List.of();
+        List<WorkingPlan> drafts = new ArrayList<>(2);
+        for (boolean fewestLayers : new boolean[] {false, true}) {
+            WorkingPlan d = t.copy();
+            Additions.Candidate here = fit(d, r.node(), q.model(), fewestLayers);
+            if (here == null) {
+                continue;
+            }
+            d.add(here.runner());
+            Additions.Candidate there = fit(d, q.node(), r.model(), fewestLayers);
+            if (there == null) {
+                continue;
+            }
+            d.add(there.runner());
+            drafts.add(additions.refill(d, r.node(), q.node()));
         }
-        t.add(here.runner());
-        Additions.Candidate there = additions.bestOf(t, q.node(), r.model(), evaluator.score(t));
-        if (there == null) {
-            return List.of();
-        }
-        t.add(there.runner());
-        return List.of(additions.refill(t, r.node(), q.node()));
+        return drafts;
+    }
+
+    private Additions.Candidate fit(WorkingPlan plan, int n, int m, boolean fewestLayers) {
+        return fewestLayers ? additions.leanestOf(plan, n, m) : additions.bestOf(plan, n, m, evaluator.score(plan));
     }
 
     /**
