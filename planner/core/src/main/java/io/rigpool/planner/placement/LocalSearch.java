@@ -18,8 +18,19 @@ final class LocalSearch {
     private final Additions additions;
     private final Reorder reorder;
     private final IdleGpuOffload idleGpus;
+    private final PlanEvaluator.Score inForce;
 
+    /** A search with no plan in force to answer to (a fresh fleet, or a step tested on its own). */
     LocalSearch(Fleet fleet, PlanEvaluator evaluator) {
+        this(fleet, evaluator, null);
+    }
+
+    /**
+     * @param inForce the runners of the plan in force that still fit, as kept, or null: a draft that serves no more
+     *     than they do must be worse than them on no term (see {@link #answersToThePlanInForce})
+     */
+    LocalSearch(Fleet fleet, PlanEvaluator evaluator, PlanEvaluator.Score inForce) {
+        this.inForce = inForce;
         this.fleet = fleet;
         this.evaluator = evaluator;
         this.settings = fleet.problem.settings();
@@ -37,7 +48,8 @@ final class LocalSearch {
                 best = Additions.better(best, additions.bestAddition(plan, n, base));
             }
             // A gain must clear the minimum; coverage and the CPU-only floor rank above it and count at once.
-            if (best == null || !best.score().beats(base, settings.minGainTps())) {
+            if (best == null || !best.score().beats(base, settings.minGainTps())
+                    || !answersToThePlanInForce(best.score())) {
                 return plan;
             }
             plan.add(best.runner());
@@ -88,7 +100,23 @@ final class LocalSearch {
     private boolean accepts(WorkingPlan draft, PlanEvaluator.Score score, WorkingPlan plan,
             PlanEvaluator.Score current) {
         boolean churn = kept(draft) < kept(plan);
-        return score.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE);
+        return score.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE)
+                && answersToThePlanInForce(score);
+    }
+
+    /**
+     * A draft that serves no more than the plan in force (no more coverage, no fewer CPU-only runners over the
+     * floor, no more tok/s) must be worse than it on no term of the objective, not only better on the first one
+     * where they differ: a running fleet that gains an idle node, or whose runners could be shuffled, never trades
+     * one term for another (headroom for per-request speed) in a change that serves nobody more. Compared with
+     * the plan in force itself, not step by step, so the bands do not add up over the moves.
+     */
+    private boolean answersToThePlanInForce(PlanEvaluator.Score score) {
+        if (inForce == null || Objective.servesMore(score, inForce, PlanEvaluator.noise(inForce))) {
+            return true;
+        }
+        return !Objective.servesMore(inForce, score, PlanEvaluator.noise(score))
+                && Objective.worseOnNoTerm(score, inForce, Objective.TIE);
     }
 
     /**
