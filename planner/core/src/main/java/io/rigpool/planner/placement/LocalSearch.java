@@ -190,9 +190,7 @@ final class LocalSearch {
             for (WorkingPlan.Runner r : movable) {
                 trials.add(() -> move(plan, r, to));
                 for (WorkingPlan.Runner q : other > n ? movable(plan, other) : List.<WorkingPlan.Runner>of()) {
-                    if (r.model() != q.model()) {
-                        trials.add(() -> swap(plan, r, q));
-                    }
+                    trials.add(() -> r.model() != q.model() ? swap(plan, r, q) : exchange(plan, r, q));
                 }
             }
         }
@@ -255,6 +253,34 @@ final class LocalSearch {
             }
             d.add(there.runner());
             drafts.add(additions.refill(d, r.node(), q.node()));
+        }
+        return drafts;
+    }
+
+    /**
+     * Two runners of the same model on two nodes exchange their options (slots and context), each with the most
+     * layers that fit, or their options and layer counts both: the GPU layer and the single slot go to the node
+     * whose GPU is faster, the slots to the CPU that reads faster, where refilling one node at a time keeps the
+     * first choice it made.
+     */
+    private List<WorkingPlan> exchange(WorkingPlan plan, WorkingPlan.Runner r, WorkingPlan.Runner q) {
+        List<WorkingPlan> drafts = new ArrayList<>(2);
+        for (boolean layersToo : new boolean[] {false, true}) {
+            WorkingPlan t = plan.copy();
+            t.remove(r);
+            t.remove(q);
+            int here = layersToo ? q.layers() : t.largestFitting(r.node(), r.model(), q.option());
+            int there = layersToo ? r.layers() : t.largestFitting(q.node(), q.model(), r.option());
+            if (r.option() == q.option() && !layersToo || here < 0 || there < 0
+                    || !t.fits(r.node(), r.model(), q.option(), here)) {
+                continue;
+            }
+            t.add(new WorkingPlan.Runner(r.node(), r.model(), q.option(), here));
+            if (!t.fits(q.node(), q.model(), r.option(), there)) {
+                continue;
+            }
+            t.add(new WorkingPlan.Runner(q.node(), q.model(), r.option(), there));
+            drafts.add(additions.refill(t, r.node(), q.node()));
         }
         return drafts;
     }
