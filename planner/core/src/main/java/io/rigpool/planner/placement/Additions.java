@@ -16,7 +16,12 @@ final class Additions {
         this.evaluator = evaluator;
     }
 
-    /** Fills the given nodes with the best additions (and upgrades) while they improve the draft at all. */
+    /**
+     * Fills the given nodes, one step at a time while one improves the draft at all: the best addition or the best
+     * upgrade of a not-yet-loaded runner, whichever the objective prefers. Not additions first: a runner moved away
+     * frees the memory that lets a runner left on the node take GPU layers (within the admin's CPU-only floor), and
+     * adding the moved model back into it would undo the move.
+     */
     WorkingPlan refill(WorkingPlan plan, int... nodes) {
         PlanEvaluator.Score base = evaluator.score(plan);
         while (true) {
@@ -24,20 +29,26 @@ final class Additions {
             for (int n : nodes) {
                 best = better(best, bestAddition(plan, n, base));
             }
-            if (best != null && best.score.beats(base, PlanEvaluator.noise(base))) {
+            WorkingPlan upgraded = null;
+            PlanEvaluator.Score upgradedScore = null;
+            for (int n : nodes) {
+                WorkingPlan t = upgrade(plan, n, base);
+                PlanEvaluator.Score s = t == null ? null : evaluator.score(t);
+                if (s != null && (upgradedScore == null || s.beats(upgradedScore, PlanEvaluator.noise(upgradedScore)))) {
+                    upgraded = t;
+                    upgradedScore = s;
+                }
+            }
+            boolean adds = best != null && best.score.beats(base, PlanEvaluator.noise(base));
+            if (adds && (upgraded == null || !upgradedScore.beats(best.score, PlanEvaluator.noise(best.score)))) {
                 plan.add(best.runner);
                 base = best.score;
-                continue;
-            }
-            WorkingPlan upgraded = null;
-            for (int i = 0; i < nodes.length && upgraded == null; i++) {
-                upgraded = upgrade(plan, nodes[i], base);
-            }
-            if (upgraded == null) {
+            } else if (upgraded != null) {
+                plan = upgraded;
+                base = upgradedScore;
+            } else {
                 return plan;
             }
-            plan = upgraded;
-            base = evaluator.score(plan);
         }
     }
 
@@ -93,11 +104,30 @@ final class Additions {
 
     /** The best option of one model on one node, at the most layers that fit what the node has left. */
     Candidate bestOf(WorkingPlan plan, int n, int m, PlanEvaluator.Score base) {
+        return bestOf(plan, n, m, false);
+    }
+
+    /**
+     * The best option of one model on one node at its fewest GPU layers that fit (CPU-only where none does): a
+     * model over the admin's CPU-only floor needs one layer on a GPU, and the rest of the card may serve more for
+     * another model of the node.
+     */
+    Candidate leanestOf(WorkingPlan plan, int n, int m) {
+        return bestOf(plan, n, m, true);
+    }
+
+    private Candidate bestOf(WorkingPlan plan, int n, int m, boolean fewestLayers) {
         Candidate best = null;
         for (int o = 0; o < fleet.optionCount(m); o++) {
             int layers = plan.largestFitting(n, m, o);
             if (layers < 0) {
                 continue;
+            }
+            if (fewestLayers) {
+                for (int l : fleet.footprint(n, m, o).fittingLayerCounts(plan.vramLeft(n), plan.ramLeft(n),
+                        fleet.maxGpuLayers(n, m))) {
+                    layers = l > 0 ? Math.min(layers, l) : layers;
+                }
             }
             WorkingPlan.Runner r = new WorkingPlan.Runner(n, m, o, layers);
             plan.add(r);

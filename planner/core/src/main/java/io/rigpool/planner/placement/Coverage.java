@@ -111,8 +111,8 @@ final class Coverage {
     }
 
     /**
-     * A replica for each model nobody asks for, where it fits without taking anyone's memory; smallest file first,
-     * so that as many as possible run wholly on a GPU.
+     * A replica for each model nobody asks for, where it fits without taking anyone's memory and costs its owner
+     * least ({@link #cheapestFirst}); smallest file first, so that as many as possible run wholly on a GPU.
      */
     void idle(WorkingPlan plan) {
         List<Integer> order = new ArrayList<>();
@@ -125,18 +125,85 @@ final class Coverage {
                 continue;
             }
             Choice best = unchanged(plan, m);
+            String why = "kept where it runs: moving it would cost a load";
             if (best == null) {
+                List<Choice> fits = new ArrayList<>();
                 for (int n = 0; n < fleet.nodeCount(); n++) {
-                    if (fleet.isEligible(n, m)) {
-                        best = better(best, leanFit(plan, n, m));
+                    Choice c = fleet.isEligible(n, m) ? leanFit(plan, n, m) : null;
+                    // Not needed for demand, so not a replica the admin's CPU-only floor makes an exception for.
+                    if (c != null && !c.overFloor) {
+                        fits.add(c);
                     }
                 }
+                // CPU-only only where no GPU has room for a layer: its first requests would crawl there.
+                if (fits.stream().anyMatch(c -> c.layers > 0)) {
+                    fits.removeIf(c -> c.layers == 0);
+                }
+                fits = cheapestFirst(plan, m, fits);
+                best = fits.isEmpty() ? null : fits.get(0);
+                why = fits.isEmpty() ? why : whereItCostsLeast(plan, m, fits);
             }
-            // Not needed for demand, so not a replica the admin's CPU-only floor makes an exception for.
             if (best != null && !best.overFloor) {
                 plan.add(new WorkingPlan.Runner(best.node, m, best.option, best.layers));
+                notes.runner(fleet.nodes[best.node].nodeId(), fleet.models[m].modelId(), why);
             }
         }
+    }
+
+    /**
+     * An idle model's replica costs its owner the RAM and VRAM it holds, so it goes where it holds the least (among
+     * the nodes that give it GPU layers, where any does). Within the idle-memory term's band (64 MiB) of the least,
+     * the order is: VRAM of a GPU that runs nothing else (no runner serving demand competes for that card), then GPU
+     * layers beside other runners; then the faster per request, then the lower node. The rest follow by the memory
+     * they hold.
+     */
+    private List<Choice> cheapestFirst(WorkingPlan plan, int m, List<Choice> fits) {
+        if (fits.isEmpty()) {
+            return fits;
+        }
+        long least = fits.stream().mapToLong(c -> held(m, c)).min().orElseThrow();
+        long band = Objective.TIE.idleBytes();
+        Comparator<Choice> order = Comparator.comparing((Choice c) -> held(m, c) > least + band)
+                .thenComparingLong(c -> held(m, c) > least + band ? held(m, c) : 0)
+                .thenComparingInt(c -> memoryKind(plan, c)).thenComparingDouble(c -> -c.requestSpeed)
+                .thenComparingInt(c -> c.node);
+        List<Choice> sorted = new ArrayList<>(fits);
+        sorted.sort(order);
+        return sorted;
+    }
+
+    /** 0: VRAM of a GPU that runs nothing else; 1: GPU layers beside other runners; 2: CPU only, in a PC's RAM. */
+    private static int memoryKind(WorkingPlan plan, Choice c) {
+        if (c.layers == 0) {
+            return 2;
+        }
+        return plan.on(c.node).isEmpty() ? 0 : 1;
+    }
+
+    private long held(int m, Choice c) {
+        Footprint f = fleet.footprint(c.node, m, c.option);
+        return f.gpuBytes(c.layers) + f.cpuBytes(c.layers);
+    }
+
+    /** The reason of the cheapest choice, against the runner-up: "where it holds the least of an owner's memory". */
+    private String whereItCostsLeast(WorkingPlan plan, int m, List<Choice> sorted) {
+        Choice best = sorted.get(0);
+        String reason = "where it holds the least of an owner's memory, " + Reasons.mib(held(m, best))
+                + " of RAM and VRAM";
+        if (sorted.size() == 1) {
+            return reason + " (no other node has room for it)";
+        }
+        Choice next = sorted.get(1);
+        String there = fleet.nodes[next.node].nodeId() + " would hold " + Reasons.mib(held(m, next));
+        if (held(m, next) > held(m, best) + Objective.TIE.idleBytes()) {
+            return reason + "; " + there;
+        }
+        String tieBreak = memoryKind(plan, best) < memoryKind(plan, next)
+                ? (memoryKind(plan, best) == 0 ? "the VRAM of a GPU that runs nothing else" : "GPU layers")
+                        + " before " + (memoryKind(plan, next) == 2 ? "a PC's RAM" : "a GPU beside other runners")
+                : best.requestSpeed > next.requestSpeed ? "faster per request (" + Reasons.tps(best.requestSpeed)
+                        + " against " + Reasons.tps(next.requestSpeed) + ")" : "as fast, and first in node order";
+        return reason + "; " + there + ", within 64 MiB: " + tieBreak;
     }
 
     /** Where an idle model runs now, unchanged, if that still fits: keeping it costs no load. */
@@ -155,7 +222,8 @@ final class Coverage {
 
     /**
      * An idle model's replica keeps it available: its first option (the fewest slots, the smallest cache, so the
-     * least memory) with as many layers as fit, on the node where it runs fastest. Not CPU-only to spare VRAM: when
+     * least memory) with as many layers as fit on node n ({@link #cheapestFirst} chooses the node). Not CPU-only on
+     * a node with room on its GPU, though that may hold a little less (no CUDA context, one compute buffer): when
      * demand comes, its first requests would crawl on a CPU beside an idle GPU, and the dwell time would keep them
      * there; and a gaming PC's card is where a game lowering our layers is seen and handled. The search gives it
      * more once it is asked for.
@@ -166,7 +234,8 @@ final class Coverage {
             return null;
         }
         double capacity = fleet.capacity(n, m, 0, layers);
-        return new Choice(n, 0, layers, capacity, capacity, fleet.footprint(n, m, 0).gpuBytes(layers), 0,
+        Footprint f = fleet.footprint(n, m, 0);
+        return new Choice(n, 0, layers, capacity, capacity / f.option().parallelSlots(), f.gpuBytes(layers), 0,
                 overFloor(m, layers));
     }
 

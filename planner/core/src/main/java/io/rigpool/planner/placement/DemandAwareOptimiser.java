@@ -26,6 +26,7 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
         Notes notes = new Notes();
         WorkingPlan plan = new WorkingPlan(fleet);
         keepIncumbents(fleet, plan, notes);
+        PlanEvaluator.Score inForce = plan.size() == 0 ? null : evaluator.score(plan);
         Coverage coverage = new Coverage(fleet, notes);
         coverage.pins(plan);
         coverage.required(plan);
@@ -36,7 +37,7 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
             }
         }
         if (exactMode(fleet)) {
-            LocalSearch search = new LocalSearch(fleet, evaluator);
+            LocalSearch search = new LocalSearch(fleet, evaluator, inForce);
             plan = search.fill(plan);
             // Even when demand is met the moves go on: they still improve headroom, speed and the owner's memory.
             plan = search.improve(plan);

@@ -18,8 +18,19 @@ final class LocalSearch {
     private final Additions additions;
     private final Reorder reorder;
     private final IdleGpuOffload idleGpus;
+    private final PlanEvaluator.Score inForce;
 
+    /** A search with no plan in force to answer to (a fresh fleet, or a step tested on its own). */
     LocalSearch(Fleet fleet, PlanEvaluator evaluator) {
+        this(fleet, evaluator, null);
+    }
+
+    /**
+     * @param inForce the runners of the plan in force that still fit, as kept, or null: a draft that serves no more
+     *     than they do must be worse than them on no term (see {@link #answersToThePlanInForce})
+     */
+    LocalSearch(Fleet fleet, PlanEvaluator evaluator, PlanEvaluator.Score inForce) {
+        this.inForce = inForce;
         this.fleet = fleet;
         this.evaluator = evaluator;
         this.settings = fleet.problem.settings();
@@ -37,7 +48,8 @@ final class LocalSearch {
                 best = Additions.better(best, additions.bestAddition(plan, n, base));
             }
             // A gain must clear the minimum; coverage and the CPU-only floor rank above it and count at once.
-            if (best == null || !best.score().beats(base, settings.minGainTps())) {
+            if (best == null || !best.score().beats(base, settings.minGainTps())
+                    || !answersToThePlanInForce(best.score())) {
                 return plan;
             }
             plan.add(best.runner());
@@ -88,7 +100,23 @@ final class LocalSearch {
     private boolean accepts(WorkingPlan draft, PlanEvaluator.Score score, WorkingPlan plan,
             PlanEvaluator.Score current) {
         boolean churn = kept(draft) < kept(plan);
-        return score.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE);
+        return score.beats(current, margin(churn, current), churn ? Objective.CHURN : Objective.TIE)
+                && answersToThePlanInForce(score);
+    }
+
+    /**
+     * A draft that serves no more than the plan in force (no more coverage, no fewer CPU-only runners over the
+     * floor, no more tok/s) must be worse than it on no term of the objective, not only better on the first one
+     * where they differ: a running fleet that gains an idle node, or whose runners could be shuffled, never trades
+     * one term for another (headroom for per-request speed) in a change that serves nobody more. Compared with
+     * the plan in force itself, not step by step, so the bands do not add up over the moves.
+     */
+    private boolean answersToThePlanInForce(PlanEvaluator.Score score) {
+        if (inForce == null || Objective.servesMore(score, inForce, PlanEvaluator.noise(inForce))) {
+            return true;
+        }
+        return !Objective.servesMore(inForce, score, PlanEvaluator.noise(score))
+                && Objective.worseOnNoTerm(score, inForce, Objective.TIE);
     }
 
     /**
@@ -162,9 +190,7 @@ final class LocalSearch {
             for (WorkingPlan.Runner r : movable) {
                 trials.add(() -> move(plan, r, to));
                 for (WorkingPlan.Runner q : other > n ? movable(plan, other) : List.<WorkingPlan.Runner>of()) {
-                    if (r.model() != q.model()) {
-                        trials.add(() -> swap(plan, r, q));
-                    }
+                    trials.add(() -> r.model() != q.model() ? swap(plan, r, q) : exchange(plan, r, q));
                 }
             }
         }
@@ -201,6 +227,9 @@ final class LocalSearch {
      * Two runners of different models on two nodes trade places, each at its best option there, and both nodes
      * are refilled: what greedy refilling misses when the first model placed takes the node the second needs
      * (Llama on the 3060 leaving Qwen partial on the 4060, where the other way round both run wholly on a GPU).
+     * Tried twice: each at its most GPU layers that fit, and each at its fewest (then grown by the refill), for
+     * when the model that comes in needs only a GPU layer to stay within the CPU-only floor and the card is worth
+     * more to the node's other model.
      */
     private List<WorkingPlan> swap(WorkingPlan plan, WorkingPlan.Runner r, WorkingPlan.Runner q) {
         WorkingPlan t = plan.copy();
@@ -210,17 +239,54 @@ final class LocalSearch {
                 || !fleet.isEligible(q.node(), r.model())) {
             return List.of();
         }
-        Additions.Candidate here = additions.bestOf(t, r.node(), q.model(), evaluator.score(t));
-        if (here == null) {
-            return List.of();
+        List<WorkingPlan> drafts = new ArrayList<>(2);
+        for (boolean fewestLayers : new boolean[] {false, true}) {
+            WorkingPlan d = t.copy();
+            Additions.Candidate here = fit(d, r.node(), q.model(), fewestLayers);
+            if (here == null) {
+                continue;
+            }
+            d.add(here.runner());
+            Additions.Candidate there = fit(d, q.node(), r.model(), fewestLayers);
+            if (there == null) {
+                continue;
+            }
+            d.add(there.runner());
+            drafts.add(additions.refill(d, r.node(), q.node()));
         }
-        t.add(here.runner());
-        Additions.Candidate there = additions.bestOf(t, q.node(), r.model(), evaluator.score(t));
-        if (there == null) {
-            return List.of();
+        return drafts;
+    }
+
+    /**
+     * Two runners of the same model on two nodes exchange their options (slots and context), each with the most
+     * layers that fit, or their options and layer counts both: the GPU layer and the single slot go to the node
+     * whose GPU is faster, the slots to the CPU that reads faster, where refilling one node at a time keeps the
+     * first choice it made.
+     */
+    private List<WorkingPlan> exchange(WorkingPlan plan, WorkingPlan.Runner r, WorkingPlan.Runner q) {
+        List<WorkingPlan> drafts = new ArrayList<>(2);
+        for (boolean layersToo : new boolean[] {false, true}) {
+            WorkingPlan t = plan.copy();
+            t.remove(r);
+            t.remove(q);
+            int here = layersToo ? q.layers() : t.largestFitting(r.node(), r.model(), q.option());
+            int there = layersToo ? r.layers() : t.largestFitting(q.node(), q.model(), r.option());
+            if (r.option() == q.option() && !layersToo || here < 0 || there < 0
+                    || !t.fits(r.node(), r.model(), q.option(), here)) {
+                continue;
+            }
+            t.add(new WorkingPlan.Runner(r.node(), r.model(), q.option(), here));
+            if (!t.fits(q.node(), q.model(), r.option(), there)) {
+                continue;
+            }
+            t.add(new WorkingPlan.Runner(q.node(), q.model(), r.option(), there));
+            drafts.add(additions.refill(t, r.node(), q.node()));
         }
-        t.add(there.runner());
-        return List.of(additions.refill(t, r.node(), q.node()));
+        return drafts;
+    }
+
+    private Additions.Candidate fit(WorkingPlan plan, int n, int m, boolean fewestLayers) {
+        return fewestLayers ? additions.leanestOf(plan, n, m) : additions.bestOf(plan, n, m, evaluator.score(plan));
     }
 
     /**

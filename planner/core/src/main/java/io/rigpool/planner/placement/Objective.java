@@ -75,6 +75,27 @@ final class Objective {
         return speed > 0 ? ObjectiveTerm.REQUEST_SPEED : null;
     }
 
+    /**
+     * Whether {@code a} serves more than {@code b}: better on coverage, the CPU-only floor or served throughput (by
+     * more than {@code valueMargin}), the terms a plan is for; the later ones only say what it costs.
+     */
+    static boolean servesMore(PlanEvaluator.Score a, PlanEvaluator.Score b, double valueMargin) {
+        ObjectiveTerm term = decides(a, b, valueMargin, TIE);
+        return term == ObjectiveTerm.COVERAGE || term == ObjectiveTerm.CPU_ONLY_FLOOR || term == ObjectiveTerm.SERVED;
+    }
+
+    /** Whether {@code a} is worse than {@code b} by more than its band on no quality term at all (not only the first). */
+    static boolean worseOnNoTerm(PlanEvaluator.Score a, PlanEvaluator.Score b, Bands bands) {
+        PlanQuality qa = a.quality();
+        PlanQuality qb = b.quality();
+        double served = Math.max(1, Math.max(a.served(), b.served()));
+        double faster = Math.max(qa.requestTps(), qb.requestTps());
+        return lessIsBetter(qa.idleBytes(), qb.idleBytes(), bands.idleBytes()) >= 0
+                && lessIsBetter(qa.offGpuTps(), qb.offGpuTps(), bands.offGpuShare() * served) >= 0
+                && lessIsBetter(qa.busiestNodeShare(), qb.busiestNodeShare(), bands.headroom()) >= 0
+                && lessIsBetter(-qa.requestTps(), -qb.requestTps(), bands.requestShare() * faster) >= 0;
+    }
+
     /** 1 when a is lower than b by more than the band, -1 when higher by more, else 0. */
     private static int lessIsBetter(double a, double b, double band) {
         if (a < b - band) {

@@ -68,8 +68,12 @@ final class PlacementReport {
             if (fleet.frozen(r.node(), r.model(), r.option(), r.layers())) {
                 return "kept as it runs: within its dwell time or outside this round's scope";
             }
-            return fleet.demand[r.model()] <= 0 ? "decided by availability: the one replica of a model nobody asks"
-                    + " for now, in memory no one else wanted" : "no term decided alone";
+            if (fleet.demand[r.model()] > 0) {
+                return "no term decided alone";
+            }
+            String where = notes.runner(fleet.nodes[r.node()].nodeId(), fleet.models[r.model()].modelId());
+            return "decided by availability: the one replica of a model nobody asks for now, in memory no one else"
+                    + " wanted" + (where == null ? "" : ", " + where);
         }
         PlanQuality with = score.quality();
         PlanQuality less = other.quality();

@@ -36,8 +36,10 @@ final class Reorder {
 
     /**
      * As {@link #reorder} without the follow-up elsewhere. Model m is tried at a spread of its fitting layer
-     * counts (then refined around the best), r's model taking what each leaves: so two models can also split a
-     * GPU rather than one taking all of it.
+     * counts (then refined around the best), r's model and the node's other movable runners taking what each
+     * leaves, the most valuable first: so two models can also split a GPU rather than one taking all of it, and a
+     * model of the node may grow into what r held once m takes less (m at one GPU layer, within the admin's
+     * CPU-only floor, lets the node's busiest model take the rest of the card).
      */
     private List<WorkingPlan> reorderHere(WorkingPlan plan, WorkingPlan.Runner r, int m) {
         int n = r.node();
@@ -46,6 +48,13 @@ final class Reorder {
         WorkingPlan.Runner other = base.runnerOf(n, m);
         if (other != null) {
             base.remove(other);
+        }
+        List<Integer> again = new ArrayList<>(List.of(r.model()));
+        for (WorkingPlan.Runner d : List.copyOf(base.on(n))) {
+            if (!fleet.pinned(n, d.model()) && !fleet.frozen(n, d.model(), d.option(), d.layers())) {
+                base.remove(d);
+                again.add(d.model());
+            }
         }
         WorkingPlan largest = null;
         PlanEvaluator.Score largestScore = null;
@@ -57,7 +66,7 @@ final class Reorder {
             int bestIndex = -1;
             for (int step = 0; counts.length > 0 && step <= SPLIT_SAMPLES; step++) {
                 int index = (int) Math.round((double) step * (counts.length - 1) / SPLIT_SAMPLES);
-                WorkingPlan t = split(base, n, m, o, counts[index], r.model());
+                WorkingPlan t = split(base, n, m, o, counts[index], again);
                 PlanEvaluator.Score s = evaluator.score(t);
                 if (step == 0 && (largestScore == null || s.beats(largestScore, PlanEvaluator.noise(largestScore)))) {
                     largest = t;
@@ -76,7 +85,7 @@ final class Reorder {
                     if (index < 0 || index >= counts.length) {
                         continue;
                     }
-                    WorkingPlan t = split(base, n, m, o, counts[index], r.model());
+                    WorkingPlan t = split(base, n, m, o, counts[index], again);
                     PlanEvaluator.Score s = evaluator.score(t);
                     if (s.beats(bestScore, PlanEvaluator.noise(bestScore))) {
                         best = t;
@@ -99,12 +108,22 @@ final class Reorder {
         return out;
     }
 
-    private WorkingPlan split(WorkingPlan base, int n, int m, int option, int layers, int second) {
+    /** Model m at the given layers, then the others, each at its best fit, the one the objective prefers first. */
+    private WorkingPlan split(WorkingPlan base, int n, int m, int option, int layers, List<Integer> others) {
         WorkingPlan t = base.copy();
         t.add(new WorkingPlan.Runner(n, m, option, layers));
-        Additions.Candidate again = additions.bestOf(t, n, second, evaluator.score(t));
-        if (again != null) {
-            t.add(again.runner());
+        List<Integer> left = new ArrayList<>(others);
+        while (!left.isEmpty()) {
+            PlanEvaluator.Score score = evaluator.score(t);
+            Additions.Candidate next = null;
+            for (int model : left) {
+                next = Additions.better(next, additions.bestOf(t, n, model, score));
+            }
+            if (next == null) {
+                break;
+            }
+            t.add(next.runner());
+            left.remove(Integer.valueOf(next.runner().model()));
         }
         return t;
     }

@@ -160,7 +160,7 @@ class CoverageTest {
     }
 
     @Test
-    void anIdleModelGetsOneReplicaWhereItIsFastestWithoutEvictingAnyone() {
+    void anIdleModelGetsOneReplicaWithoutEvictingAnyoneOnTheFasterOfTwoEquallyCheapIdleGpus() {
         // i and j have no demand; j is held only by a PC already full.
         NodeSpec slow = SyntheticModels.node("slow", 8 * GIB, 16 * GIB, 300, 30, "i");
         Draft d = draft(List.of(cpu("full", "a", "b", "j"), slow, gpu("fast", "i")), Draft.model("a", 5, 0),
@@ -175,5 +175,83 @@ class CoverageTest {
         assertEquals(0, d.plan().replicas(d.model("j")));
         assertTrue(d.plan().runners().containsAll(before), "nobody evicted");
         assertEquals(before.size() + 1, d.plan().size());
+        assertEquals("where it holds the least of an owner's memory, 2400 MiB of RAM and VRAM; slow would hold"
+                + " 2400 MiB, within 64 MiB: faster per request (" + Reasons.tps(d.fleet().capacity(d.node("fast"),
+                        d.model("i"), 0, 5)) + " against " + Reasons.tps(d.fleet().capacity(d.node("slow"),
+                        d.model("i"), 0, 5)) + ")", d.notes().runner("fast", "i"));
+    }
+
+    @Test
+    void anIdleModelsReplicaGoesWhereItHoldsTheLeastOfAnOwnersMemory() {
+        // On "tight" it fits only in part, which holds 100 MiB more (a CPU compute buffer beside the GPU's); on
+        // "busy" it fits whole, beside a runner of a, on a slower GPU.
+        ModelSpec idle = partialHoldsMore("i");
+        NodeSpec tight = SyntheticModels.node("tight", 1200 * Draft.MIB, 16 * GIB, 900, 60, "i");
+        NodeSpec busy = SyntheticModels.node("busy", 8 * GIB, 16 * GIB, 300, 30, "a", "i");
+        Draft d = draft(List.of(tight, busy), Draft.model("a", 5, 0), idle);
+        d.with("busy", "a");
+
+        coverage(d).idle(d.plan());
+
+        assertEquals(d.runner("busy", "i"), d.on("busy", "i"), "whole, beside a");
+        assertNull(d.on("tight", "i"));
+        assertEquals("where it holds the least of an owner's memory, 2400 MiB of RAM and VRAM; tight would hold"
+                + " 2500 MiB", d.notes().runner("busy", "i"));
+    }
+
+    @Test
+    void amongEquallyCheapPlacementsAnIdleModelTakesAGpuThatRunsNothingElseThenAnyGpuThenAPcsRam() {
+        NodeSpec busy = SyntheticModels.node("busy", 8 * GIB, 16 * GIB, 900, 60, "a", "i");
+        NodeSpec idleGpu = SyntheticModels.node("idle-gpu", 8 * GIB, 16 * GIB, 300, 30, "i");
+        Draft d = draft(List.of(busy, idleGpu, cpu("cpu", "i")), Draft.model("a", 5, 0), Draft.model("i", 0, 0));
+        d.with("busy", "a");
+
+        coverage(d).idle(d.plan());
+
+        assertEquals(d.runner("idle-gpu", "i"), d.on("idle-gpu", "i"), "the slower GPU, but nothing else runs there");
+        assertTrue(d.notes().runner("idle-gpu", "i").endsWith("busy would hold 2400 MiB, within 64 MiB: the VRAM"
+                + " of a GPU that runs nothing else before a GPU beside other runners"), d.notes().runner("idle-gpu",
+                        "i"));
+
+        // CPU-only holds less (1,900 MiB: no GPU runtime, one compute buffer), but a GPU has room: there.
+        Draft cpuOrGpu = draft(List.of(cpu("cpu", "i"), busy), Draft.model("a", 5, 0), Draft.model("i", 0, 0));
+        cpuOrGpu.with("busy", "a");
+        coverage(cpuOrGpu).idle(cpuOrGpu.plan());
+        assertEquals(cpuOrGpu.runner("busy", "i"), cpuOrGpu.on("busy", "i"));
+
+        // No GPU with room: the PC's RAM, and the decided-by reason of the plan says where and why.
+        PlacementProblem onlyCpus = PlacementProblem.fresh(List.of(cpu("small", "i"),
+                SyntheticModels.node("large", 0, 16 * GIB, 300, 40, "i")), List.of(Draft.model("i", 0, 0)),
+                SyntheticModels.exactSettings());
+        Placement plan = new DemandAwareOptimiser().place(onlyCpus);
+        assertEquals(1, plan.runners().size());
+        assertEquals("large", plan.runners().get(0).nodeId(), "as cheap as small, and faster");
+        assertTrue(plan.instances().get(0).reason().contains("decided by availability: the one replica of a model"
+                + " nobody asks for now, in memory no one else wanted, where it holds the least of an owner's memory,"
+                + " 1900 MiB of RAM and VRAM; small would hold 1900 MiB, within 64 MiB: faster per request ("),
+                plan.instances().get(0).reason());
+    }
+
+    /**
+     * Draft.model's shape, except that a partial offload keeps a full compute buffer in RAM as well as the GPU's, as
+     * llama.cpp does: 2,500 MiB of RAM and VRAM with 1 to 4 layers on the GPU, 2,400 MiB whole, 1,900 CPU-only.
+     */
+    private static ModelSpec partialHoldsMore(String id) {
+        Footprint f = Draft.model(id, 0, 0).options().get(0);
+        int levels = f.fullOffload() + 1;
+        long[] gpu = new long[levels];
+        long[] cpu = new long[levels];
+        long[] gpuReads = new long[levels];
+        long[] cpuReads = new long[levels];
+        Footprint.Basis[] basis = new Footprint.Basis[levels];
+        for (int l = 0; l < levels; l++) {
+            gpu[l] = f.gpuBytes(l);
+            cpu[l] = f.cpuBytes(l) + (l > 0 && l < f.fullOffload() ? 100 * Draft.MIB : 0);
+            gpuReads[l] = f.gpuReads(l);
+            cpuReads[l] = f.cpuReads(l);
+            basis[l] = f.basis(l);
+        }
+        Footprint partial = new Footprint(id, f.option(), f.layers(), gpu, cpu, gpuReads, cpuReads, basis);
+        return new ModelSpec(id, List.of(partial), 0, 0, Draft.model(id, 0, 0).fileBytes());
     }
 }

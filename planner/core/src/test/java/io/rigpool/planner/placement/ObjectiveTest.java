@@ -53,6 +53,20 @@ class ObjectiveTest {
     }
 
     @Test
+    void aPlanThatServesNoMoreIsComparedOnEveryQualityTermNotOnlyTheFirst() {
+        // Better on headroom (decides), worse on per-request speed beyond its band: a trade.
+        PlanEvaluator.Score trade = score(new PlanQuality(0, 0, 0, 0, 0.3, 30, 0));
+        PlanEvaluator.Score inForce = score(BASE);
+        assertEquals(ObjectiveTerm.HEADROOM, Objective.decides(trade, inForce, 0, Objective.TIE));
+        assertTrue(!Objective.servesMore(trade, inForce, 0));
+        assertTrue(!Objective.worseOnNoTerm(trade, inForce, Objective.TIE), "per-request speed 40 → 30 tok/s");
+        assertTrue(Objective.worseOnNoTerm(score(new PlanQuality(0, 0, 0, 0, 0.3, 39.8, 0)), inForce, Objective.TIE),
+                "within the 1 % band of per-request speed");
+        assertTrue(Objective.servesMore(new PlanEvaluator.Score(1, 0, 105, 105, BASE), inForce, 1));
+        assertTrue(Objective.servesMore(new PlanEvaluator.Score(2, 0, 10, 10, BASE), inForce, 1), "coverage");
+    }
+
+    @Test
     void servedThroughputMustClearTheMarginGiven() {
         PlanEvaluator.Score more = new PlanEvaluator.Score(1, 0, 105, 105, BASE);
         PlanEvaluator.Score less = score(BASE);

@@ -6,114 +6,102 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded fuzzing against the exhaustive optimiser on random small fleets ({@code -Dplacement.floor=BYTES} puts them
- * under a CPU-only floor). The
- * optimiser must always give as many required replicas as the optimum and no more CPU-only runners over the floor,
- * reach at least 98 % of the optimum's value on at least 99 % of the seeds and 99.5 % on average, and never fall
- * below 85 %; where both serve as much, each later term of the objective within 2 % of the optimum's on at least
- * 98 % of those seeds. A failure names its seed; rerun one seed with
- * {@code -Dplacement.seed=N}, more with {@code -Dplacement.seeds=N}.
+ * Seeded fuzzing against the exhaustive optimiser on random small fleets, without an admin's CPU-only floor and
+ * under a 2 GiB one (about half the random models' files are larger). The optimiser must always give as many
+ * required replicas as the optimum, no more CPU-only runners over the floor than it on all but one seed in a
+ * thousand, and on every term the objective ranks at least 98 % of the optimum's figure on all but three seeds in a
+ * thousand and at least 80 % on every seed: served tok/s (less load costs) on every seed, the later terms on the
+ * seeds where both serve as much (see {@link #termScores} for each as "higher is better"). A failure names its seed;
+ * rerun one seed with {@code -Dplacement.seed=N}, more with {@code -Dplacement.seeds=N}.
  */
 class OptimumFuzzTest {
 
     private static final int SEEDS = Integer.getInteger("placement.seeds", 1000);
+    private static final String[] TERMS = {"served tok/s", "idle memory", "tok/s from CPU layers", "headroom",
+        "per-request speed"};
 
     @Test
-    void reachesTheExhaustiveOptimumWithinTwoPercentOnNearlyEverySeed() {
+    void reachesTheExhaustiveOptimumOnEveryRankedTermWithoutAFloor() {
+        fuzz(null);
+    }
+
+    @Test
+    void reachesTheExhaustiveOptimumOnEveryRankedTermUnderATwoGibibyteCpuOnlyFloor() {
+        fuzz(2L << 30);
+    }
+
+    private static void fuzz(Long floor) {
         Long only = Long.getLong("placement.seed");
         long first = only == null ? 0 : only;
         long last = only == null ? SEEDS - 1 : only;
-        double worst = 1;
-        long worstSeed = -1;
-        double sum = 0;
-        int within = 0;
-        int count = 0;
-        // Per ranked term after served throughput, on the seeds where both plans serve as much: how often the
-        // plan's figure is within 2 % of the optimum's (each as "higher is better", see termScores).
-        String[] terms = {"idle memory", "tok/s from CPU layers", "headroom", "per-request speed"};
-        int[] termWithin = new int[terms.length];
-        int termSeeds = 0;
+        double[] worst = {1, 1, 1, 1, 1};
+        long[] worstSeed = new long[TERMS.length];
+        int[] within = new int[TERMS.length];
+        int[] compared = new int[TERMS.length];
         int floorMisses = 0;
+        int count = 0;
         for (long seed = first; seed <= last; seed++) {
             PlacementProblem problem = SyntheticModels.random(seed);
-            Long floor = Long.getLong("placement.floor");
             if (floor != null) {
-                // Under an admin's floor. Not by default: the search still misses the optimum's served tok/s by
-                // more than 15 % on a few seeds there (see the test below and planner/README.md).
                 problem = problem.withSettings(problem.settings().withCpuOnlyFloor(floor));
             }
             Placement optimum = new ExhaustiveOptimiser(3_000_000).place(problem);
             Placement plan = new DemandAwareOptimiser().place(problem);
             String context = "seed " + seed + " (rerun with -Dplacement.seed=" + seed + "): plan " + plan.runners()
-                    + " value " + plan.valueTps() + ", optimum " + optimum.runners() + " value "
-                    + optimum.valueTps();
+                    + " value " + plan.valueTps() + " " + plan.quality() + ", optimum " + optimum.runners()
+                    + " value " + optimum.valueTps() + " " + optimum.quality();
+            count++;
             assertTrue(plan.coverage() >= optimum.coverage(), "fewer required replicas than possible, " + context);
             if (plan.coverage() == optimum.coverage() && floorBreaches(problem, plan) > floorBreaches(problem, optimum)) {
                 floorMisses++;
                 System.out.println("optimum fuzz: more CPU-only runners over the floor than the optimum, " + context);
                 continue; // the optimum gave up served tok/s for the floor: the values are not comparable
             }
-            if (Math.abs(plan.valueTps() - optimum.valueTps()) <= 1e-6 * Math.max(1, optimum.valueTps())) {
-                termSeeds++;
-                double[] mine = termScores(problem, plan);
-                double[] best = termScores(problem, optimum);
-                for (int t = 0; t < terms.length; t++) {
-                    if (mine[t] >= 0.98 * best[t] - 1e-9) {
-                        termWithin[t]++;
-                    }
+            assertTrue(plan.valueTps() <= optimum.valueTps() * (1 + 1e-6) + 1e-6, "oracle beaten, " + context);
+            double[] ratios = new double[TERMS.length];
+            ratios[0] = optimum.valueTps() <= 0 ? 1 : plan.valueTps() / optimum.valueTps();
+            boolean servesAsMuch = Math.abs(plan.valueTps() - optimum.valueTps())
+                    <= 1e-6 * Math.max(1, optimum.valueTps());
+            double[] mine = termScores(problem, plan);
+            double[] best = termScores(problem, optimum);
+            for (int t = 0; t < TERMS.length; t++) {
+                if (t > 0 && !servesAsMuch) {
+                    continue;
+                }
+                if (t > 0) {
+                    // Equal to round-off counts as equal (a busiest node at 100 % in both plans: 0 of 0).
+                    ratios[t] = Math.abs(mine[t - 1] - best[t - 1]) <= 1e-9 || best[t - 1] <= 0 ? 1
+                            : mine[t - 1] / best[t - 1];
+                }
+                compared[t]++;
+                within[t] += ratios[t] >= 0.98 - 1e-9 ? 1 : 0;
+                if (ratios[t] < worst[t]) {
+                    worst[t] = ratios[t];
+                    worstSeed[t] = seed;
+                }
+                assertTrue(ratios[t] >= 0.80, TERMS[t] + " below 80 % of the optimum's, " + context);
+                if (ratios[t] < 0.98) {
+                    System.out.println("optimum fuzz: " + TERMS[t] + " at " + percent(ratios[t]) + ", " + context);
                 }
             }
-            assertTrue(plan.valueTps() <= optimum.valueTps() * (1 + 1e-6) + 1e-6, "oracle beaten, " + context);
-            double ratio = optimum.valueTps() <= 0 ? 1 : plan.valueTps() / optimum.valueTps();
-            assertTrue(ratio >= 0.85, "below 85 % of the optimum, " + context);
-            if (ratio >= 0.98) {
-                within++;
-            }
-            if (ratio < worst) {
-                worst = ratio;
-                worstSeed = seed;
-            }
-            sum += ratio;
-            count++;
         }
-        String summary = String.format(Locale.ROOT, "%d seeds: %d within 2 %% of the optimum, mean %.4f, worst %.4f"
-                + " (seed %d)", count, within, sum / count, worst, worstSeed);
-        StringBuilder perTerm = new StringBuilder();
-        for (int t = 0; t < terms.length; t++) {
-            perTerm.append(String.format(Locale.ROOT, "%s%s %d of %d", t == 0 ? "" : ", ", terms[t], termWithin[t],
-                    termSeeds));
+        StringBuilder summary = new StringBuilder("optimum fuzz, " + (floor == null ? "no floor" : "floor "
+                + (floor >> 20) + " MiB") + ", " + count + " seeds, " + floorMisses
+                + " with more CPU-only runners over the floor than the optimum; per term, within 2 % / compared,"
+                + " worst:");
+        for (int t = 0; t < TERMS.length; t++) {
+            summary.append(String.format(Locale.ROOT, " %s %d/%d, %s (seed %d);", TERMS[t], within[t], compared[t],
+                    percent(worst[t]), worstSeed[t]));
         }
-        System.out.println("optimum fuzz: " + summary + "; within 2 % per term where both serve as much: " + perTerm
-                + "; more CPU-only runners over the floor than the optimum on " + floorMisses + " seeds");
-        assertTrue(floorMisses <= 0.01 * count, "CPU-only floor missed on " + floorMisses + " seeds");
-        assertTrue(within >= 0.99 * count, summary);
-        assertTrue(sum / count >= 0.995, summary);
-        for (int t = 0; t < terms.length; t++) {
-            assertTrue(termWithin[t] >= 0.98 * termSeeds, terms[t] + ": " + perTerm);
+        System.out.println(summary);
+        assertTrue(floorMisses <= 0.001 * count, summary.toString());
+        for (int t = 0; t < TERMS.length; t++) {
+            assertTrue(compared[t] - within[t] <= 0.003 * count, summary.toString());
         }
     }
 
-    /**
-     * Under an admin's 2 GiB floor (about half the random models' files are larger), the plan has no more CPU-only
-     * runners over it than the exhaustive optimum on at least 99 % of the seeds, and always its coverage.
-     */
-    @Test
-    void keepsWithinTheCpuOnlyFloorWhereverTheOptimumDoes() {
-        long floor = 2L << 30;
-        int seeds = Math.min(SEEDS, 300);
-        int misses = 0;
-        for (long seed = 0; seed < seeds; seed++) {
-            PlacementProblem problem = SyntheticModels.random(seed);
-            problem = problem.withSettings(problem.settings().withCpuOnlyFloor(floor));
-            Placement optimum = new ExhaustiveOptimiser(3_000_000).place(problem);
-            Placement plan = new DemandAwareOptimiser().place(problem);
-            assertTrue(plan.coverage() >= optimum.coverage(), "seed " + seed + ": fewer required replicas");
-            if (plan.coverage() == optimum.coverage()
-                    && floorBreaches(problem, plan) > floorBreaches(problem, optimum)) {
-                misses++;
-            }
-        }
-        assertTrue(misses <= 0.01 * seeds, misses + " of " + seeds + " seeds over the floor where the optimum is not");
+    private static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%.1f %%", 100 * ratio);
     }
 
     /** CPU-only runners over the floor of models with demand (the oracle places no replicas for idle models). */
