@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.gateway.GatewayConfig;
+import io.rigpool.gateway.Maintenance;
 import io.rigpool.gateway.api.ApiException;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
@@ -14,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,13 +40,15 @@ public class Availability {
     AgroalDataSource dataSource;
 
     @Inject
+    Maintenance maintenance;
+
+    @Inject
     @Identifier("default-kafka-broker")
     Map<String, Object> kafkaConfig;
 
     private DependencyState database;
     private DependencyState kafka;
     private Admin admin;
-    private List<DependencyProbe> probes = List.of();
 
     @PostConstruct
     void createStates() {
@@ -64,13 +66,14 @@ public class Availability {
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) settings.probeTimeout().toMillis());
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.probeTimeout().toMillis());
         admin = Admin.create(adminConfig);
-        probes = List.of(
-                new DependencyProbe(kafka, this::checkKafka, settings.probePeriod()).start(),
-                new DependencyProbe(database, this::checkDatabase, settings.probePeriod()).start());
+        // Two jobs, so a check that hangs on one server does not hold the other's back.
+        maintenance.every(settings.probePeriod(), "Kafka probe",
+                new DependencyProbe(kafka, this::checkKafka)::checkOnce);
+        maintenance.every(settings.probePeriod(), "PostgreSQL probe",
+                new DependencyProbe(database, this::checkDatabase)::checkOnce);
     }
 
     void stop(@Observes ShutdownEvent event) {
-        probes.forEach(DependencyProbe::close);
         if (admin != null) {
             admin.close(Duration.ofSeconds(2));
         }

@@ -1,13 +1,13 @@
 package io.rigpool.gateway.availability;
 
-import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * Checks one server again and again on a thread of its own and records each outcome in its
- * {@link DependencyState}. One thread per server, so a check that hangs on one does not delay the other.
+ * One check of one server, recorded in its {@link DependencyState}, and said in the log when the server goes or comes
+ * back. {@link Availability} runs each probe as its own scheduler job, so a check that hangs on one server does not
+ * delay the other's.
  */
-public final class DependencyProbe implements AutoCloseable {
+public final class DependencyProbe {
 
     private static final Logger LOG = Logger.getLogger(DependencyProbe.class);
 
@@ -19,25 +19,13 @@ public final class DependencyProbe implements AutoCloseable {
 
     private final DependencyState state;
     private final Check check;
-    private final Duration period;
-    private final Thread thread;
-    private volatile boolean running = true;
 
-    public DependencyProbe(DependencyState state, Check check, Duration period) {
+    public DependencyProbe(DependencyState state, Check check) {
         this.state = state;
         this.check = check;
-        this.period = period;
-        this.thread = new Thread(this::checkUntilClosed, "availability-probe-" + state.name().toLowerCase(
-                java.util.Locale.ROOT));
-        this.thread.setDaemon(true);
     }
 
-    public DependencyProbe start() {
-        thread.start();
-        return this;
-    }
-
-    /** Runs one check now and records it (the probe's thread does this every period). */
+    /** Runs the check now and records its outcome. */
     public void checkOnce() {
         boolean wasUp = state.up();
         try {
@@ -48,7 +36,6 @@ public final class DependencyProbe implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
         } catch (Exception e) {
             state.failed(e.toString());
             if (wasUp) {
@@ -56,22 +43,5 @@ public final class DependencyProbe implements AutoCloseable {
                         state.name(), e.toString());
             }
         }
-    }
-
-    private void checkUntilClosed() {
-        while (running) {
-            checkOnce();
-            try {
-                Thread.sleep(period.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    @Override
-    public void close() {
-        running = false;
-        thread.interrupt();
     }
 }

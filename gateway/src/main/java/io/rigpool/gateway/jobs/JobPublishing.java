@@ -5,6 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.GatewayConfig;
+import io.rigpool.gateway.Maintenance;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +17,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -54,9 +52,13 @@ public class JobPublishing {
     @Inject
     GatewayConfig config;
 
+    @Inject
+    Maintenance maintenance;
+
     private PublishedMarker marker;
     private JobPublisher publisher;
-    private ScheduledExecutorService sweeper;
+    /** Set at shutdown: a sweep the scheduler still starts then leaves the rows for the next start. */
+    private volatile boolean stopping;
 
     @PostConstruct
     void createPublisher() {
@@ -72,20 +74,12 @@ public class JobPublishing {
     }
 
     void startSweeper(@Observes StartupEvent event) {
-        sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "unpublished-job-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long periodMs = config.sweeper().period().toMillis();
-        sweeper.scheduleWithFixedDelay(this::sweep, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        maintenance.every(config.sweeper().period(), "unpublished job sweep", this::sweep);
     }
 
     /** Stops in the order that loses nothing: no new sweeps, then pending sends, then their acknowledgements. */
     void stop(@Observes ShutdownEvent event) {
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-        }
+        stopping = true;
         publisher.close(CLOSE_TIMEOUT);
         marker.close(CLOSE_TIMEOUT);
     }
@@ -102,6 +96,9 @@ public class JobPublishing {
     }
 
     void sweep() {
+        if (stopping) {
+            return;
+        }
         try {
             Instant cutoff = Instant.now().minus(config.sweeper().minAge());
             List<JobEntity> unpublished = repository.unpublishedBefore(cutoff, config.sweeper().batchSize());
@@ -115,7 +112,7 @@ public class JobPublishing {
                 LOG.infof("publishing %d jobs again whose publish was not acknowledged", queued);
             }
         } catch (RuntimeException e) {
-            // A failed sweep (database away) must not end the schedule; the next one tries again.
+            // A failed sweep (database away) is said here, where its cause is known; the next one tries again.
             LOG.warnf("sweep for unpublished jobs failed (%s)", e.toString());
         }
     }

@@ -19,7 +19,7 @@ class DependencyProbeTest {
         if (!reachable.get()) {
             throw new ConnectException("connection refused");
         }
-    }, Duration.ofSeconds(1));
+    });
 
     @Test
     void aFailedCheckIsDownUntilTheNextSuccess() {
