@@ -3,6 +3,7 @@ package io.rigpool.bench.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.common.lifecycle.ParentProcessWatch;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.infra.EmbeddedKafkaBroker;
 import io.rigpool.infra.FreePorts;
@@ -93,9 +94,10 @@ final class WorkerPath implements AutoCloseable {
         llamaServer.ifPresent(binary -> command.add("-Drigpool.worker.llama-server.binary=" + binary));
         command.addAll(List.of("-jar", home.resolve("worker/agent/target/quarkus-app/quarkus-run.jar").toString()));
         this.worker = Processes.start(command, output);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
-                new ByteArraySerializer());
+        Map<String, Object> producerSettings = ProducerSettings.noLoss(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+        producerSettings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(producerSettings, new StringSerializer(), new ByteArraySerializer());
         this.reader = new Thread(this::readResults, "bench-results");
         reader.setDaemon(true);
         reader.start();

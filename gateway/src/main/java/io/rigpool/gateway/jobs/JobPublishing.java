@@ -3,6 +3,7 @@ package io.rigpool.gateway.jobs;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.Maintenance;
@@ -14,7 +15,6 @@ import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -118,12 +118,10 @@ public class JobPublishing {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> producer = new HashMap<>(kafkaConfig);
+        Map<String, Object> producer = ProducerSettings.noLoss(kafkaConfig);
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "rigpool-gateway-jobs");
         producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // A job waits for a worker anyway; a millisecond of batching costs nothing next to that.
         producer.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         return producer;

@@ -1,6 +1,7 @@
 package io.rigpool.gateway.jobs;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobControl;
 import io.rigpool.proto.v1.JobState;
@@ -11,7 +12,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -50,11 +50,10 @@ public class JobSignals {
     }
 
     private Producer<String, byte[]> createProducer() {
-        Map<String, Object> config = new HashMap<>(kafkaConfig);
+        Map<String, Object> config = ProducerSettings.noLoss(kafkaConfig);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "rigpool-gateway-signals");
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
         // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms.

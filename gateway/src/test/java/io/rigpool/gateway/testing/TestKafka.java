@@ -1,5 +1,6 @@
 package io.rigpool.gateway.testing;
 
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.infra.SharedInfrastructure;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,11 +152,10 @@ public final class TestKafka {
 
     private static synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
+            producer = new KafkaProducer<>(ProducerSettings.noLoss(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                    ProducerConfig.ACKS_CONFIG, "all"));
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName())));
         }
         return producer;
     }

@@ -3,6 +3,7 @@ package io.rigpool.worker;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.infra.SharedInfrastructure;
@@ -60,8 +61,8 @@ final class WorkerKafka {
 
     private WorkerKafka(String bootstrapServers) {
         this.bootstrapServers = bootstrapServers;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(ProducerSettings.noLoss(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers)), new StringSerializer(), new ByteArraySerializer());
         Thread reader = new Thread(this::record, "test-kafka-recorder");
         reader.setDaemon(true);
         reader.start();

@@ -1,6 +1,7 @@
 package io.rigpool.planner.catalogue;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.ModelCatalogEntry;
 import io.smallrye.common.annotation.Identifier;
@@ -121,8 +122,7 @@ public class ModelCataloguePublisher {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            Map<String, Object> settings = new HashMap<>(kafka);
-            settings.put(ProducerConfig.ACKS_CONFIG, "all");
+            Map<String, Object> settings = ProducerSettings.noLoss(kafka);
             settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
             settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
             producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());

@@ -1,11 +1,11 @@
 package io.rigpool.worker.jobs;
 
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.TokenChunk;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -34,10 +34,8 @@ public final class ResultPublisher implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     public ResultPublisher(Map<String, Object> kafka, String clientId) {
-        Map<String, Object> config = new HashMap<>(kafka);
+        Map<String, Object> config = ProducerSettings.noLoss(kafka);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
