@@ -114,8 +114,9 @@ class PlannerReplanningTest {
         try (FakeWorker w = planner.worker()) {
             w.send(planner.hello(node, 11 * GIB, m));
             await().atMost(WAIT).until(() -> assigned(w) != null);
-            given().get("/api/plan").then().body("nodes.find { it.node_id == '" + node + "' }.runners[0].basis",
-                    equalTo("estimated"));
+            // The plan view is published after the assignment is sent: wait for it rather than read it at once.
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/plan").then().statusCode(200).body(
+                    "nodes.find { it.node_id == '" + node + "' }.runners[0].basis", equalTo("estimated")));
             Assignment a = assigned(w);
             RunnerLoadReport report = RunnerLoadReport.newBuilder().setNGpuLayersRequested(a.getNGpuLayers())
                     .setGpuBackendPresent(true).setNCtx(a.getNCtx()).setParallelSlots(a.getParallelSlots())
@@ -126,7 +127,7 @@ class PlannerReplanningTest {
                     .addBuffers(buffer("CUDA0", BufferKind.BUFFER_KIND_COMPUTE, 300L << 20))
                     .addBuffers(buffer("CPU_Mapped", BufferKind.BUFFER_KIND_MODEL, 500L << 20)).build();
             w.heartbeat(beat(8 * GIB, loaded(a, 0).toBuilder().setLoadReport(report).build()));
-            await().atMost(WAIT).untilAsserted(() -> given().get("/api/plan").then().body(
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/plan").then().statusCode(200).body(
                     "nodes.find { it.node_id == '" + node + "' }.runners[0].basis", equalTo("measured")));
             assertEquals(1, measuredRows(modelId));
         }
