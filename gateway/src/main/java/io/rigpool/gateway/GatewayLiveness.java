@@ -1,8 +1,8 @@
 package io.rigpool.gateway;
 
 import io.rigpool.gateway.events.JobEvents;
-import io.rigpool.gateway.jobs.JobPublishing;
 import io.rigpool.gateway.jobs.JobWriting;
+import io.rigpool.gateway.jobs.outbox.JobPublishing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
