@@ -1,8 +1,8 @@
 package io.rigpool.gateway;
 
 import io.rigpool.gateway.events.JobEvents;
-import io.rigpool.gateway.jobs.JobPublishing;
-import io.rigpool.gateway.jobs.JobWriting;
+import io.rigpool.gateway.jobs.outbox.JobPublishing;
+import io.rigpool.gateway.jobs.store.JobWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,7 +19,7 @@ import org.eclipse.microprofile.health.Liveness;
 public class GatewayLiveness implements HealthCheck {
 
     @Inject
-    JobWriting writing;
+    JobWriter writer;
 
     @Inject
     JobPublishing publishing;
@@ -30,8 +30,8 @@ public class GatewayLiveness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("gateway threads")
-                .status(writing.alive() && publishing.alive() && events.followerAlive())
-                .withData("job writer", writing.alive())
+                .status(writer.alive() && publishing.alive() && events.followerAlive())
+                .withData("job writer", writer.alive())
                 .withData("job publisher", publishing.alive())
                 .withData("job event follower", events.followerAlive())
                 .build();

@@ -3,13 +3,12 @@ package io.rigpool.gateway.api;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.auth.Caller;
 import io.rigpool.gateway.availability.Availability;
-import io.rigpool.gateway.jobs.DatabaseUnavailableException;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.JobStatus;
-import io.rigpool.gateway.jobs.JobWriter;
-import io.rigpool.gateway.jobs.JobWriting;
 import io.rigpool.gateway.jobs.NewJob;
-import io.rigpool.gateway.jobs.WriteOutcome;
+import io.rigpool.gateway.jobs.store.DatabaseUnavailableException;
+import io.rigpool.gateway.jobs.store.JobWriter;
+import io.rigpool.gateway.jobs.store.WriteOutcome;
 import io.rigpool.gateway.limits.RateLimiter;
 import io.rigpool.gateway.metrics.GatewayMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,7 +46,7 @@ public class JobSubmissions {
     Availability availability;
 
     @Inject
-    JobWriting writing;
+    JobWriter writer;
 
     @Inject
     GatewayMetrics metrics;
@@ -76,7 +75,7 @@ public class JobSubmissions {
         String traceId = traceId(jobId);
         NewJob job = new NewJob(jobId, spec, Instant.now().truncatedTo(ChronoUnit.MICROS), caller.keyId(),
                 idempotencyKey, caller.limits().maxConcurrentJobs(), traceId);
-        return writing.write(job)
+        return writer.submit(job)
                 .handle((outcome, failure) -> {
                     try {
                         if (failure != null) {

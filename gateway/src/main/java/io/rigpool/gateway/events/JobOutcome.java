@@ -1,10 +1,10 @@
 package io.rigpool.gateway.events;
 
-import io.rigpool.gateway.jobs.JobEntity;
 import io.rigpool.gateway.jobs.JobProgress;
 import io.rigpool.gateway.jobs.JobStatus;
 import io.rigpool.gateway.jobs.TokenLogprob;
 import io.rigpool.gateway.jobs.ToolCall;
+import io.rigpool.gateway.jobs.store.JobEntity;
 import java.util.List;
 
 /**

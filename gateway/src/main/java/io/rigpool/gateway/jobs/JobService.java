@@ -1,6 +1,8 @@
 package io.rigpool.gateway.jobs;
 
 import io.rigpool.gateway.auth.Caller;
+import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;

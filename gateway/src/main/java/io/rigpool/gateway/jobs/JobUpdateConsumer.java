@@ -3,6 +3,8 @@ package io.rigpool.gateway.jobs;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.agroal.api.AgroalDataSource;
 import io.rigpool.common.trace.TraceIds;
+import io.rigpool.gateway.jobs.store.JobResultStore;
+import io.rigpool.gateway.jobs.store.ResultDeadLetters;
 import io.rigpool.gateway.metrics.GatewayMetrics;
 import io.rigpool.proto.v1.JobUpdate;
 import io.smallrye.common.annotation.Blocking;

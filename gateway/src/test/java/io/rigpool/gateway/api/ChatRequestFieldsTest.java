@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rigpool.gateway.jobs.JobRequests;
+import io.rigpool.gateway.jobs.outbox.JobRequests;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.ModelCatalogEntry;
 import java.time.Instant;

@@ -1,6 +1,13 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.rigpool.gateway.jobs.ChatMessage;
+import io.rigpool.gateway.jobs.GenerationOptions;
+import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.gateway.jobs.JobStatus;
+import io.rigpool.gateway.jobs.JobTimings;
+import io.rigpool.gateway.jobs.TokenLogprob;
+import io.rigpool.gateway.jobs.ToolCall;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;

@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.outbox;
 
 import java.time.Duration;
 import java.util.ArrayList;

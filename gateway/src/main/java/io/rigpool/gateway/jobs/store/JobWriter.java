@@ -1,5 +1,6 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
+import io.rigpool.gateway.jobs.NewJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.outbox;
 
 import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;

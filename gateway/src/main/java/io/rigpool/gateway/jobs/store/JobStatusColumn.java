@@ -1,5 +1,6 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
+import io.rigpool.gateway.jobs.JobStatus;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 

@@ -1,8 +1,14 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rigpool.gateway.jobs.ChatMessage;
+import io.rigpool.gateway.jobs.GenerationOptions;
+import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.gateway.jobs.JobStatus;
+import io.rigpool.gateway.jobs.NewJob;
+import io.rigpool.gateway.jobs.StoredJob;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

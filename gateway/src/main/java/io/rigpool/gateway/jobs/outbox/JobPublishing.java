@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.outbox;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -7,6 +7,11 @@ import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.Maintenance;
+import io.rigpool.gateway.jobs.NewJob;
+import io.rigpool.gateway.jobs.store.JdbcTransaction;
+import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRepository;
+import io.rigpool.gateway.jobs.store.JobTable;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;

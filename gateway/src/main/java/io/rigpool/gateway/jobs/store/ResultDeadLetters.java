@@ -1,5 +1,7 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
+import io.rigpool.gateway.jobs.JobProgress;
+import io.rigpool.gateway.jobs.StorableText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,4 +1,7 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
+
+import io.rigpool.gateway.jobs.NewJob;
+import io.rigpool.gateway.jobs.StoredJob;
 
 /** What became of a {@link NewJob} handed to the {@link JobWriter}. */
 public sealed interface WriteOutcome {

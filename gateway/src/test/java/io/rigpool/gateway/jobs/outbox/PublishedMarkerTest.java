@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.outbox;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

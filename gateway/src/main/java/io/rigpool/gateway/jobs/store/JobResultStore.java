@@ -1,7 +1,8 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rigpool.gateway.jobs.JobProgress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

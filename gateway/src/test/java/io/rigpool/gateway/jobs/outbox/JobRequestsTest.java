@@ -1,9 +1,14 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rigpool.gateway.jobs.ChatMessage;
+import io.rigpool.gateway.jobs.GenerationOptions;
+import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.gateway.jobs.ResponseFormat;
+import io.rigpool.gateway.jobs.store.JobEntity;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Instant;
 import java.util.List;

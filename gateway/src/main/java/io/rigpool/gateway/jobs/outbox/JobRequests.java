@@ -1,5 +1,11 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.outbox;
 
+import io.rigpool.gateway.jobs.ChatMessage;
+import io.rigpool.gateway.jobs.GenerationOptions;
+import io.rigpool.gateway.jobs.JobSpec;
+import io.rigpool.gateway.jobs.ToolCall;
+import io.rigpool.gateway.jobs.Tools;
+import io.rigpool.gateway.jobs.store.JobEntity;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.gateway.GatewayConfig;

@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs;
+package io.rigpool.gateway.jobs.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
