@@ -160,7 +160,7 @@ final class LocalSearch {
             trials.add(() -> {
                 WorkingPlan t = plan.copy();
                 t.remove(r);
-                return List.of(additions.refill(t, n));
+                return List.of(additions.refill(carried(t, r.model(), evaluator.score(plan)), n));
             });
         }
         if (movable.size() > 1) {
@@ -203,6 +203,21 @@ final class LocalSearch {
             }
         }
         return trials;
+    }
+
+    /**
+     * A draft with a replica of model m dropped, its other replicas re-planned ({@link Additions#retune}) once the
+     * plan serves all demand: two slots on the node left with m alone may then let another model take the dropped
+     * replica's node, a change judged worse on headroom and per-request speed with the old options and so never
+     * made. Only then, as every drop is tried and a retune costs an evaluation per option of each replica: while
+     * demand is unmet the budget goes to moves that serve more.
+     */
+    private WorkingPlan carried(WorkingPlan draft, int m, PlanEvaluator.Score current) {
+        double demand = 0;
+        for (double d : fleet.demand) {
+            demand += d;
+        }
+        return current.served() < demand - PlanEvaluator.noise(current) ? draft : additions.retune(draft, m);
     }
 
     /**
