@@ -54,9 +54,33 @@ final class Additions {
 
     /** A not-yet-loaded runner of node n re-planned into memory freed since it was chosen, if that is better. */
     private WorkingPlan upgrade(WorkingPlan plan, int n, PlanEvaluator.Score base) {
+        return upgrade(plan, List.copyOf(plan.on(n)), base);
+    }
+
+    /**
+     * The not-yet-loaded replicas of model m re-planned, one at a time while that is better: after a replica of
+     * it left, the others carry its share of the demand, so their best option may change (two slots where one was
+     * enough).
+     */
+    WorkingPlan retune(WorkingPlan plan, int m) {
+        PlanEvaluator.Score base = evaluator.score(plan);
+        while (true) {
+            List<WorkingPlan.Runner> replicas = plan.runners().stream().filter(r -> r.model() == m).toList();
+            WorkingPlan t = upgrade(plan, replicas, base);
+            if (t == null) {
+                return plan;
+            }
+            plan = t;
+            base = evaluator.score(plan);
+        }
+    }
+
+    /** The best re-planning of one of the given not-yet-loaded runners, or null when none is better. */
+    private WorkingPlan upgrade(WorkingPlan plan, List<WorkingPlan.Runner> runners, PlanEvaluator.Score base) {
         Candidate best = null;
         WorkingPlan.Runner replaced = null;
-        for (WorkingPlan.Runner r : List.copyOf(plan.on(n))) {
+        for (WorkingPlan.Runner r : runners) {
+            int n = r.node();
             if (fleet.changeOf(n, r.model(), r.option(), r.layers()) == PlannedInstance.Change.KEPT
                     || fleet.pinned(n, r.model())) {
                 continue;

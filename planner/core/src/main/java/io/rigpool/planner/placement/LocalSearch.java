@@ -160,7 +160,7 @@ final class LocalSearch {
             trials.add(() -> {
                 WorkingPlan t = plan.copy();
                 t.remove(r);
-                return List.of(additions.refill(t, n));
+                return List.of(additions.refill(carried(t, r.model(), evaluator.score(plan)), n));
             });
         }
         if (movable.size() > 1) {
@@ -202,7 +202,93 @@ final class LocalSearch {
                 }
             }
         }
+        for (int m : fleet.eligible[n]) {
+            if (!plan.hosts(n, m) && plan.replicas(m) > 0) {
+                int model = m;
+                trials.add(() -> spread(plan, n, model));
+            }
+        }
+        for (int other = n + 1; other < fleet.nodeCount(); other++) {
+            if (!fleet.nodes[other].schedulable()) {
+                continue;
+            }
+            for (WorkingPlan.Runner r : movable) {
+                for (WorkingPlan.Runner q : movable(plan, other)) {
+                    if (r.model() != q.model()) {
+                        trials.add(() -> rotate(plan, r, q));
+                    }
+                }
+            }
+        }
         return trials;
+    }
+
+    /**
+     * A draft with a replica of model m dropped, its other replicas re-planned ({@link Additions#retune}) once the
+     * plan serves all demand: two slots on the node left with m alone may then let another model take the dropped
+     * replica's node, a change judged worse on headroom and per-request speed with the old options and so never
+     * made. Only then, as every drop is tried and a retune costs an evaluation per option of each replica: while
+     * demand is unmet the budget goes to moves that serve more.
+     */
+    private WorkingPlan carried(WorkingPlan draft, int m, PlanEvaluator.Score current) {
+        return demandMet(current) ? additions.retune(draft, m) : draft;
+    }
+
+    /**
+     * One more replica of model m on node n, its other replicas then re-planned ({@link Additions#retune}), once the
+     * plan serves all demand: a replica added alone serves nothing (the others already carry the demand) and loses
+     * on idle memory, while the three-way spread with one slot less elsewhere is better on headroom and per-request
+     * speed. The new replica is tried at each option (one slot where the others carry most), with the most GPU layers
+     * that fit.
+     */
+    private List<WorkingPlan> spread(WorkingPlan plan, int n, int m) {
+        PlanEvaluator.Score current = evaluator.score(plan);
+        if (!demandMet(current) || !fleet.isEligible(n, m)) {
+            return List.of();
+        }
+        List<WorkingPlan> drafts = new ArrayList<>(fleet.optionCount(m));
+        for (int o = 0; o < fleet.optionCount(m); o++) {
+            int layers = plan.largestFitting(n, m, o);
+            if (layers < 0) {
+                continue;
+            }
+            WorkingPlan t = plan.copy();
+            t.add(new WorkingPlan.Runner(n, m, o, layers));
+            drafts.add(additions.retune(t, m));
+        }
+        return drafts;
+    }
+
+    /**
+     * Three runners of two models change places: r and q swap, then a third runner of either model, on a third
+     * node, makes way for the other model. Where one model holds two nodes and the other one, and the reverse
+     * serves more, no single swap or reorder gains (each alone leaves a model short), only the two together. Tried
+     * last, after every cheaper move around the node.
+     */
+    private List<WorkingPlan> rotate(WorkingPlan plan, WorkingPlan.Runner r, WorkingPlan.Runner q) {
+        List<WorkingPlan> drafts = new ArrayList<>();
+        for (WorkingPlan swapped : swap(plan, r, q)) {
+            for (WorkingPlan.Runner s : swapped.runners()) {
+                if (s.node() == r.node() || s.node() == q.node() || !movable(s)
+                        || s.model() != r.model() && s.model() != q.model()) {
+                    continue;
+                }
+                int target = s.model() == r.model() ? q.model() : r.model();
+                WorkingPlan.Runner there = swapped.runnerOf(s.node(), target);
+                if (fleet.isEligible(s.node(), target) && (there == null || movable(there))) {
+                    drafts.addAll(reorder.reorder(swapped, s, target));
+                }
+            }
+        }
+        return drafts;
+    }
+
+    private boolean demandMet(PlanEvaluator.Score score) {
+        double demand = 0;
+        for (double d : fleet.demand) {
+            demand += d;
+        }
+        return score.served() >= demand - PlanEvaluator.noise(score);
     }
 
     /**

@@ -163,4 +163,34 @@ class LocalSearchTest {
             assertEquals(expected, filled.runners(), "minimum gain " + minimum);
         }
     }
+
+    /** The search of a seed's random fleet, started from the draft the search stopped at before a move was added. */
+    private static WorkingPlan improvedFrom(long seed, WorkingPlan.Runner... draft) {
+        Fleet fleet = new Fleet(SyntheticModels.random(seed));
+        PlanEvaluator evaluator = new PlanEvaluator(fleet, fleet.problem.settings().exactEvaluationLimit());
+        WorkingPlan plan = new WorkingPlan(fleet);
+        for (WorkingPlan.Runner r : draft) {
+            plan.add(r);
+        }
+        return new LocalSearch(fleet, evaluator).improve(plan);
+    }
+
+    @Test
+    void aThirdReplicaOnAnIdleNodeComesWithOneSlotLessForARunningOne() {
+        // Seed 663: model 2 (88 tok/s demanded) on nodes 0 and 2 with two slots each, node 1 idle. A replica on node
+        // 1 alone is allotted nothing; with node 0 down to one slot all three serve and the busiest node falls.
+        WorkingPlan plan = improvedFrom(663, new WorkingPlan.Runner(0, 2, 1, 1), new WorkingPlan.Runner(2, 2, 1, 1));
+
+        assertEquals(List.of(new WorkingPlan.Runner(0, 2, 0, 1), new WorkingPlan.Runner(1, 2, 0, 1),
+                new WorkingPlan.Runner(2, 2, 1, 1)), plan.runners());
+    }
+
+    @Test
+    void twoModelsTradePlacesOverThreeNodesWhereEachSingleStepServesLess() {
+        // Seed 547: model 0 on nodes 0 and 2, model 2 on node 1, 302.2 tok/s served; the reverse serves 315.0.
+        WorkingPlan plan = improvedFrom(547, new WorkingPlan.Runner(0, 0, 1, 1), new WorkingPlan.Runner(1, 2, 1, 2),
+                new WorkingPlan.Runner(2, 0, 1, 3));
+
+        assertEquals(List.of(2, 0, 2), plan.runners().stream().map(WorkingPlan.Runner::model).toList());
+    }
 }

@@ -9,10 +9,13 @@ import org.junit.jupiter.api.Test;
  * Seeded fuzzing against the exhaustive optimiser on random small fleets, without an admin's CPU-only floor and
  * under a 2 GiB one (about half the random models' files are larger). The optimiser must always give as many
  * required replicas as the optimum, no more CPU-only runners over the floor than it on all but one seed in a
- * thousand, and on every term the objective ranks at least 98 % of the optimum's figure on all but three seeds in a
- * thousand and at least 80 % on every seed: served tok/s (less load costs) on every seed, the later terms on the
- * seeds where both serve as much (see {@link #termScores} for each as "higher is better"). A failure names its seed;
- * rerun one seed with {@code -Dplacement.seed=N}, more with {@code -Dplacement.seeds=N}.
+ * thousand, and on every term the objective ranks at least 98 % of the optimum's figure on every seed: served
+ * tok/s (less load costs) on every seed, the later terms on the seeds where both serve as much (see
+ * {@link #termScores} for each as "higher is better"). A failure names its seed; rerun one seed with
+ * {@code -Dplacement.seed=N}, more with {@code -Dplacement.seeds=N}.
+ *
+ * <p>The seed the floor's allowance is for: 273 keeps a CPU-only runner over the floor where the optimum avoids it
+ * by moving all three models to other nodes at once (each to a node another one leaves), serving half the tok/s.
  */
 class OptimumFuzzTest {
 
@@ -79,10 +82,8 @@ class OptimumFuzzTest {
                     worst[t] = ratios[t];
                     worstSeed[t] = seed;
                 }
-                assertTrue(ratios[t] >= 0.80, TERMS[t] + " below 80 % of the optimum's, " + context);
-                if (ratios[t] < 0.98) {
-                    System.out.println("optimum fuzz: " + TERMS[t] + " at " + percent(ratios[t]) + ", " + context);
-                }
+                assertTrue(ratios[t] >= 0.98 - 1e-9, TERMS[t] + " at " + percent(ratios[t]) + " of the optimum's, "
+                        + context);
             }
         }
         StringBuilder summary = new StringBuilder("optimum fuzz, " + (floor == null ? "no floor" : "floor "
@@ -95,9 +96,6 @@ class OptimumFuzzTest {
         }
         System.out.println(summary);
         assertTrue(floorMisses <= 0.001 * count, summary.toString());
-        for (int t = 0; t < TERMS.length; t++) {
-            assertTrue(compared[t] - within[t] <= 0.003 * count, summary.toString());
-        }
     }
 
     private static String percent(double ratio) {
