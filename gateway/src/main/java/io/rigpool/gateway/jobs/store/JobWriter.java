@@ -1,5 +1,6 @@
 package io.rigpool.gateway.jobs.store;
 
+import io.rigpool.gateway.database.DatabaseUnavailableException;
 import io.rigpool.gateway.jobs.NewJob;
 import java.time.Duration;
 import java.util.ArrayList;
