@@ -3,7 +3,7 @@ package io.rigpool.gateway.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.rigpool.gateway.availability.Availability;
-import io.rigpool.gateway.jobs.store.DatabaseUnavailableException;
+import io.rigpool.gateway.database.DatabaseUnavailableException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

@@ -6,7 +6,7 @@ import io.rigpool.gateway.availability.Availability;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.JobStatus;
 import io.rigpool.gateway.jobs.NewJob;
-import io.rigpool.gateway.jobs.store.DatabaseUnavailableException;
+import io.rigpool.gateway.database.DatabaseUnavailableException;
 import io.rigpool.gateway.jobs.store.JobWriter;
 import io.rigpool.gateway.jobs.store.WriteOutcome;
 import io.rigpool.gateway.limits.RateLimiter;

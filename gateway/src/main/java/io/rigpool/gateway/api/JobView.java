@@ -10,7 +10,7 @@ import io.rigpool.gateway.jobs.ResponseFormat;
 import io.rigpool.gateway.jobs.TokenLogprob;
 import io.rigpool.gateway.jobs.ToolCall;
 import io.rigpool.gateway.jobs.Tools;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,14 +113,14 @@ public record JobView(
         }
     }
 
-    public static JobView of(JobEntity job) {
-        boolean done = job.status.terminal();
-        return new JobView(job.id.toString(), job.model, job.status.wireName(), job.createdAt, job.startedAt,
-                job.finishedAt,
-                done ? Result.of(job.generationOptions, job.resultText, job.finishReason, job.resultLogprobs,
-                        job.resultToolCalls) : null,
-                done ? new Usage(job.promptTokens, job.completionTokens) : null,
-                done ? Timings.of(job.timings) : null,
-                job.nodeId, job.error, job.cancelRequestedAt, optionsOf(job.generationOptions));
+    public static JobView of(JobRow job) {
+        boolean done = job.status().terminal();
+        return new JobView(job.id().toString(), job.model(), job.status().wireName(), job.createdAt(), job.startedAt(),
+                job.finishedAt(),
+                done ? Result.of(job.generationOptions(), job.resultText(), job.finishReason(), job.resultLogprobs(),
+                        job.resultToolCalls()) : null,
+                done ? new Usage(job.promptTokens(), job.completionTokens()) : null,
+                done ? Timings.of(job.timings()) : null,
+                job.nodeId(), job.error(), job.cancelRequestedAt(), optionsOf(job.generationOptions()));
     }
 }

@@ -16,7 +16,7 @@ import io.rigpool.gateway.jobs.JobCancellation;
 import io.rigpool.gateway.jobs.JobService;
 import io.rigpool.gateway.jobs.JobSignals;
 import io.rigpool.gateway.jobs.JobSpec;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -94,7 +94,7 @@ public class JobsResource {
             @QueryParam("created_after") String createdAfter, @QueryParam("created_before") String createdBefore) {
         Caller caller = currentCaller.get();
         JobListQuery query = JobListQuery.read(limit, after, status, model, createdAfter, createdBefore);
-        JobEntity cursor = null;
+        JobRow cursor = null;
         if (query.after() != null) {
             cursor = jobs.findVisible(caller, query.after()).orElseThrow(() -> ApiException.invalid("after",
                     "after must be the id of a job in this listing; no job '" + query.after() + "'"));
@@ -128,7 +128,7 @@ public class JobsResource {
             case CANCELLED -> Response.ok(JobView.of(outcome.job())).build();
             case STOP_REQUESTED -> Response.accepted(JobView.of(outcome.job())).build();
             case ALREADY_FINISHED -> throw ApiException.conflict("job '" + id + "' has already "
-                    + outcome.job().status.wireName(), "job_finished");
+                    + outcome.job().status().wireName(), "job_finished");
         };
     }
 
@@ -140,16 +140,16 @@ public class JobsResource {
             + " far, then follows; 'token' events carry {seq, text} with id = seq (Last-Event-ID resumes), and a"
             + " final 'done' event carries the result. Any gateway instance can serve any job's stream.")
     public RestMulti<byte[]> events(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId) {
-        JobEntity job = visibleJob(id);
+        JobRow job = visibleJob(id);
         SseStream sse = new SseStream();
         JobEventHub hub = events.hub();
-        JobEventHub.Watch watch = hub.watch(job.id, new JobEventStream(job.id.toString(), sse, json,
+        JobEventHub.Watch watch = hub.watch(job.id(), new JobEventStream(job.id().toString(), sse, json,
                 lastSeen(lastEventId)));
         // Read again now that the watch is on: an end stored in between would otherwise go unheard until the
         // periodic check.
-        JobEntity now = job.status.terminal() ? job : jobs.findVisible(currentCaller.get(), job.id).orElse(job);
-        if (now.status.terminal()) {
-            hub.finish(job.id, JobOutcome.of(now));
+        JobRow now = job.status().terminal() ? job : jobs.findVisible(currentCaller.get(), job.id()).orElse(job);
+        if (now.status().terminal()) {
+            hub.finish(job.id(), JobOutcome.of(now));
         }
         events.heartbeats().add(sse);
         return StreamedResponse.events(sse.body().emitOn(RequestThread.current()).onTermination().invoke(() -> {
@@ -158,7 +158,7 @@ public class JobsResource {
         })).now();
     }
 
-    private JobEntity visibleJob(String id) {
+    private JobRow visibleJob(String id) {
         return jobs.findVisible(currentCaller.get(), jobId(id)).orElseThrow(() -> ApiException.jobNotFound(id));
     }
 

@@ -57,7 +57,7 @@ public class AdminKeysResource {
         } catch (IllegalArgumentException e) {
             throw keyNotFound(id);
         }
-        ApiKeyEntity revoked = store.revoke(keyId).orElseThrow(() -> keyNotFound(id));
+        ApiKeyRow revoked = store.revoke(keyId).orElseThrow(() -> keyNotFound(id));
         authenticator.forget(keyId);
         return ApiKeyView.of(revoked, null);
     }

@@ -18,8 +18,8 @@ public record ApiKeyView(String id, String name, String role,
         @JsonProperty("created_at") Instant createdAt,
         @JsonProperty("revoked_at") Instant revokedAt) {
 
-    static ApiKeyView of(ApiKeyEntity key, String secret) {
-        return new ApiKeyView(key.id.toString(), key.name, key.role, key.keyPrefix, secret, key.ratePerSecond,
-                key.burst, key.maxConcurrentJobs, key.createdAt, key.revokedAt);
+    static ApiKeyView of(ApiKeyRow key, String secret) {
+        return new ApiKeyView(key.id().toString(), key.name(), key.role(), key.keyPrefix(), secret, key.ratePerSecond(),
+                key.burst(), key.maxConcurrentJobs(), key.createdAt(), key.revokedAt());
     }
 }

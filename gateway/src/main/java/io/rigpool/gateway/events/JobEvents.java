@@ -4,7 +4,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.Maintenance;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.rigpool.gateway.jobs.store.JobRepository;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
@@ -80,8 +80,8 @@ public class JobEvents {
         // In slices, so thousands of waiting requests do not make one statement with thousands of parameters.
         for (int from = 0; from < waiting.size(); from += CHECK_SLICE) {
             List<UUID> slice = waiting.subList(from, Math.min(waiting.size(), from + CHECK_SLICE));
-            for (JobEntity job : repository.finishedAmong(slice)) {
-                hub.finish(job.id, JobOutcome.of(job));
+            for (JobRow job : repository.finishedAmong(slice)) {
+                hub.finish(job.id(), JobOutcome.of(job));
             }
         }
     }

@@ -4,7 +4,7 @@ import io.rigpool.gateway.jobs.JobProgress;
 import io.rigpool.gateway.jobs.JobStatus;
 import io.rigpool.gateway.jobs.TokenLogprob;
 import io.rigpool.gateway.jobs.ToolCall;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import java.util.List;
 
 /**
@@ -32,12 +32,12 @@ public record JobOutcome(JobStatus status, String text, String finishReason, Int
     }
 
     /** @throws IllegalArgumentException for a job that has not ended */
-    public static JobOutcome of(JobEntity job) {
-        if (!job.status.terminal()) {
-            throw new IllegalArgumentException("job " + job.id + " is " + job.status.wireName());
+    public static JobOutcome of(JobRow job) {
+        if (!job.status().terminal()) {
+            throw new IllegalArgumentException("job " + job.id() + " is " + job.status().wireName());
         }
-        return new JobOutcome(job.status, job.resultText, job.finishReason, job.promptTokens, job.completionTokens,
-                job.error, job.resultLogprobs, job.resultToolCalls);
+        return new JobOutcome(job.status(), job.resultText(), job.finishReason(), job.promptTokens(),
+                job.completionTokens(), job.error(), job.resultLogprobs(), job.resultToolCalls());
     }
 
     public String textOrEmpty() {

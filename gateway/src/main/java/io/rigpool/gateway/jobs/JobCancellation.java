@@ -1,7 +1,7 @@
 package io.rigpool.gateway.jobs;
 
 import io.rigpool.gateway.auth.Caller;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.rigpool.gateway.jobs.store.JobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,7 +33,7 @@ public class JobCancellation {
     }
 
     /** The result and the job as it is after the request. */
-    public record Outcome(Result result, JobEntity job) {
+    public record Outcome(Result result, JobRow job) {
     }
 
     @Inject
@@ -47,17 +47,17 @@ public class JobCancellation {
 
     /** @throws JobSignals.SignalFailed when a running job's worker could not be told (Kafka down) */
     public Outcome cancel(Caller caller, UUID jobId) {
-        JobEntity job = jobs.findVisible(caller, jobId).orElse(null);
+        JobRow job = jobs.findVisible(caller, jobId).orElse(null);
         if (job == null) {
             return new Outcome(Result.NOT_FOUND, null);
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        if (job.status == JobStatus.QUEUED && repository.cancelQueued(jobId, now)) {
+        if (job.status() == JobStatus.QUEUED && repository.cancelQueued(jobId, now)) {
             tellEveryone(job, now);
             return new Outcome(Result.CANCELLED, reload(jobId));
         }
         job = reload(jobId);
-        return switch (job.status) {
+        return switch (job.status()) {
             case CANCELLED -> new Outcome(Result.CANCELLED, job);
             case SUCCEEDED, FAILED -> new Outcome(Result.ALREADY_FINISHED, job);
             default -> {
@@ -69,16 +69,16 @@ public class JobCancellation {
     }
 
     /** The job is cancelled whether or not these arrive: they only save a worker's time and wake streams early. */
-    private void tellEveryone(JobEntity job, Instant at) {
+    private void tellEveryone(JobRow job, Instant at) {
         try {
-            signals.requestCancel(job.id);
-            signals.reportCancelled(job.id, job.model, at);
+            signals.requestCancel(job.id());
+            signals.reportCancelled(job.id(), job.model(), at);
         } catch (JobSignals.SignalFailed e) {
-            LOG.warnf("job %s is cancelled, but Kafka was not told (%s)", job.id, e.getMessage());
+            LOG.warnf("job %s is cancelled, but Kafka was not told (%s)", job.id(), e.getMessage());
         }
     }
 
-    private JobEntity reload(UUID jobId) {
+    private JobRow reload(UUID jobId) {
         return repository.findJob(jobId).orElseThrow();
     }
 }

@@ -1,7 +1,7 @@
 package io.rigpool.gateway.jobs;
 
 import io.rigpool.gateway.auth.Caller;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.rigpool.gateway.jobs.store.JobRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,20 +14,20 @@ import java.util.UUID;
 public class JobService {
 
     /** One page of a listing; {@code hasMore} says whether a next page exists. */
-    public record Page(List<JobEntity> jobs, boolean hasMore) {
+    public record Page(List<JobRow> jobs, boolean hasMore) {
     }
 
     @Inject
     JobRepository repository;
 
     /** Empty for an unknown job and for another key's job alike, so ids of others' jobs reveal nothing. */
-    public Optional<JobEntity> findVisible(Caller caller, UUID jobId) {
-        return repository.findJob(jobId).filter(job -> caller.canSee(job.apiKeyId));
+    public Optional<JobRow> findVisible(Caller caller, UUID jobId) {
+        return repository.findJob(jobId).filter(job -> caller.canSee(job.apiKeyId()));
     }
 
     /** Jobs newest first; {@code after} must be a visible job (the last of the previous page), or null. */
-    public Page list(Caller caller, JobFilter filter, JobEntity after, int limit) {
-        List<JobEntity> rows = repository.page(caller.keyId(), caller.admin(), filter, after, limit + 1);
+    public Page list(Caller caller, JobFilter filter, JobRow after, int limit) {
+        List<JobRow> rows = repository.page(caller.keyId(), caller.admin(), filter, after, limit + 1);
         boolean hasMore = rows.size() > limit;
         return new Page(hasMore ? rows.subList(0, limit) : rows, hasMore);
     }

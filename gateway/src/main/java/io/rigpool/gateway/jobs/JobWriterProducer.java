@@ -5,7 +5,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.jobs.outbox.JobPublishing;
-import io.rigpool.gateway.jobs.store.JdbcTransaction;
+import io.rigpool.gateway.database.JdbcTransaction;
 import io.rigpool.gateway.jobs.store.JobTable;
 import io.rigpool.gateway.jobs.store.JobWriter;
 import jakarta.annotation.Priority;

@@ -1,8 +1,8 @@
 package io.rigpool.gateway.jobs;
 
 import io.rigpool.common.retry.RetryForever;
-import io.rigpool.gateway.jobs.store.DatabaseUnavailableException;
-import io.rigpool.gateway.jobs.store.JdbcTransaction;
+import io.rigpool.gateway.database.DatabaseUnavailableException;
+import io.rigpool.gateway.database.JdbcTransaction;
 import io.smallrye.faulttolerance.api.Guard;
 import java.sql.SQLException;
 import java.time.Duration;

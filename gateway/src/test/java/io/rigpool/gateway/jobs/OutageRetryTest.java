@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
-import io.rigpool.gateway.jobs.store.DatabaseUnavailableException;
+import io.rigpool.gateway.database.DatabaseUnavailableException;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.SQLException;

@@ -5,17 +5,17 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.http.ContentType;
 import io.rigpool.gateway.api.ChatRequestFields;
 import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.ResponseFormat;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRepository;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestModels;
 import io.rigpool.gateway.testing.TestWorker;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobRequest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +36,9 @@ class GenerationOptionsHttpTest {
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
     static TestWorker worker;
+
+    @Inject
+    JobRepository jobs;
 
     @BeforeAll
     static void startWorker() {
@@ -101,9 +104,8 @@ class GenerationOptionsHttpTest {
                 .post("/v1/jobs").then().statusCode(202).header("Idempotent-Replayed", "true").extract().path("id");
         assertEquals(first, again);
 
-        // The sweeper republishes from the Hibernate entity: its JSON column must read back as written.
-        GenerationOptions stored = QuarkusTransaction.requiringNew().call(() ->
-                JobEntity.<JobEntity>findById(UUID.fromString(first)).spec().options());
+        // The sweeper republishes from the stored row: its JSON column must read back as written.
+        GenerationOptions stored = jobs.findJob(UUID.fromString(first)).orElseThrow().spec().options();
         assertEquals(new GenerationOptions(0, 1.5, null, Map.of(3, 12.25), ResponseFormat.JSON_OBJECT), stored);
     }
 

@@ -8,8 +8,8 @@ import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.Maintenance;
 import io.rigpool.gateway.jobs.NewJob;
-import io.rigpool.gateway.jobs.store.JdbcTransaction;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.database.JdbcTransaction;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.rigpool.gateway.jobs.store.JobRepository;
 import io.rigpool.gateway.jobs.store.JobTable;
 import io.smallrye.common.annotation.Identifier;
@@ -17,7 +17,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,13 +67,8 @@ public class JobPublishing {
     @PostConstruct
     void createPublisher() {
         JobTable table = new JobTable();
-        marker = new PublishedMarker(jobIds -> {
-            try {
-                JdbcTransaction.run(dataSource, connection -> table.markPublished(connection, jobIds, Instant.now()));
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not record published jobs", e);
-            }
-        });
+        marker = new PublishedMarker(jobIds ->
+                JdbcTransaction.call(dataSource, connection -> table.markPublished(connection, jobIds, Instant.now())));
         publisher = new JobPublisher(new KafkaProducer<>(producerConfig()), marker::acknowledged, MAX_QUEUED_SENDS);
     }
 
@@ -106,10 +100,10 @@ public class JobPublishing {
         }
         try {
             Instant cutoff = Instant.now().minus(config.sweeper().minAge());
-            List<JobEntity> unpublished = repository.unpublishedBefore(cutoff, config.sweeper().batchSize());
+            List<JobRow> unpublished = repository.unpublishedBefore(cutoff, config.sweeper().batchSize());
             int queued = 0;
-            for (JobEntity job : unpublished) {
-                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id))) {
+            for (JobRow job : unpublished) {
+                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
                     queued++;
                 }
             }

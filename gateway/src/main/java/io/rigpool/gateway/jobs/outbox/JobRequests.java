@@ -5,7 +5,7 @@ import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.ToolCall;
 import io.rigpool.gateway.jobs.Tools;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Instant;
 import java.util.UUID;
@@ -16,8 +16,8 @@ public final class JobRequests {
     private JobRequests() {
     }
 
-    public static JobRequest of(JobEntity job) {
-        return of(job.id, job.spec(), job.createdAt);
+    public static JobRequest of(JobRow job) {
+        return of(job.id(), job.spec(), job.createdAt());
     }
 
     public static JobRequest of(UUID id, JobSpec spec, Instant createdAt) {

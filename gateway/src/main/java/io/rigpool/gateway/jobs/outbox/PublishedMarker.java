@@ -1,61 +1,51 @@
 package io.rigpool.gateway.jobs.outbox;
 
+import io.rigpool.gateway.batching.Batcher;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
  * Records Kafka's acknowledgements in the database, many jobs per statement. Acknowledgements arrive on the Kafka
- * producer's network thread, which must never wait for the database, so they are queued and written here.
+ * producer's network thread, which must never wait for the database, so they are queued and written by a
+ * {@link Batcher}. An acknowledgement that is not recorded (the queue full, the write failed, the gateway stopped
+ * first) loses nothing: its row stays unpublished and the sweeper sends the job again, a duplicate at worst.
  */
 public final class PublishedMarker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(PublishedMarker.class);
     private static final int MAX_BATCH = 1000;
+    /** Far more than a healthy database ever lets wait; beyond it the sweeper is the cheaper way to catch up. */
+    private static final int MAX_QUEUED = 100_000;
 
-    private final BlockingQueue<UUID> acknowledged = new LinkedBlockingQueue<>();
     private final Consumer<List<UUID>> markPublished;
-    private final Thread writer;
-    private volatile boolean closing;
+    private final Batcher<UUID> batcher;
+    /** Whether the full queue was reported, so a backlog is said once, not once per acknowledgement. */
+    private final AtomicBoolean fullReported = new AtomicBoolean();
 
     public PublishedMarker(Consumer<List<UUID>> markPublished) {
+        this(markPublished, MAX_QUEUED);
+    }
+
+    PublishedMarker(Consumer<List<UUID>> markPublished, int maxQueued) {
         this.markPublished = markPublished;
-        this.writer = new Thread(this::writeUntilClosed, "job-published-marker");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.batcher = new Batcher<>("job-published-marker", MAX_BATCH, maxQueued, this::write).start();
     }
 
     public void acknowledged(UUID jobId) {
-        acknowledged.add(jobId);
-    }
-
-    private void writeUntilClosed() {
-        while (!closing || !acknowledged.isEmpty()) {
-            try {
-                UUID first = acknowledged.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<UUID> batch = new ArrayList<>();
-                batch.add(first);
-                acknowledged.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        if (!batcher.offer(jobId) && fullReported.compareAndSet(false, true)) {
+            LOG.warn("too many acknowledgements wait for the database; those left out stay unpublished and the"
+                    + " sweeper sends their jobs again");
         }
     }
 
     private void write(List<UUID> batch) {
         try {
             markPublished.accept(batch);
+            fullReported.set(false);
         } catch (RuntimeException e) {
             // The rows stay unpublished, so the sweeper sends these jobs again: a duplicate, never a loss.
             LOG.warnf("could not record %d published jobs (%s)", batch.size(), e.toString());
@@ -64,11 +54,10 @@ public final class PublishedMarker implements AutoCloseable {
 
     /** Writes what is queued, waiting at most {@code timeout}. */
     public void close(Duration timeout) {
-        closing = true;
-        try {
-            writer.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        List<UUID> left = batcher.close(timeout);
+        if (!left.isEmpty()) {
+            LOG.warnf("%d published jobs were not recorded before the stop; the sweeper sends them again",
+                    left.size());
         }
     }
 

@@ -1,7 +1,5 @@
 package io.rigpool.gateway.jobs.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.gateway.jobs.JobProgress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,8 +39,6 @@ public final class JobResultStore {
                    result_tool_calls = ?::jsonb
             WHERE id = ? AND (status = 'queued' OR status = 'running' AND node_id IS NOT DISTINCT FROM ?)
             RETURNING model, created_at""";
-
-    private final ObjectMapper json = new ObjectMapper();
 
     /** The caller commits. */
     public List<Stored> apply(Connection connection, List<JobProgress> updates) throws SQLException {
@@ -89,9 +85,9 @@ public final class JobResultStore {
         setInteger(finish, 7, finished.completionTokens());
         finish.setString(8, finished.nodeId());
         finish.setString(9, finished.error());
-        finish.setString(10, finished.timings() == null ? null : write(finished.timings()));
-        finish.setString(11, finished.logprobs().isEmpty() ? null : write(finished.logprobs()));
-        finish.setString(12, finished.toolCalls().isEmpty() ? null : write(finished.toolCalls()));
+        finish.setString(10, finished.timings() == null ? null : JsonColumns.write(finished.timings()));
+        finish.setString(11, finished.logprobs().isEmpty() ? null : JsonColumns.write(finished.logprobs()));
+        finish.setString(12, finished.toolCalls().isEmpty() ? null : JsonColumns.write(finished.toolCalls()));
         finish.setObject(13, finished.jobId());
         finish.setString(14, finished.nodeId());
     }
@@ -106,13 +102,5 @@ public final class JobResultStore {
 
     private static OffsetDateTime timestamp(Instant at) {
         return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,9 +1,5 @@
 package io.rigpool.gateway.jobs.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.JobStatus;
@@ -54,14 +50,6 @@ public final class JobTable {
             FROM gateway.jobs WHERE %s = ? AND idempotency_key = ?""".formatted(OWNER);
     private static final String MARK_PUBLISHED = """
             UPDATE gateway.jobs SET published_at = ? WHERE id = ANY (?) AND published_at IS NULL""";
-    private static final TypeReference<List<ChatMessage>> MESSAGES = new TypeReference<>() {
-    };
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final TypeReference<GenerationOptions> OPTIONS = new TypeReference<>() {
-    };
-
-    private final ObjectMapper json = new ObjectMapper();
 
     /** One outcome per job, in order. The caller commits. */
     public List<WriteOutcome> insert(Connection connection, List<NewJob> jobs) throws SQLException {
@@ -130,7 +118,7 @@ public final class JobTable {
         JobSpec spec = job.spec();
         insert.setObject(1, job.id());
         insert.setString(2, spec.model());
-        insert.setString(3, write(spec.messages()));
+        insert.setString(3, JsonColumns.write(spec.messages()));
         insert.setInt(4, spec.maxTokens());
         insert.setDouble(5, spec.temperature());
         insert.setDouble(6, spec.topP());
@@ -139,12 +127,12 @@ public final class JobTable {
         } else {
             insert.setLong(7, spec.seed());
         }
-        insert.setString(8, write(spec.stop()));
+        insert.setString(8, JsonColumns.write(spec.stop()));
         insert.setBoolean(9, spec.stream());
         insert.setObject(10, OffsetDateTime.ofInstant(job.createdAt(), ZoneOffset.UTC));
         insert.setObject(11, job.ownerKeyId());
         insert.setString(12, job.idempotencyKey());
-        insert.setString(13, write(spec.options()));
+        insert.setString(13, JsonColumns.write(spec.options()));
     }
 
     private static Map<UUID, Long> activeCounts(Connection connection, List<NewJob> jobs) throws SQLException {
@@ -189,9 +177,10 @@ public final class JobTable {
     private StoredJob storedJob(ResultSet row) throws SQLException {
         long seed = row.getLong("seed");
         Long maybeSeed = row.wasNull() ? null : seed;
-        JobSpec spec = new JobSpec(row.getString("model"), read(row.getString("messages"), MESSAGES),
-                row.getInt("max_tokens"), row.getDouble("temperature"), row.getDouble("top_p"), maybeSeed,
-                read(row.getString("stop"), STRINGS), row.getBoolean("stream"),
+        JobSpec spec = new JobSpec(row.getString("model"),
+                JsonColumns.read(row.getString("messages"), JsonColumns.MESSAGES), row.getInt("max_tokens"),
+                row.getDouble("temperature"), row.getDouble("top_p"), maybeSeed,
+                JsonColumns.read(row.getString("stop"), JsonColumns.STRINGS), row.getBoolean("stream"),
                 optionsOf(row.getString("generation_options")));
         Instant createdAt = row.getObject("created_at", OffsetDateTime.class).toInstant();
         return new StoredJob(row.getObject("id", UUID.class), spec, JobStatus.fromWireName(row.getString("status")),
@@ -199,23 +188,7 @@ public final class JobTable {
     }
 
     private GenerationOptions optionsOf(String stored) {
-        return stored == null ? GenerationOptions.NONE : read(stored, OPTIONS);
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private <T> T read(String text, TypeReference<T> type) {
-        try {
-            return json.readValue(text, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable JSON column: " + e.getOriginalMessage(), e);
-        }
+        return stored == null ? GenerationOptions.NONE : JsonColumns.read(stored, JsonColumns.OPTIONS);
     }
 
     /** An owner's idempotency key; anonymous jobs share the all-zero owner, as the unique index does. */

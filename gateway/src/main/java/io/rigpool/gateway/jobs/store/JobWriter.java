@@ -1,20 +1,20 @@
 package io.rigpool.gateway.jobs.store;
 
+import io.rigpool.gateway.batching.Batcher;
+import io.rigpool.gateway.database.DatabaseUnavailableException;
 import io.rigpool.gateway.jobs.NewJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Stores new jobs in batches on a thread of its own, so submissions never block a request thread and share
- * commits under load: whatever arrived while the last batch was being written goes into the next transaction.
- * After each commit, the created jobs are handed on (to be published), and only then are their submitters told.
+ * Stores new jobs in batches on a thread of its own ({@link Batcher}), so submissions never block a request thread
+ * and share commits under load: whatever arrived while the last batch was being written goes into the next
+ * transaction. After each commit, the created jobs are handed on (to be published), and only then are their
+ * submitters told.
  */
 public final class JobWriter implements AutoCloseable {
 
@@ -38,57 +38,35 @@ public final class JobWriter implements AutoCloseable {
 
     private final BatchWrite batchWrite;
     private final Consumer<List<NewJob>> afterCommit;
-    private final int maxBatch;
-    private final BlockingQueue<Pending> queue;
-    private final Thread thread;
-    private volatile boolean closing;
+    private final Batcher<Pending> batcher;
 
-    /** @param afterCommit gets the jobs of each committed batch that were created, before their submitters hear */
+    /**
+     * @param afterCommit gets the jobs of each committed batch that were created, before their submitters hear
+     * @param maxQueued how many jobs may wait for the database; more are refused with {@link Overloaded}, which the
+     *     client sees as "try again": the job was never accepted, so refusing it loses nothing
+     */
     public JobWriter(BatchWrite batchWrite, Consumer<List<NewJob>> afterCommit, int maxBatch, int maxQueued) {
         this.batchWrite = batchWrite;
         this.afterCommit = afterCommit;
-        this.maxBatch = maxBatch;
-        this.queue = new LinkedBlockingQueue<>(maxQueued);
-        this.thread = new Thread(this::writeUntilClosed, "job-writer");
-        this.thread.setDaemon(true);
+        this.batcher = new Batcher<>("job-writer", maxBatch, maxQueued, this::write);
     }
 
     public JobWriter start() {
-        thread.start();
+        batcher.start();
         return this;
     }
 
     public boolean alive() {
-        return thread.isAlive();
+        return batcher.alive();
     }
 
     /** Completes once the job is committed (or found to exist, or refused); never on the caller's thread. */
     public CompletableFuture<WriteOutcome> submit(NewJob job) {
         CompletableFuture<WriteOutcome> outcome = new CompletableFuture<>();
-        if (closing || !queue.offer(new Pending(job, outcome))) {
+        if (!batcher.offer(new Pending(job, outcome))) {
             outcome.completeExceptionally(new Overloaded());
         }
         return outcome;
-    }
-
-    private void writeUntilClosed() {
-        while (!closing || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                List<Pending> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("the job writer failed; it carries on", e);
-            }
-        }
     }
 
     private void write(List<Pending> batch) {
@@ -125,13 +103,7 @@ public final class JobWriter implements AutoCloseable {
 
     /** Writes what is queued, waiting at most {@code timeout}; later submissions are refused. */
     public void close(Duration timeout) {
-        closing = true;
-        try {
-            thread.join(timeout.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        for (Pending pending = queue.poll(); pending != null; pending = queue.poll()) {
+        for (Pending pending : batcher.close(timeout)) {
             pending.outcome().completeExceptionally(new Overloaded());
         }
     }

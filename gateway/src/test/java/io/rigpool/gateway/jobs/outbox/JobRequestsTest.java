@@ -8,7 +8,7 @@ import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.GenerationOptions;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.ResponseFormat;
-import io.rigpool.gateway.jobs.store.JobEntity;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.rigpool.proto.v1.JobRequest;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +26,7 @@ class JobRequestsTest {
         JobSpec spec = new JobSpec("tiny", List.of(new ChatMessage("system", "s"), new ChatMessage("user", "u")),
                 64, 0.7, 0.95, 123L, List.of("</s>"));
 
-        JobRequest request = JobRequests.of(JobEntity.queued(ID, spec, CREATED));
+        JobRequest request = JobRequests.of(JobRow.queued(ID, spec, CREATED));
 
         assertEquals(ID.toString(), request.getJobId());
         assertEquals("tiny", request.getModel());
@@ -46,7 +46,7 @@ class JobRequestsTest {
     void anUnseededJobSaysSo() {
         JobSpec spec = new JobSpec("tiny", List.of(new ChatMessage("user", "u")), 8, 1.0, 1.0, null, List.of());
 
-        JobRequest request = JobRequests.of(JobEntity.queued(ID, spec, CREATED));
+        JobRequest request = JobRequests.of(JobRow.queued(ID, spec, CREATED));
 
         assertFalse(request.getHasSeed());
         assertEquals(0, request.getStopCount());
@@ -59,14 +59,14 @@ class JobRequestsTest {
         JobSpec spec = new JobSpec("tiny", List.of(new ChatMessage("user", "u")), 8, 1.0, 1.0, null, List.of(), false,
                 new GenerationOptions(0.5, -0.25, 1.1, Map.of(7, -100.0, 5, 2.5), format));
 
-        JobRequest request = JobRequests.of(JobEntity.queued(ID, spec, CREATED));
+        JobRequest request = JobRequests.of(JobRow.queued(ID, spec, CREATED));
 
         assertEquals(0.5f, request.getOptions().getPresencePenalty());
         assertEquals(-0.25f, request.getOptions().getFrequencyPenalty());
         assertEquals(1.1f, request.getOptions().getRepeatPenalty());
         assertEquals(Map.of(5, 2.5f, 7, -100f), request.getOptions().getLogitBiasMap());
         assertEquals("{\"type\":\"object\"}", request.getOptions().getJsonSchema());
-        assertEquals(spec, JobEntity.queued(ID, spec, CREATED).spec(), "stored and read back unchanged");
+        assertEquals(spec, JobRow.queued(ID, spec, CREATED).spec(), "stored and read back unchanged");
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +46,33 @@ class PublishedMarkerTest {
         marker.close(Duration.ofSeconds(30));
 
         assertEquals(Set.of(later), marked);
+    }
+
+    @Test
+    void aFullQueueLeavesTheJobUnmarkedForTheSweeperInsteadOfBlockingKafka() throws Exception {
+        Set<UUID> marked = ConcurrentHashMap.newKeySet();
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        PublishedMarker marker = new PublishedMarker(batch -> {
+            writing.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            marked.addAll(batch);
+        }, 1);
+        UUID first = UUID.randomUUID();
+        UUID queued = UUID.randomUUID();
+        UUID refused = UUID.randomUUID();
+
+        marker.acknowledged(first);
+        writing.await(30, TimeUnit.SECONDS);
+        marker.acknowledged(queued);
+        marker.acknowledged(refused);
+        release.countDown();
+        marker.close(Duration.ofSeconds(30));
+
+        assertEquals(Set.of(first, queued), marked);
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rigpool.gateway.database.DatabaseUnavailableException;
 import io.rigpool.gateway.jobs.ChatMessage;
 import io.rigpool.gateway.jobs.JobSpec;
 import io.rigpool.gateway.jobs.NewJob;

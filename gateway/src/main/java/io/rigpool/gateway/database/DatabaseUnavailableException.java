@@ -1,4 +1,4 @@
-package io.rigpool.gateway.jobs.store;
+package io.rigpool.gateway.database;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
