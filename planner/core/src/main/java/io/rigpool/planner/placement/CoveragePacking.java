@@ -16,6 +16,7 @@ final class CoveragePacking {
 
     private final Fleet fleet;
     private int steps;
+    private boolean withinFloorOnly;
 
     CoveragePacking(Fleet fleet) {
         this.fleet = fleet;
@@ -28,6 +29,24 @@ final class CoveragePacking {
      * @return a draft with full coverage, or null when none was found within the step limit
      */
     WorkingPlan repack(WorkingPlan plan) {
+        withinFloorOnly = false;
+        return search(plan);
+    }
+
+    /**
+     * As {@link #repack}, with no CPU-only runner of a model over the admin's floor: for a draft whose required
+     * replicas breach it where the nodes could hold them all within it (a model over the floor taking a GPU layer
+     * on a node whose runners went elsewhere, which placing one replica at a time never undoes).
+     *
+     * @return a draft with full coverage and no breach of the floor, or null when none was found within the step
+     *     limit
+     */
+    WorkingPlan repackWithinFloor(WorkingPlan plan) {
+        withinFloorOnly = true;
+        return search(plan);
+    }
+
+    private WorkingPlan search(WorkingPlan plan) {
         for (boolean keepIncumbents : new boolean[] {true, false}) {
             WorkingPlan base = new WorkingPlan(fleet);
             for (WorkingPlan.Runner r : plan.runners()) {
@@ -82,17 +101,27 @@ final class CoveragePacking {
      */
     private List<WorkingPlan.Runner> configurations(WorkingPlan plan, int n, int m) {
         List<WorkingPlan.Runner> configs = new ArrayList<>();
+        long floor = fleet.problem.settings().cpuOnlyFloorBytes();
+        boolean overFloor = fleet.models[m].fileBytes() > floor;
         for (int o = 0; o < fleet.optionCount(m); o++) {
             int largest = plan.largestFitting(n, m, o);
-            if (largest >= 0) {
+            if (largest > 0 || largest == 0 && !(withinFloorOnly && overFloor)) {
                 configs.add(new WorkingPlan.Runner(n, m, o, largest));
             }
-            if (largest != 0 && plan.fits(n, m, o, 0)) {
+            if (largest != 0 && plan.fits(n, m, o, 0) && !(withinFloorOnly && overFloor)) {
                 configs.add(new WorkingPlan.Runner(n, m, o, 0));
+            }
+            if (withinFloorOnly && overFloor) {
+                // Its fewest GPU layers, so that the node's other required replicas still fit beside it.
+                for (int layers = 1; layers < largest; layers++) {
+                    if (plan.fits(n, m, o, layers)) {
+                        configs.add(new WorkingPlan.Runner(n, m, o, layers));
+                        break;
+                    }
+                }
             }
         }
         NodeSpec node = fleet.nodes[n];
-        long floor = fleet.problem.settings().cpuOnlyFloorBytes();
         configs.sort(Comparator.comparing((WorkingPlan.Runner r) -> r.layers() == 0
                 && fleet.models[r.model()].fileBytes() > floor).thenComparingDouble((WorkingPlan.Runner r) -> {
             Footprint f = fleet.footprint(r);

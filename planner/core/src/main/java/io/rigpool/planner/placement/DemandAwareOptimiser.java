@@ -36,6 +36,13 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
                 plan = packed;
             }
         }
+        if (plan.coverage() >= fullCoverage(fleet) && PlanQuality.cpuOnlyFloorBreaches(fleet, plan.runners()) > 0) {
+            // The floor ranks above throughput: a draft of the required replicas within it is the better start.
+            WorkingPlan packed = new CoveragePacking(fleet).repackWithinFloor(plan);
+            if (packed != null) {
+                plan = packed;
+            }
+        }
         if (exactMode(fleet)) {
             LocalSearch search = new LocalSearch(fleet, evaluator, inForce);
             plan = search.fill(plan);

@@ -269,14 +269,15 @@ final class LocalSearch {
         List<WorkingPlan> drafts = new ArrayList<>();
         for (WorkingPlan swapped : swap(plan, r, q)) {
             for (WorkingPlan.Runner s : swapped.runners()) {
-                if (s.node() == r.node() || s.node() == q.node() || !movable(s)
-                        || s.model() != r.model() && s.model() != q.model()) {
+                if (s.node() == r.node() || s.node() == q.node() || !movable(s)) {
                     continue;
                 }
-                int target = s.model() == r.model() ? q.model() : r.model();
-                WorkingPlan.Runner there = swapped.runnerOf(s.node(), target);
-                if (fleet.isEligible(s.node(), target) && (there == null || movable(there))) {
-                    drafts.addAll(reorder.reorder(swapped, s, target));
+                if (s.model() == r.model() || s.model() == q.model()) {
+                    int target = s.model() == r.model() ? q.model() : r.model();
+                    WorkingPlan.Runner there = swapped.runnerOf(s.node(), target);
+                    if (fleet.isEligible(s.node(), target) && (there == null || movable(there))) {
+                        drafts.addAll(reorder.reorder(swapped, s, target));
+                    }
                 }
             }
         }

@@ -254,4 +254,24 @@ class CoverageTest {
         Footprint partial = new Footprint(id, f.option(), f.layers(), gpu, cpu, gpuReads, cpuReads, basis);
         return new ModelSpec(id, List.of(partial), 0, 0, Draft.model(id, 0, 0).fileBytes());
     }
+
+    @Test
+    void requiredReplicasOverTheFloorAreRepackedWithAGpuLayerWhereTheNodesCanHoldThemSo() {
+        // Seed 273 under a 2 GiB floor: one replica at a time leaves model 2 (2.1 GiB) CPU-only on the PC whose
+        // card is too small for a layer of it; model 1 moving to PC 0 and model 0 going CPU-only (within the floor)
+        // to PC 2 give model 2 a GPU layer on PC 2.
+        PlacementProblem problem = SyntheticModels.random(273);
+        problem = problem.withSettings(problem.settings().withCpuOnlyFloor(2L << 30));
+        Fleet fleet = new Fleet(problem);
+        WorkingPlan plan = new WorkingPlan(fleet);
+        new Coverage(fleet, new Notes()).required(plan);
+        assertEquals(1, PlanQuality.cpuOnlyFloorBreaches(fleet, plan.runners()));
+
+        WorkingPlan packed = new CoveragePacking(fleet).repackWithinFloor(plan);
+
+        assertNotNull(packed);
+        assertEquals(plan.coverage(), packed.coverage());
+        assertEquals(0, PlanQuality.cpuOnlyFloorBreaches(fleet, packed.runners()));
+        assertEquals(0, new DemandAwareOptimiser().place(problem).quality().cpuOnlyFloorBreaches());
+    }
 }
