@@ -185,7 +185,10 @@ public final class JobConsumer {
                 } catch (WakeupException e) {
                     // A job ended, or the worker wants this consumer to stop taking: look again.
                 } catch (KafkaException e) {
-                    // The model stays loaded, so its jobs must keep flowing: wait a little and poll again.
+                    // The model stays loaded, so its jobs must keep flowing: wait a little and poll again. A pause
+                    // of this loop, not a retry of one call: the next round must settle what the slots reported
+                    // and see a close or the runner's death first. (Nor could SmallRye's Guard serve here: it
+                    // needs the Quarkus runtime, and this consumer is also run without it, in JobConsumerTest.)
                     LOG.warnf("taking jobs of %s failed (%s); trying again", modelId, e.toString());
                     Thread.sleep(pollTimeout.toMillis());
                 }
