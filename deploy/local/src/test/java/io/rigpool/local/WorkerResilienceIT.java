@@ -9,7 +9,6 @@ import io.rigpool.common.topics.Topics;
 import io.rigpool.local.reliability.JobLedger;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,10 +24,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AutoClose;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A worker never loses a job, with every part real (planner, gateway and two workers as their packaged apps,
@@ -43,20 +42,20 @@ class WorkerResilienceIT {
     /** About 4 s of the generated demo model on a 2-core machine: long enough to be caught running. */
     private static final int LONG_JOB_TOKENS = 3000;
 
-    @TempDir
-    static Path dataDir;
+    /** Its own stack, stopped after the class: its tests kill a runner and stop a worker. */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("worker-resilience", 2)
+            .exclusively());
 
-    /** Stopped by JUnit after the last test, before the data folder is removed. */
-    @AutoClose
     private static LocalStack stack;
     private static StackClient client;
     private static String model;
 
     @BeforeAll
-    static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 2)).start();
-        client = new StackClient(stack);
-        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
+    static void useStack() {
+        stack = STACK.stack();
+        client = STACK.client();
+        model = STACK.model();
     }
 
     @Test
@@ -179,15 +178,17 @@ class WorkerResilienceIT {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Set<TopicPartition> done = new HashSet<>();
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (done.size() < partitions.size() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (jobId.equals(r.key())) {
-                        updates.add(JobUpdate.parseFrom(r.value()));
-                    }
-                }
-                partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).forEach(done::add);
-            }
+            // In this thread: a consumer is not to be used from two.
+            Awaitility.await("rigpool.results read to its end for job " + jobId).atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            if (jobId.equals(r.key())) {
+                                updates.add(JobUpdate.parseFrom(r.value()));
+                            }
+                        }
+                        partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).forEach(done::add);
+                        return done.size() == partitions.size();
+                    });
         }
         return updates;
     }
