@@ -5,27 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rigpool.common.topics.Topics;
 import io.rigpool.local.reliability.JobLedger;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,17 +33,6 @@ class WorkerResilienceIT {
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("worker-resilience", 2)
             .exclusively());
-
-    private static LocalStack stack;
-    private static StackClient client;
-    private static String model;
-
-    @BeforeAll
-    static void useStack() {
-        stack = STACK.stack();
-        client = STACK.client();
-        model = STACK.model();
-    }
 
     @Test
     void aRunnerKilledMidJobHasTheJobDeliveredAgainFinishedAndStoredOnce() throws Exception {
@@ -119,7 +95,7 @@ class WorkerResilienceIT {
     private static Serving awaitServing() {
         Serving[] found = {null};
         await("a worker serving the model", () -> {
-            for (ServiceProcess worker : stack.workers()) {
+            for (ServiceProcess worker : STACK.stack().workers()) {
                 Optional<Long> runner = servingRunner(worker);
                 if (runner.isPresent()) {
                     found[0] = new Serving(worker, runner.get());
@@ -141,60 +117,36 @@ class WorkerResilienceIT {
         if (runner.isEmpty()) {
             return Optional.empty();
         }
-        boolean ready = "ready".equals(client.workerStatus(worker).at("/loaded/0/state").asText());
+        boolean ready = "ready".equals(STACK.client().workerStatus(worker).at("/loaded/0/state").asText());
         return ready ? Optional.of(runner.get().pid()) : Optional.empty();
     }
 
     private static String submit(int maxTokens, int seed) {
-        return client.submit(model, "Tell me a long story", maxTokens, 0.5, seed);
+        return STACK.client().submit(STACK.model(), "Tell me a long story", maxTokens, 0.5, seed);
     }
 
     private static JsonNode job(String id) {
-        return client.job(id);
+        return STACK.client().job(id);
     }
 
     private static String status(String id) {
-        return client.status(id);
+        return STACK.client().status(id);
     }
 
     /** One row per job in PostgreSQL, finished once, as succeeded. */
     private static void assertStoredOnce(List<String> ids) throws Exception {
-        JobLedger.Stored stored = new JobLedger(stack.infrastructure()).stored(ids);
+        JobLedger.Stored stored = new JobLedger(STACK.stack().infrastructure()).stored(ids);
         assertEquals(ids.size(), stored.rows(), "one row per job");
         assertEquals(ids.size(), stored.finishedAsSucceeded(), "every row finished once, as succeeded");
     }
 
     /** Every update of a job on rigpool.results, in the order Kafka holds them (one partition per job id). */
-    private static List<JobUpdate> kafkaUpdates(String jobId) throws Exception {
-        Map<String, Object> config = new HashMap<>(stack.infrastructure().kafkaAdminSettings());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<JobUpdate> updates = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Set<TopicPartition> done = new HashSet<>();
-            // In this thread: a consumer is not to be used from two.
-            Awaitility.await("rigpool.results read to its end for job " + jobId).atMost(DEADLINE).pollInSameThread()
-                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            if (jobId.equals(r.key())) {
-                                updates.add(JobUpdate.parseFrom(r.value()));
-                            }
-                        }
-                        partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).forEach(done::add);
-                        return done.size() == partitions.size();
-                    });
-        }
-        return updates;
+    private static List<JobUpdate> kafkaUpdates(String jobId) {
+        return new JobLedger(STACK.stack().infrastructure()).updatesOf(jobId, DEADLINE);
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Waits.until(what, DEADLINE, condition, () -> "worker logs:\n" + stack.workers().stream()
+        Waits.until(what, DEADLINE, condition, () -> "worker logs:\n" + STACK.stack().workers().stream()
                 .map(w -> w.name() + ":\n" + w.tail(25)).toList());
     }
 }

@@ -1,6 +1,7 @@
 package io.rigpool.gateway.kafka;
 
 import io.rigpool.common.retry.RetryForever;
+import io.rigpool.common.topics.TopicPartitions;
 import io.smallrye.faulttolerance.api.Guard;
 import jakarta.enterprise.util.TypeLiteral;
 import java.time.Duration;
@@ -59,7 +60,7 @@ public abstract class GrouplessFollower implements AutoCloseable {
                 .withDescription(clientId + ": wait for a topic")
                 .withRetry()
                 .with(RetryForever.doubling(RETRY, RETRY))
-                .whenException(failure -> running && failure instanceof NoPartitionsYet)
+                .whenException(failure -> running && failure instanceof TopicPartitions.NotYetCreated)
                 .done()
                 .build();
     }
@@ -86,8 +87,8 @@ public abstract class GrouplessFollower implements AutoCloseable {
     /** The topic's partitions once it exists; empty only when closing. */
     protected List<TopicPartition> awaitPartitions(Consumer<String, byte[]> consumer, String topic) {
         try {
-            return untilTopicExists.call(() -> partitions(consumer, topic), PARTITIONS);
-        } catch (NoPartitionsYet e) {
+            return untilTopicExists.call(() -> TopicPartitions.of(consumer, topic), PARTITIONS);
+        } catch (TopicPartitions.NotYetCreated e) {
             return List.of();
         } catch (InterruptedException e) {
             stopInterrupted();
@@ -96,23 +97,6 @@ public abstract class GrouplessFollower implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<TopicPartition> partitions(Consumer<String, byte[]> consumer, String topic) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition()))
-                .toList();
-        if (partitions.isEmpty()) {
-            throw new NoPartitionsYet();
-        }
-        return partitions;
-    }
-
-    /** The topic has no partitions (yet): a try of {@link #untilTopicExists} that failed. */
-    private static final class NoPartitionsYet extends RuntimeException {
-        NoPartitionsYet() {
-            super(null, null, false, false);
         }
     }
 

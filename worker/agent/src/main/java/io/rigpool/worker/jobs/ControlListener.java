@@ -2,6 +2,7 @@ package io.rigpool.worker.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rigpool.common.retry.RetryForever;
+import io.rigpool.common.topics.TopicPartitions;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobControl;
 import io.smallrye.faulttolerance.api.Guard;
@@ -25,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -87,7 +87,7 @@ public final class ControlListener implements AutoCloseable {
                 .withDescription("worker: waiting for " + Topics.CONTROL)
                 .withRetry()
                 .with(RetryForever.doubling(RETRY, RETRY))
-                .whenException(failure -> !closed && failure instanceof NoPartitionsYet)
+                .whenException(failure -> !closed && failure instanceof TopicPartitions.NotYetCreated)
                 .done()
                 .build();
     }
@@ -153,7 +153,7 @@ public final class ControlListener implements AutoCloseable {
         try {
             // With nothing assigned yet there is nothing to poll: wait for the topic. Later the poll paces us.
             partitions = before.isEmpty() ? untilTopicExists.call(() -> partitions(c), PARTITIONS) : partitions(c);
-        } catch (NoPartitionsYet e) {
+        } catch (TopicPartitions.NotYetCreated e) {
             // Closed while waiting for the topic, or the topic lost the partitions assigned: keep reading those.
             return before;
         } catch (InterruptedException | RuntimeException e) {
@@ -228,20 +228,7 @@ public final class ControlListener implements AutoCloseable {
     }
 
     private static Set<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
-        List<PartitionInfo> infos = Optional.ofNullable(c.partitionsFor(Topics.CONTROL)).orElse(List.of());
-        Set<TopicPartition> partitions = new HashSet<>();
-        infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-        if (partitions.isEmpty()) {
-            throw new NoPartitionsYet();
-        }
-        return partitions;
-    }
-
-    /** The topic has no partitions (yet): a try of {@link #untilTopicExists} that failed. */
-    private static final class NoPartitionsYet extends RuntimeException {
-        NoPartitionsYet() {
-            super(null, null, false, false);
-        }
+        return new HashSet<>(TopicPartitions.of(c, Topics.CONTROL));
     }
 
     @Override
