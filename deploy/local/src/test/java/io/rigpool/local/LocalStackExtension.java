@@ -35,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class's alone and stopped after it.
  *
  * <p>Every stack lives in a throw-away folder of its own, removed when it stops; its services' logs are copied to
- * {@code target/failsafe-reports/<name>-logs} first, for whoever reads a failure.
+ * {@code target/failsafe-reports/<name>-logs} first ({@code <name>-logs-2} for a second start), for whoever reads a
+ * failure.
  */
 final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
 
@@ -263,7 +264,11 @@ final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
             System.out.println("[stack " + config.name() + "] stopping");
             try {
                 stack.close();
+                // A configuration started again after a failure keeps both sets of logs: the first is the one to read.
                 Path keep = Path.of("target/failsafe-reports/" + config.name() + "-logs");
+                for (int again = 2; Files.exists(keep); again++) {
+                    keep = Path.of("target/failsafe-reports/" + config.name() + "-logs-" + again);
+                }
                 Path logs = root.resolve("stack/logs");
                 if (Files.isDirectory(logs)) {
                     Files.createDirectories(keep);
