@@ -47,6 +47,8 @@ public final class PipelineOverheadBenchmark {
 
     private static final int SLOT_CONTEXT = 512;
     private static final int WARM_UP_JOBS = 30;
+    /** Samples of each part alone for the floor. */
+    private static final int FLOOR_SAMPLES = 300;
     private static final Duration RAMP_UP = Duration.ofSeconds(3);
     private static final Duration DIRECT_THROUGHPUT_TIME = Duration.ofSeconds(5);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
@@ -150,6 +152,13 @@ public final class PipelineOverheadBenchmark {
             throughput(stack, client, cpu, clients, warmUpSeconds);
             Latency latency = latency(stack, client, direct, latencyJobs);
             Streaming streaming = streaming(client, direct, streamJobs);
+            HopFloor.Figures floor = HopFloor.measure(stack.infrastructure(), stack.gatewayUrl(), FLOOR_SAMPLES);
+            double floorP50 = 2 * percentile(floor.kafkaHopMs(), 0.5) + percentile(floor.databaseCommitMs(), 0.5)
+                    + percentile(floor.httpRoundTripMs(), 0.5);
+            System.out.printf(Locale.ROOT, "the parts alone: Kafka hop %s ms, PostgreSQL insert+commit %s ms, HTTP"
+                    + " round trip %s ms; floor (2 hops + commit + round trip) at p50 %.2f ms%n",
+                    summary(floor.kafkaHopMs()), summary(floor.databaseCommitMs()), summary(floor.httpRoundTripMs()),
+                    floorP50);
             double directJobsPerSecond = directThroughput(direct, slots);
             Throughput throughput = throughput(stack, client, cpu, clients, seconds);
             Map<String, Double> perJob = throughput.cpuMsPerJob();
@@ -162,6 +171,7 @@ public final class PipelineOverheadBenchmark {
             results.put("cpu_ms_per_job_outside_runner", round(outsideRunner));
             results.put("ratio_to_direct", round(throughput.storedPerSecond() / directJobsPerSecond));
             results.put("ttft_overhead_ms_p50", round(percentile(streaming.overheadMs(), 0.50)));
+            results.put("overhead_floor_ms_p50", round(floorP50));
             // Issue 16's: on this machine llama.cpp alone bounds the jobs per second, so throughput is judged
             // against it.
             results.put("targets", ordered("overhead_ms_p50", 5, "overhead_ms_p99", 15,
@@ -172,7 +182,12 @@ public final class PipelineOverheadBenchmark {
                     "direct_ms", summary(latency.directMs()),
                     "overhead_ms", summary(latency.overheadMs()),
                     "stored_after_answer_ms", summary(latency.storedAfterMs()),
-                    "stages_ms", latency.stagesMs()));
+                    "stages_ms", latency.stagesMs(),
+                    "floor_ms", ordered(
+                            "kafka_hop", summary(floor.kafkaHopMs()),
+                            "database_commit", summary(floor.databaseCommitMs()),
+                            "http_round_trip", summary(floor.httpRoundTripMs()),
+                            "two_hops_commit_and_round_trip_p50", round(floorP50))));
             results.put("streaming", ordered(
                     "jobs", streamJobs,
                     "max_tokens", STREAM_MAX_TOKENS,
@@ -223,6 +238,11 @@ public final class PipelineOverheadBenchmark {
                     + " ttft_overhead = time until the first SSE chunk with text - the direct generation's time until"
                     + " its first token (template, prompt, first sample: what the runner itself takes before its"
                     + " first token). ratio_to_direct = stored_per_second / direct_llama_cpp_jobs_per_second."
+                    + " floor_ms: the parts alone, " + FLOOR_SAMPLES + " samples each, one at a time, 5 ms apart, on"
+                    + " the stack's broker, database and gateway: a 64-byte record from a producer with the"
+                    + " services' settings (linger 0) until a polling consumer has it, an insert and commit, GET"
+                    + " /v1/models; overhead_floor_ms_p50 = 2 Kafka hops + commit + round trip, the least a"
+                    + " synchronous completion (job to the worker, result back) can add here."
                     + " The clients, Kafka and PostgreSQL share the machine's cores with the pipeline.");
             results.put("host", ordered("cpus", Runtime.getRuntime().availableProcessors(),
                     "load_average_before", loadBefore, "load_average_after", loadAverage(),

@@ -116,6 +116,10 @@ final class PipelineStack implements AutoCloseable {
         }
     }
 
+    Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
     String gatewayUrl() {
         return "http://127.0.0.1:" + gateway.port();
     }
