@@ -206,6 +206,13 @@ public interface WorkerConfig {
         @WithDefault("40ms")
         Duration tokenFlushDelay();
 
+        /**
+         * How long a job runs before its RUNNING update is sent; a job that ends sooner sends it just before its
+         * end, so that a short job's updates do not take the cores from llama.cpp while it generates.
+         */
+        @WithDefault("50ms")
+        Duration runningReportDelay();
+
         /** How long a cancel for a job not running here is remembered, in case the job reaches this worker. */
         @WithDefault("10m")
         Duration cancelMemory();

@@ -77,8 +77,8 @@ public final class WorkerNode implements AutoCloseable {
         this.publisher = new ResultPublisher(setup.kafka(), "rigpool-worker-" + setup.nodeId());
         this.running = new RunningJobs(config.jobs().cancelMemory(), clock);
         JobExecution execution = new JobExecution(new JobExecution.Reporting(setup.nodeId(), publisher,
-                config.jobs().publishTimeout(), config.jobs().tokenFlushDelay(),
-                this::flushLater),
+                config.jobs().publishTimeout(), config.jobs().tokenFlushDelay(), config.jobs().runningReportDelay(),
+                this::later),
                 config.jobs().jobTimeout(), running, clock);
         this.jobs = new JobConsumers(setup.kafka(), setup.nodeId(), execution, config.jobs().pollTimeout(),
                 config.jobs().drainTimeout(), new JobConsumers.RunnerEvents() {
@@ -160,12 +160,15 @@ public final class WorkerNode implements AutoCloseable {
         return setup;
     }
 
-    /** Token flushes; after shutdown began, a flush not scheduled any more leaves with the job's last chunk. */
-    private void flushLater(Duration delay, Runnable task) {
+    /**
+     * Token flushes and RUNNING reports; after shutdown began, a flush not scheduled any more leaves with the job's
+     * last chunk, and a RUNNING just before the job's end.
+     */
+    private void later(Duration delay, Runnable task) {
         try {
             timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            LOG.debug("token flush not scheduled: the worker is stopping");
+            LOG.debug("timer task not scheduled: the worker is stopping");
         }
     }
 

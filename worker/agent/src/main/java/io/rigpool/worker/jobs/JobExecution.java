@@ -42,8 +42,12 @@ public final class JobExecution {
     }
 
     /** How results and text leave this worker. */
+    /**
+     * @param runningReportDelay how long a job runs before its RUNNING update is sent (a shorter one sends it just
+     *     before its end, see {@link RunningReport})
+     */
     public record Reporting(String nodeId, ResultPublisher publisher, Duration publishTimeout,
-            Duration tokenFlushDelay, TokenStream.Timer timer) {
+            Duration tokenFlushDelay, Duration runningReportDelay, TokenStream.Timer timer) {
     }
 
     private final Reporting reporting;
@@ -81,7 +85,9 @@ public final class JobExecution {
             // Cancelled while it waited in the queue: it ends without touching the runner.
             return report(JobUpdates.cancelledBeforeStart(job, nodeId, clock.millis()), traceId);
         }
-        reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt), traceId);
+        RunningReport running = new RunningReport(
+                () -> reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt), traceId));
+        reporting.timer().after(reporting.runningReportDelay(), running::send);
         TokenStream tokens = new TokenStream(job.getJobId(), reporting.tokenFlushDelay(), reporting.timer(),
                 chunk -> reporting.publisher().publish(chunk.toBuilder().setNodeId(nodeId).build(), traceId));
         JobUpdate terminal;
@@ -89,6 +95,7 @@ public final class JobExecution {
             Answer answer = new Answer();
             Finished finished = generate(job, runner, handle, answer, tokens);
             if (handle.abandoned()) {
+                running.drop();
                 tokens.abandon();
                 LOG.infof("job %s handed back: the worker stopped it while draining", job.getJobId());
                 return Outcome.HANDED_BACK;
@@ -104,6 +111,7 @@ public final class JobExecution {
             // that here keeps the consumer from offering the job to the same dead runner again meanwhile.
             boolean runnerGone = !jobsOwnFault && runnerEnded(runner);
             if (handle.abandoned() || code == Status.Code.UNAVAILABLE || runnerGone) {
+                running.drop();
                 tokens.abandon();
                 LOG.warnf("job %s handed back: runner of %s unavailable (%s)", job.getJobId(), job.getModel(),
                         e.getStatus());
@@ -112,6 +120,7 @@ public final class JobExecution {
             tokens.finish();
             terminal = JobUpdates.failed(job.getJobId(), job.getModel(), nodeId, describe(e), clock.millis());
         }
+        running.send();
         return report(terminal, traceId);
     }
 

@@ -26,18 +26,30 @@ import org.jboss.logging.Logger;
  * terminal update is on the broker, which is what allows the job's offset to be committed; idempotence also keeps
  * a job's token chunks in the order they were sent, retries included. Each record carries the job's trace id, when
  * it has one, in the {@link TraceIds#KAFKA_HEADER} header.
+ *
+ * <p>Updates and text go through two producers. Every producer keeps one request in flight per connection
+ * ({@link ProducerSettings#noLoss}), so with one producer a job's terminal update waited behind its last text chunk's
+ * round trip to the broker: a millisecond or more on the way of every answer. Order across the two topics is not
+ * needed: the gateway drops a chunk that comes after its job's end, and its streams take the text the end carries
+ * beyond what the chunks brought.
  */
 public final class ResultPublisher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ResultPublisher.class);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaProducer<String, byte[]> tokenProducer;
 
     public ResultPublisher(Map<String, Object> kafka, String clientId) {
+        this.producer = producer(kafka, clientId);
+        this.tokenProducer = producer(kafka, clientId + "-tokens");
+    }
+
+    private static KafkaProducer<String, byte[]> producer(Map<String, Object> kafka, String clientId) {
         Map<String, Object> config = ProducerSettings.noLoss(kafka);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Sends without waiting: for progress updates whose loss costs nothing. */
@@ -52,7 +64,7 @@ public final class ResultPublisher implements AutoCloseable {
      */
     public void publish(TokenChunk chunk, String traceId) {
         try {
-            producer.send(traced(new ProducerRecord<>(Topics.TOKENS, chunk.getJobId(), chunk.toByteArray()), traceId));
+            tokenProducer.send(traced(new ProducerRecord<>(Topics.TOKENS, chunk.getJobId(), chunk.toByteArray()), traceId));
         } catch (KafkaException e) {
             LOG.debugf("chunk %d of job %s not sent: %s", chunk.getSeq(), chunk.getJobId(), e);
         }
@@ -73,6 +85,10 @@ public final class ResultPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(Duration.ofSeconds(5));
+        try {
+            tokenProducer.close(Duration.ofSeconds(5));
+        } finally {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }
