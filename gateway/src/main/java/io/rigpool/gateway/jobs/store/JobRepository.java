@@ -37,8 +37,8 @@ public class JobRepository {
              FROM gateway.jobs
             WHERE published_at IS NULL AND status = 'queued' AND created_at < ?
             ORDER BY created_at LIMIT ?""";
-    private static final String FINISHED_AMONG = "SELECT " + COLUMNS + """
-             FROM gateway.jobs WHERE id = ANY (?) AND status NOT IN ('queued', 'running')""";
+    private static final String FINISHED_AMONG = "SELECT " + COLUMNS
+            + " FROM gateway.jobs WHERE id = ANY (?) AND status NOT IN ('queued', 'running')";
     private static final String CANCEL_QUEUED = """
             UPDATE gateway.jobs SET status = 'cancelled', finished_at = ?, error = ?
             WHERE id = ? AND status = 'queued'""";
