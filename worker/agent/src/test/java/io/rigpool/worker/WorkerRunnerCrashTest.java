@@ -40,7 +40,9 @@ class WorkerRunnerCrashTest {
         long pid = worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid();
         JobRequest job = WorkerKafka.job("killed mid-job", 600, "Tell me a long story");
         kafka.publish(List.of(job));
-        await().atMost(WorkerKafka.DEADLINE).until(() -> !kafka.tokens(job.getJobId()).isEmpty());
+        // Its RUNNING, not its first text: RUNNING goes out once a job has run jobs.running-report-delay, and a
+        // run killed before would leave none to count below.
+        await().atMost(WorkerKafka.DEADLINE).until(() -> !kafka.updates(job.getJobId()).isEmpty());
 
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
