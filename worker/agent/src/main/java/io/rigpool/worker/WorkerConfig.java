@@ -184,6 +184,22 @@ public interface WorkerConfig {
         @WithDefault("500ms")
         Duration pollTimeout();
 
+        /**
+         * How many times a job may be delivered without a result (its runner crashed, or a worker gave it up)
+         * before the next worker to get it reports it failed instead of running it: a poison job must not bring
+         * runners down for ever. Below the broker's {@code group.share.delivery.count.limit} (5), after which Kafka
+         * drops the job without a word.
+         */
+        @WithDefault("3")
+        int maxDeliveries();
+
+        /**
+         * The lock the model's share group puts on a job record taken by a worker: how soon the jobs of a worker
+         * that died (SIGKILL, power cut) are delivered again. Set on the group, so the last worker to join wins;
+         * unset, the broker's {@code group.share.record.lock.duration.ms} (30 s) holds. Running jobs renew it.
+         */
+        Optional<Duration> recordLock();
+
         /** Longest time one job may run on its runner before it is reported failed. */
         @WithDefault("10m")
         Duration jobTimeout();

@@ -1,0 +1,228 @@
+package io.rigpool.worker.jobs;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+/**
+ * One slot of a runner as a member of the model's share group: takes one job record when it is free, has the job
+ * run, keeps the record's lock while it runs, and acknowledges it when it ends. Its Kafka share consumer is used by
+ * its own thread only, as Kafka requires.
+ *
+ * <p>One consumer per slot, not one per runner: Kafka's share consumer (4.2.1) insists that every record a poll
+ * returned is acknowledged before the next poll, and a record whose lock is renewed comes back only through a later
+ * poll, which fetches nothing new until the renewal is done. One consumer for several running jobs would renew all
+ * of them at every poll and take new jobs only between renewals.
+ */
+final class JobSlot {
+
+    private static final Logger LOG = Logger.getLogger(JobSlot.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+    /** The broker's default lock, used until the broker tells the real one with the first record. */
+    private static final Duration DEFAULT_LOCK = Duration.ofSeconds(30);
+
+    /** What the slot asks of the runner's consumer. */
+    interface Jobs {
+
+        /** Whether the slot may take a new job now. */
+        boolean taking();
+
+        /** Whether the slot is to leave the group: the consumer closes, or the runner died. */
+        boolean leaving();
+
+        /** Runs the job (or reports why it will not run); says how its record is to be acknowledged. */
+        AcknowledgeType run(ConsumerRecord<String, byte[]> record);
+
+        /** The slot took a job or finished with one, acknowledgement sent. */
+        void changed();
+    }
+
+    private final String topic;
+    private final Jobs jobs;
+    private final ExecutorService jobThread;
+    private final Duration pollTimeout;
+    private final KafkaShareConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private final Object nudge = new Object();
+    private volatile boolean busy;
+
+    JobSlot(String topic, String name, Map<String, Object> config, Jobs jobs, ExecutorService jobThread,
+            Duration pollTimeout) {
+        this.topic = topic;
+        this.jobs = jobs;
+        this.jobThread = jobThread;
+        this.pollTimeout = pollTimeout;
+        this.consumer = new KafkaShareConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        this.thread = new Thread(this::serve, name);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Whether a job runs here or its record is not yet acknowledged. */
+    boolean busy() {
+        return busy;
+    }
+
+    boolean alive() {
+        return thread.isAlive();
+    }
+
+    /** Makes the slot look at its state again: a poll in progress ends early, a wait ends. */
+    void wake() {
+        consumer.wakeup();
+        synchronized (nudge) {
+            nudge.notifyAll();
+        }
+    }
+
+    /** Ends the slot: waits for its thread, or closes the consumer itself when the slot never started. */
+    void join(long millis) throws InterruptedException {
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
+        thread.join(millis);
+    }
+
+    private void serve() {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (!jobs.leaving()) {
+                if (!jobs.taking()) {
+                    synchronized (nudge) {
+                        nudge.wait(pollTimeout.toMillis());
+                    }
+                    continue;
+                }
+                try {
+                    takeOne();
+                } catch (WakeupException e) {
+                    // The worker wants this slot to stop taking, or to leave: look again.
+                } catch (KafkaException e) {
+                    // The model stays loaded, so its jobs must keep flowing: wait a little and try again.
+                    LOG.warnf("taking jobs of %s failed (%s); trying again", topic, e.toString());
+                    synchronized (nudge) {
+                        nudge.wait(pollTimeout.toMillis());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "a job slot of %s failed", topic);
+        } finally {
+            try {
+                // Sends the last acknowledgements; Kafka releases whatever this member still holds.
+                consumer.close(CLOSE_TIMEOUT);
+            } catch (RuntimeException e) {
+                LOG.debugf("closing a job slot of %s: %s", topic, e);
+            }
+            busy = false;
+            jobs.changed();
+        }
+    }
+
+    /** Polls for one job, runs it to its end with its lock kept, and acknowledges it. */
+    private void takeOne() throws InterruptedException {
+        ConsumerRecord<String, byte[]> job = null;
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+            if (job == null && jobs.taking()) {
+                job = record;
+            } else {
+                // More than one record, or taking stopped during the poll: the rest go back to the queue at once.
+                consumer.acknowledge(record, AcknowledgeType.RELEASE);
+            }
+        }
+        if (job == null) {
+            return;
+        }
+        busy = true;
+        jobs.changed();
+        try {
+            ConsumerRecord<String, byte[]> taken = job;
+            Future<AcknowledgeType> running = jobThread.submit(() -> jobs.run(taken));
+            AcknowledgeType verdict = awaitKeepingTheLock(taken, running);
+            if (verdict == null) {
+                return;
+            }
+            consumer.acknowledge(taken, verdict);
+            if (!jobs.taking() || jobs.leaving()) {
+                // No poll follows soon to carry the acknowledgement: send it now.
+                consumer.commitSync(COMMIT_TIMEOUT);
+            }
+        } finally {
+            busy = false;
+            jobs.changed();
+        }
+    }
+
+    /**
+     * Waits for the job to end; every half lock, renews the record's lock (RENEW, KIP-1222) and polls until the
+     * record is back, so that a job of many minutes is never delivered to another worker while it runs here.
+     * Returns how to acknowledge the record, or null when the slot is leaving without it (closing the consumer
+     * releases it).
+     */
+    private AcknowledgeType awaitKeepingTheLock(ConsumerRecord<String, byte[]> job, Future<AcknowledgeType> running)
+            throws InterruptedException {
+        while (true) {
+            long lockMs = consumer.acquisitionLockTimeoutMs().map(Integer::longValue)
+                    .orElse(DEFAULT_LOCK.toMillis());
+            try {
+                return running.get(lockMs / 2, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                LOG.errorf(e.getCause(), "job at %s-%d@%d failed unexpectedly; it is handed back", job.topic(),
+                        job.partition(), job.offset());
+                return AcknowledgeType.RELEASE;
+            } catch (TimeoutException e) {
+                if (!renew(job)) {
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** Renews the record's lock and polls until it is back; false when the slot is to leave before that. */
+    private boolean renew(ConsumerRecord<String, byte[]> job) throws InterruptedException {
+        consumer.acknowledge(job, AcknowledgeType.RENEW);
+        while (!jobs.leaving()) {
+            try {
+                boolean back = false;
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+                    if (record.partition() == job.partition() && record.offset() == job.offset()) {
+                        back = true;
+                    } else {
+                        consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                    }
+                }
+                if (back) {
+                    return true;
+                }
+            } catch (WakeupException e) {
+                // Woken for a drain: the record must still come back to be acknowledged.
+            } catch (KafkaException e) {
+                LOG.warnf("renewing a job's lock on %s failed (%s); trying again", topic, e.toString());
+                synchronized (nudge) {
+                    nudge.wait(pollTimeout.toMillis());
+                }
+            }
+        }
+        return false;
+    }
+}
