@@ -185,12 +185,20 @@ public interface WorkerConfig {
         Duration pollTimeout();
 
         /**
-         * How many times a job may be delivered without a result (its runner crashed, or a worker gave it up)
-         * before the next worker to get it reports it failed instead of running it: a poison job must not bring
-         * runners down for ever. Below the broker's {@code group.share.delivery.count.limit} (5), after which Kafka
-         * drops the job without a word.
+         * How many times a runner of this worker may die while running a job before the next delivery of that job
+         * here is reported failed instead of run: a poison job must not bring runners down for ever. Counted by the
+         * worker itself, not from the broker's delivery count, which a broker restart inflates ({@code PoisonLimits}).
          */
         @WithDefault("3")
+        int maxRunnerDeaths();
+
+        /**
+         * The last guard against poison jobs: a job delivered more than this many times (the broker's count, every
+         * worker's deliveries together) is reported failed instead of run. Keep it below the broker's
+         * {@code group.share.delivery.count.limit} (10 on rigpool's brokers, the most Kafka 4.2 allows): Kafka
+         * archives a record handed back at that limit, dropping its job without a word.
+         */
+        @WithDefault("9")
         int maxDeliveries();
 
         /**

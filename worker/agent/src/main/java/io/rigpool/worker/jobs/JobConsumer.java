@@ -34,10 +34,15 @@ import org.jboss.logging.MDC;
  * <p>Each slot of the runner is a member ({@link JobSlot}): it polls for one record only while it is free, so a
  * busy worker never holds a job another could run. A record is acknowledged ACCEPT once the job's terminal update
  * is acknowledged by Kafka, RELEASE when the job is handed back (runner died, drain ran out, result not
- * acknowledged: Kafka delivers it again, to this worker or another), REJECT when it is not a job, or when it has
- * been delivered more than {@code maxDeliveries} times without a result (a poison job, reported failed instead of
- * bringing runners down for ever). While a job runs its lock is renewed, so a job of minutes is not delivered
- * elsewhere meanwhile.
+ * acknowledged: Kafka delivers it again, to this worker or another), REJECT when it is not a job, or when it is a
+ * poison job ({@link PoisonLimits}: reported failed instead of bringing runners down for ever). While a job runs its
+ * lock is renewed, so a job of minutes is not delivered elsewhere meanwhile.
+ *
+ * <p>Delivery is at least once, and a broker restart makes "more than once" likely: the broker forgets the locks it
+ * handed out, so a record whose job ends here just then (or whose acceptance had not reached the broker) is delivered
+ * again. A record of a job this worker has already reported is accepted without running it again
+ * ({@link RunningJobs#finishedHere}); one of a job that runs here in another slot waits for that run. Another
+ * worker that gets it runs the job a second time, and the gateway stores the job's first outcome only.
  */
 public final class JobConsumer {
 
@@ -57,7 +62,7 @@ public final class JobConsumer {
     private final JobExecution execution;
     private final Map<String, Object> kafka;
     private final Duration pollTimeout;
-    private final int maxDeliveries;
+    private final PoisonLimits poison;
     private final JobQueueSettings queue;
     private final ExecutorService jobThreads;
     private final List<JobSlot> slots = new ArrayList<>();
@@ -71,13 +76,13 @@ public final class JobConsumer {
     private volatile double decodeTps;
 
     public JobConsumer(RunnerProcess runner, Map<String, Object> kafka, String nodeId, JobExecution execution,
-            Duration pollTimeout, int maxDeliveries, JobQueueSettings queue) {
+            Duration pollTimeout, PoisonLimits poison, JobQueueSettings queue) {
         this.modelId = runner.spec().modelId();
         this.runner = runner;
         this.execution = execution;
         this.kafka = kafka;
         this.pollTimeout = pollTimeout;
-        this.maxDeliveries = maxDeliveries;
+        this.poison = poison;
         this.queue = queue;
         int slotCount = runner.spec().slots();
         this.jobThreads = Executors.newFixedThreadPool(slotCount, r -> daemon(r, "job-" + modelId));
@@ -259,18 +264,36 @@ public final class JobConsumer {
             return key.isEmpty() ? AcknowledgeType.REJECT
                     : rejected(execution.reject(key, modelId, "not a valid JobRequest: " + e.getMessage(), traceId));
         }
+        String jobId = job.getJobId();
+        RunningJobs jobsHere = execution.running();
+        while (jobsHere.runningHere(jobId) && !closing) {
+            // Its record came back while it still runs here (its lock was lost): the run that is on decides.
+            Thread.sleep(pollTimeout.toMillis());
+        }
+        if (jobsHere.finishedHere(jobId)) {
+            LOG.infof("job %s delivered again after it was reported here (its lock was lost, e.g. at a broker"
+                    + " restart): accepted without running it again", jobId);
+            return AcknowledgeType.ACCEPT;
+        }
+        int deaths = jobsHere.runnerDeaths(jobId);
+        if (deaths >= poison.maxRunnerDeaths()) {
+            LOG.warnf("job %s was running each time a runner died here, %d times: reported failed", jobId, deaths);
+            return rejected(execution.reject(jobId, modelId, "the job was handed back " + deaths
+                    + " times without a result (each time its runner died while running it); it is not run again",
+                    traceId), jobId);
+        }
         int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
-        if (deliveries > maxDeliveries) {
-            LOG.warnf("job %s was delivered %d times without a result: reported failed", job.getJobId(), deliveries);
-            return rejected(execution.reject(job.getJobId(), modelId, "the job was handed back " + (deliveries - 1)
+        if (deliveries > poison.maxDeliveries()) {
+            LOG.warnf("job %s was delivered %d times without a result: reported failed", jobId, deliveries);
+            return rejected(execution.reject(jobId, modelId, "the job was handed back " + (deliveries - 1)
                     + " times without a result (each time its runner crashed or its worker gave it up);"
-                    + " it is not run again", traceId));
+                    + " it is not run again", traceId), jobId);
         }
         if (closing || !runner.isAlive()) {
             return AcknowledgeType.RELEASE;
         }
-        JobHandle handle = execution.running().start(job.getJobId());
-        handles.put(job.getJobId(), handle);
+        JobHandle handle = jobsHere.start(jobId);
+        handles.put(jobId, handle);
         try {
             Outcome outcome = execution.run(job, runner, handle, traceId);
             if (handle.decodeTps() > 0) {
@@ -278,14 +301,30 @@ public final class JobConsumer {
                 decodeTps = before == 0 ? handle.decodeTps()
                         : before + SPEED_WEIGHT * (handle.decodeTps() - before);
             }
-            return outcome == Outcome.REPORTED ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE;
+            if (outcome == Outcome.REPORTED) {
+                jobsHere.finished(jobId);
+                return AcknowledgeType.ACCEPT;
+            }
+            if (!handle.abandoned() && !runner.isAlive()) {
+                // Handed back because the runner died under it: what tells a poison job (PoisonLimits).
+                jobsHere.runnerDiedWith(jobId);
+            }
+            return AcknowledgeType.RELEASE;
         } finally {
-            handles.remove(job.getJobId(), handle);
-            execution.running().end(handle);
+            handles.remove(jobId, handle);
+            jobsHere.end(handle);
         }
     }
 
     /** A record that will never run: REJECT once its failure is reported; delivered again until then. */
+    private AcknowledgeType rejected(Outcome report, String jobId) {
+        if (report != Outcome.REPORTED) {
+            return AcknowledgeType.RELEASE;
+        }
+        execution.running().finished(jobId);
+        return AcknowledgeType.REJECT;
+    }
+
     private static AcknowledgeType rejected(Outcome report) {
         return report == Outcome.REPORTED ? AcknowledgeType.REJECT : AcknowledgeType.RELEASE;
     }

@@ -33,19 +33,19 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
     private final String nodeId;
     private final JobExecution execution;
     private final Duration pollTimeout;
-    private final int maxDeliveries;
+    private final PoisonLimits poison;
     private final JobQueueSettings queue;
     private final Duration drainTimeout;
     private final RunnerEvents events;
     private final Map<String, JobConsumer> byModel = new ConcurrentHashMap<>();
 
     public JobConsumers(Map<String, Object> kafka, String nodeId, JobExecution execution, Duration pollTimeout,
-            int maxDeliveries, JobQueueSettings queue, Duration drainTimeout, RunnerEvents events) {
+            PoisonLimits poison, JobQueueSettings queue, Duration drainTimeout, RunnerEvents events) {
         this.kafka = Map.copyOf(kafka);
         this.nodeId = nodeId;
         this.execution = execution;
         this.pollTimeout = pollTimeout;
-        this.maxDeliveries = maxDeliveries;
+        this.poison = poison;
         this.queue = queue;
         this.drainTimeout = drainTimeout;
         this.events = events;
@@ -54,7 +54,7 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
     @Override
     public void started(RunnerProcess runner) {
         execution.tally().runnerStarted(runner.spec().modelId());
-        JobConsumer consumer = new JobConsumer(runner, kafka, nodeId, execution, pollTimeout, maxDeliveries, queue);
+        JobConsumer consumer = new JobConsumer(runner, kafka, nodeId, execution, pollTimeout, poison, queue);
         stopping(consumer.modelId());
         byModel.put(consumer.modelId(), consumer);
         consumer.start();

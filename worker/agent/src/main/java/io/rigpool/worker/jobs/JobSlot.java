@@ -176,8 +176,8 @@ final class JobSlot {
     /**
      * Waits for the job to end; every half lock, renews the record's lock (RENEW, KIP-1222) and polls until the
      * record is back, so that a job of many minutes is never delivered to another worker while it runs here.
-     * Returns how to acknowledge the record, or null when the slot is leaving without it (closing the consumer
-     * releases it).
+     * Returns how to acknowledge the record, or null when there is nothing to acknowledge: the slot is leaving
+     * without it (closing the consumer releases it), or the lock was lost and the record is no longer this slot's.
      */
     private AcknowledgeType awaitKeepingTheLock(ConsumerRecord<String, byte[]> job, Future<AcknowledgeType> running)
             throws InterruptedException {
@@ -191,17 +191,45 @@ final class JobSlot {
                         job.partition(), job.offset());
                 return AcknowledgeType.RELEASE;
             } catch (TimeoutException e) {
-                if (!renew(job)) {
-                    return null;
+                switch (renew(job, lockMs)) {
+                    case BACK -> {
+                        // Locked again for one more lock: wait on.
+                    }
+                    case LEAVING -> {
+                        return null;
+                    }
+                    case LOST -> {
+                        awaitWithoutTheLock(job, running);
+                        return null;
+                    }
                 }
             }
         }
     }
 
-    /** Renews the record's lock and polls until it is back; false when the slot is to leave before that. */
-    private boolean renew(ConsumerRecord<String, byte[]> job) throws InterruptedException {
+    /** How a renewal ended. */
+    private enum Renewal {
+        /** The record came back: it is locked to this slot for another lock. */
+        BACK,
+        /** The slot is to leave before the record came back. */
+        LEAVING,
+        /** The record did not come back within a lock: the broker no longer holds it for this slot. */
+        LOST
+    }
+
+    /**
+     * Renews the record's lock and polls until it is back, for at most one lock. The bound matters: a broker that
+     * restarts forgets the locks it had handed out (it loads the records as available again), and a record renewed
+     * then never comes back through poll; waiting for it for ever kept the slot from acknowledging and from taking
+     * another job. After a lock without the record the lock has run out anyway, so nothing is lost by giving up.
+     */
+    private Renewal renew(ConsumerRecord<String, byte[]> job, long lockMs) throws InterruptedException {
         consumer.acknowledge(job, AcknowledgeType.RENEW);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lockMs);
         while (!jobs.leaving()) {
+            if (System.nanoTime() - deadline > 0) {
+                return Renewal.LOST;
+            }
             try {
                 boolean back = false;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
@@ -212,7 +240,7 @@ final class JobSlot {
                     }
                 }
                 if (back) {
-                    return true;
+                    return Renewal.BACK;
                 }
             } catch (WakeupException e) {
                 // Woken for a drain: the record must still come back to be acknowledged.
@@ -223,6 +251,32 @@ final class JobSlot {
                 }
             }
         }
-        return false;
+        return Renewal.LEAVING;
+    }
+
+    /**
+     * The record's lock is lost (a broker restart, most likely): the job still runs to its end here, since its
+     * terminal update is idempotent on the gateway (the first outcome of a job is the one stored). The record itself
+     * can no longer be acknowledged by this slot; the broker delivers it again, and a worker that gets the record of
+     * a job it has already reported accepts it without running it (see {@code RunningJobs#finishedHere}); another
+     * worker runs it a second time, which the gateway stores once. A handed-back job loses nothing either: its
+     * record is delivered again as it would be after a RELEASE.
+     */
+    private void awaitWithoutTheLock(ConsumerRecord<String, byte[]> job, Future<AcknowledgeType> running)
+            throws InterruptedException {
+        LOG.warnf("the lock of the job at %s-%d@%d was lost (did the broker restart?); the job runs on without it",
+                job.topic(), job.partition(), job.offset());
+        while (!jobs.leaving()) {
+            try {
+                AcknowledgeType verdict = running.get(pollTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.infof("the job at %s-%d@%d ended without its lock (%s); its record is delivered again",
+                        job.topic(), job.partition(), job.offset(), verdict);
+                return;
+            } catch (ExecutionException e) {
+                return;
+            } catch (TimeoutException e) {
+                // Still running.
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.infra.SharedInfrastructure;
@@ -279,7 +280,7 @@ class JobConsumerTest {
                         TimeUnit.MILLISECONDS)), Duration.ofMinutes(5), new RunningJobs(Duration.ofMinutes(1),
                 Clock.systemUTC()), Clock.systemUTC());
         return new JobConsumers(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "test-node", execution,
-                Duration.ofMillis(200), MAX_DELIVERIES, QUEUE, drainTimeout, new JobConsumers.RunnerEvents() {
+                Duration.ofMillis(200), new PoisonLimits(3, MAX_DELIVERIES), QUEUE, drainTimeout, new JobConsumers.RunnerEvents() {
                     @Override
                     public void loaded(String modelId, RunnerLoadReport report) {
                     }
@@ -307,8 +308,8 @@ class JobConsumerTest {
     }
 
     private static void publish(String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProducerSettings.noLoss(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), new StringSerializer(),
                 new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topic(), key, value)).get(30, TimeUnit.SECONDS);
         }
