@@ -3,6 +3,7 @@ package io.rigpool.planner.demand;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.infra.SharedInfrastructure;
 import java.time.Duration;
@@ -41,8 +42,8 @@ class KafkaDemandReaderTest {
         String served = "demand-served-" + UUID.randomUUID().toString().substring(0, 8);
         String unserved = "demand-unserved-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-                KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
+                KafkaProducer<String, String> producer = new KafkaProducer<>(ProducerSettings.noLoss(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), new StringSerializer(),
                         new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(Topics.jobs(served), 2, (short) 1),
                     new NewTopic(Topics.jobs(unserved), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
