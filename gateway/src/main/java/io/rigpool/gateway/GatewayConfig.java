@@ -113,6 +113,18 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration minAge();
 
+        /**
+         * How long after its publish a job still queued (or running, but not started since) is published again.
+         * The job queues are Kafka share groups, which archive a record delivered
+         * {@code group.share.delivery.count.limit} times without being acknowledged: the workers report such a job
+         * failed before that (their {@code jobs.max-deliveries}), but a record whose last delivery ends without any
+         * acknowledgement (its worker dies, its broker restarts) is dropped without a word, and its job would stay
+         * queued for ever. Published again, it is a new record. Far longer than a job waits and runs normally: one
+         * published again while it still waits may run twice, and the gateway stores its first outcome only.
+         */
+        @WithDefault("30m")
+        Duration republishAfter();
+
         /** Most jobs re-published in one sweep; the rest wait for the next one. */
         @WithDefault("500")
         int batchSize();

@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Gets committed jobs onto Kafka: publishes each new job, records Kafka's acknowledgements, and sweeps up the jobs
- * whose publish was lost.
+ * whose publish was lost, and the jobs still open long after their publish (a record the share group dropped).
  *
  * <p>Why a plain Kafka producer rather than a SmallRye {@code Emitter}: every model has its own topic, known only
  * per job, and the gateway needs each record's acknowledgement to set {@code published_at}; the producer's send
@@ -109,6 +109,20 @@ public class JobPublishing {
             }
             if (queued > 0) {
                 LOG.infof("publishing %d jobs again whose publish was not acknowledged", queued);
+            }
+            Instant now = Instant.now();
+            List<JobRow> stale = repository.claimStale(now.minus(config.sweeper().republishAfter()), now,
+                    config.sweeper().batchSize());
+            int again = 0;
+            for (JobRow job : stale) {
+                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
+                    again++;
+                }
+            }
+            if (!stale.isEmpty()) {
+                // Its record may have been dropped by the share group (see GatewayConfig.Sweeper#republishAfter).
+                LOG.warnf("publishing %d jobs again that are still open %s after their publish", again,
+                        config.sweeper().republishAfter());
             }
         } catch (RuntimeException e) {
             // A failed sweep (database away) is said here, where its cause is known; the next one tries again.

@@ -37,6 +37,15 @@ public class JobRepository {
              FROM gateway.jobs
             WHERE published_at IS NULL AND status = 'queued' AND created_at < ?
             ORDER BY created_at LIMIT ?""";
+    /** Claims open jobs published before the cutoff by moving their published_at to now; returns them. */
+    private static final String REPUBLISH_STALE = """
+            UPDATE gateway.jobs SET published_at = ?
+            WHERE id IN (
+                SELECT id FROM gateway.jobs
+                WHERE status IN ('queued', 'running') AND published_at < ?
+                  AND (started_at IS NULL OR started_at < ?)
+                ORDER BY published_at LIMIT ?)
+            RETURNING\s""" + COLUMNS;
     private static final String FINISHED_AMONG = "SELECT " + COLUMNS + """
              FROM gateway.jobs WHERE id = ANY (?) AND status NOT IN ('queued', 'running')""";
     private static final String CANCEL_QUEUED = """
@@ -64,6 +73,22 @@ public class JobRepository {
             try (PreparedStatement query = connection.prepareStatement(UNPUBLISHED)) {
                 query.setObject(1, timestamp(cutoff));
                 query.setInt(2, limit);
+                return rows(query);
+            }
+        });
+    }
+
+    /**
+     * Open jobs (queued, or running) published before {@code cutoff} and not started since: their published_at is
+     * set to {@code now} in the same statement, so each is returned once per {@code cutoff} period, by one gateway.
+     */
+    public List<JobRow> claimStale(Instant cutoff, Instant now, int limit) {
+        return JdbcTransaction.call(dataSource, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(REPUBLISH_STALE)) {
+                query.setObject(1, timestamp(now));
+                query.setObject(2, timestamp(cutoff));
+                query.setObject(3, timestamp(cutoff));
+                query.setInt(4, limit);
                 return rows(query);
             }
         });

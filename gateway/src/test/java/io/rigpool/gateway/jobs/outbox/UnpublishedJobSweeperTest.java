@@ -41,4 +41,22 @@ class UnpublishedJobSweeperTest {
         await("published_at of " + id).atMost(TestKafka.DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(() -> rows.find(id).get("published_at") != null);
     }
+
+    /**
+     * A job still queued long after its publish (its record dropped by the share group after too many deliveries,
+     * say) is published again, once per {@code republish-after}.
+     */
+    @Test
+    void aJobStillQueuedLongAfterItsPublishIsPublishedAgain() throws Exception {
+        JobRows rows = new JobRows(dataSource);
+        UUID id = UUID.randomUUID();
+        Instant createdAt = Instant.parse("2026-01-01T10:00:00Z");
+        rows.insertPublished(id, MODEL, "dropped by the queue", createdAt, createdAt.plusSeconds(1));
+
+        JobRequest request = JobRequest.parseFrom(TestKafka.awaitRecord(Topics.jobs(MODEL), id.toString()).value());
+        assertEquals("dropped by the queue", request.getMessages(0).getContent());
+        await("published_at of " + id + " moved on").atMost(TestKafka.DEADLINE)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> rows.find(id).get("published_at").toString().compareTo("2026-06") > 0);
+    }
 }
