@@ -49,6 +49,7 @@ class FaultSuiteIT {
     static void startStack() {
         stack = new LocalStack(StackOptions.forTest(dataDir, 2))
                 .withWorkerSettings(ReliabilityDrill.FAST_TAKEOVER)
+                .withGatewaySettings(ReliabilityDrill.FAST_REPUBLISH)
                 .start();
         String model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
         drill = new ReliabilityDrill(stack, model, Duration.ofMinutes(3), line -> System.out.println("[faults "
