@@ -1,5 +1,6 @@
 package io.rigpool.bench.estimate;
 
+import io.rigpool.bench.BenchCommandLine;
 import io.rigpool.common.engines.EngineArchitectures;
 import io.rigpool.gguf.GgufModel;
 import io.rigpool.gguf.shapes.RealModelShape;
@@ -20,6 +21,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Checks the memory estimator against llama.cpp itself: writes every real-model shape of the catalogue as a GGUF
@@ -51,22 +54,49 @@ public final class EstimatorAccuracyBenchmark {
         }
     }
 
+    @Command(name = "bench/run estimator", mixinStandardHelpOptions = true,
+            description = "The memory estimator against the buffers llama.cpp itself logs.")
+    static final class Arguments {
+        @Option(names = "--models", paramLabel = "NAME", split = ",",
+                description = "fragments of the real-shape catalogue's names (default: every model)")
+        List<String> models = List.of();
+        @Option(names = "--contexts", paramLabel = "N", split = ",",
+                description = "contexts with one slot each (default: 2048, 4096, 8192, 32768 and 8192 x 4 slots)")
+        List<Integer> contexts = List.of();
+        @Option(names = "--runner", paramLabel = "JAR", description = "the runner jar (default: the packaged one)")
+        Path runner;
+        @Option(names = "--probe", description = "load with java-llama.cpp in a child JVM instead of the runner")
+        boolean probe;
+        @Option(names = "--engine", paramLabel = "java-llama|llama-server", defaultValue = "java-llama")
+        String engine;
+        @Option(names = "--llama-server", paramLabel = "PATH",
+                description = "the llama-server binary (with --engine llama-server)")
+        Path llamaServer;
+    }
+
     private EstimatorAccuracyBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("rigpool.home", "."));
-        if (listArg(args, "--engine").contains("llama-server")) {
-            LlamaServerRun.main(home, args);
-            return;
+        Arguments options = BenchCommandLine.parse(new Arguments(), args);
+        switch (options.engine) {
+            case "java-llama" -> { }
+            case "llama-server" -> {
+                LlamaServerRun.main(home, options);
+                return;
+            }
+            default -> {
+                System.err.println("--engine: java-llama or llama-server, not '" + options.engine + "'");
+                System.exit(2);
+            }
         }
-        List<String> modelFilter = listArg(args, "--models");
-        List<Load> loads = loads(listArg(args, "--contexts"));
+        List<String> modelFilter = options.models;
+        List<Load> loads = loads(options.contexts);
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        List<String> runnerArg = listArg(args, "--runner");
-        Path runnerJar = runnerArg.isEmpty() ? home.resolve("worker/runner/target/rigpool-runner.jar")
-                : Path.of(runnerArg.get(0));
-        boolean useProbe = List.of(args).contains("--probe") || !Files.isRegularFile(runnerJar);
+        Path runnerJar = options.runner != null ? options.runner
+                : home.resolve("worker/runner/target/rigpool-runner.jar");
+        boolean useProbe = options.probe || !Files.isRegularFile(runnerJar);
         LoadMeasurer measurer = useProbe ? new ProbeMeasurer(threads) : new RunnerMeasurer(runnerJar, threads);
         System.out.println("measuring with: " + measurer.name());
 
@@ -151,7 +181,7 @@ public final class EstimatorAccuracyBenchmark {
         }
     }
 
-    private static List<Load> loads(List<String> contexts) {
+    private static List<Load> loads(List<Integer> contexts) {
         List<Load> loads = new ArrayList<>();
         if (contexts.isEmpty()) {
             loads.add(new Load(2048, 1));
@@ -161,17 +191,8 @@ public final class EstimatorAccuracyBenchmark {
             loads.add(new Load(32768, 1));
             return loads;
         }
-        contexts.forEach(c -> loads.add(new Load(Integer.parseInt(c), 1)));
+        contexts.forEach(c -> loads.add(new Load(c, 1)));
         return loads;
-    }
-
-    static List<String> listArg(String[] args, String name) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return List.of(args[i + 1].split(","));
-            }
-        }
-        return List.of();
     }
 
     /** MemAvailable from /proc/meminfo: free memory plus what the kernel can reclaim (page cache). */

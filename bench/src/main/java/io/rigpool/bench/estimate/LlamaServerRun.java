@@ -45,14 +45,13 @@ final class LlamaServerRun {
     private LlamaServerRun() {
     }
 
-    static void main(Path home, String[] args) throws Exception {
-        List<String> binaryArg = EstimatorAccuracyBenchmark.listArg(args, "--llama-server");
-        Path binary = binaryArg.isEmpty() ? DEFAULT_BINARY : Path.of(binaryArg.get(0));
+    static void main(Path home, EstimatorAccuracyBenchmark.Arguments options) throws Exception {
+        Path binary = options.llamaServer != null ? options.llamaServer : DEFAULT_BINARY;
         if (!Files.isExecutable(binary)) {
             System.err.println("no llama-server at " + binary + " (deploy/llama-server/build-from-npm.sh builds one)");
             System.exit(2);
         }
-        List<String> modelFilter = EstimatorAccuracyBenchmark.listArg(args, "--models");
+        List<String> modelFilter = options.models;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         LlamaServerMeasurer measurer = new LlamaServerMeasurer(binary, threads);
         MemoryEstimator estimator = new MemoryEstimator(EstimatorSettings.defaults()

@@ -2,6 +2,7 @@ package io.rigpool.bench.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.rigpool.bench.BenchCommandLine;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What the pipeline adds to an inference: jobs with {@code max_tokens=1} on the tiny generated model, through the
@@ -49,8 +52,38 @@ public final class PipelineOverheadBenchmark {
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
     /** Tokens of a streamed job: more than one, so that the first token is not also the job's end. */
     private static final int STREAM_MAX_TOKENS = 16;
-    private static final List<String> OPTIONS = List.of("--latency-jobs", "--stream-jobs", "--warm-up-seconds",
-            "--slots", "--clients", "--seconds", "--threads", "--gateway-prop", "--profile", "--model", "--out");
+
+    @Command(name = "bench/run gateway", mixinStandardHelpOptions = true,
+            description = "What the pipeline adds to an inference, against the same inference called directly.")
+    static final class Arguments {
+        @Option(names = "--latency-jobs", paramLabel = "N", defaultValue = "300",
+                description = "pipeline/direct pairs, one at a time")
+        int latencyJobs;
+        @Option(names = "--stream-jobs", paramLabel = "N", defaultValue = "100", description = "streamed jobs")
+        int streamJobs;
+        @Option(names = "--warm-up-seconds", paramLabel = "N", defaultValue = "30",
+                description = "closed-loop load before measuring")
+        int warmUpSeconds;
+        @Option(names = "--slots", paramLabel = "N", defaultValue = "8", description = "the runner's slots")
+        int slots;
+        @Option(names = "--clients", paramLabel = "N", description = "concurrent clients (default: 4 x slots)")
+        Integer clients;
+        @Option(names = "--seconds", paramLabel = "N", defaultValue = "20", description = "the throughput window")
+        int seconds;
+        @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: every CPU)")
+        Integer threads;
+        @Option(names = "--model", paramLabel = "tiny|micro", defaultValue = "tiny")
+        String model;
+        @Option(names = "--gateway-prop", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+                description = "an extra gateway setting to try (repeatable)")
+        Map<String, String> gatewayProps = new LinkedHashMap<>();
+        // arity 0..1: both `--profile` and the documented `--profile true` switch it on.
+        @Option(names = "--profile", arity = "0..1", paramLabel = "true|false",
+                description = "the services record Java Flight Recordings")
+        boolean profile;
+        @Option(names = "--out", paramLabel = "FILE", description = "results file")
+        Path out;
+    }
 
     private PipelineOverheadBenchmark() {
     }
@@ -70,29 +103,16 @@ public final class PipelineOverheadBenchmark {
 
     private static void run(String[] args) throws Exception {
         Path home = Path.of(System.getProperty("rigpool.home", ".")).toAbsolutePath().normalize();
-        Map<String, String> options = new LinkedHashMap<>();
-        Map<String, String> gatewayProps = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            if (!OPTIONS.contains(args[i])) {
-                throw new IllegalArgumentException("unknown option " + args[i] + "; options: " + OPTIONS);
-            }
-            if (args[i].equals("--gateway-prop")) {
-                String[] kv = args[i + 1].split("=", 2);
-                gatewayProps.put(kv[0], kv.length > 1 ? kv[1] : "");
-            } else {
-                options.put(args[i], args[i + 1]);
-            }
-        }
-        int latencyJobs = Integer.parseInt(options.getOrDefault("--latency-jobs", "300"));
-        int streamJobs = Integer.parseInt(options.getOrDefault("--stream-jobs", "100"));
-        int warmUpSeconds = Integer.parseInt(options.getOrDefault("--warm-up-seconds", "30"));
-        int slots = Integer.parseInt(options.getOrDefault("--slots", "8"));
-        int clients = Integer.parseInt(options.getOrDefault("--clients", Integer.toString(4 * slots)));
-        int seconds = Integer.parseInt(options.getOrDefault("--seconds", "20"));
-        int threads = Integer.parseInt(options.getOrDefault("--threads",
-                Integer.toString(Runtime.getRuntime().availableProcessors())));
-        Path resultsFile = Path.of(options.getOrDefault("--out", home.resolve("bench/results/gateway.json")
-                .toString()));
+        Arguments options = BenchCommandLine.parse(new Arguments(), args);
+        int latencyJobs = options.latencyJobs;
+        int streamJobs = options.streamJobs;
+        int warmUpSeconds = options.warmUpSeconds;
+        int slots = options.slots;
+        int clients = options.clients != null ? options.clients : 4 * slots;
+        int seconds = options.seconds;
+        int threads = options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors();
+        Path resultsFile = options.out != null ? options.out : home.resolve("bench/results/gateway.json");
+        Map<String, String> gatewayProps = options.gatewayProps;
         for (String module : List.of("planner/service", "gateway", "worker/agent")) {
             requireBuilt(home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar"));
         }
@@ -103,10 +123,10 @@ public final class PipelineOverheadBenchmark {
         // java-llama.cpp extracts its native library into this directory and cleans it: one of our own.
         System.setProperty("de.kherud.llama.tmpdir", Files.createDirectories(work.resolve("jllama")).toString());
         // micro: the smallest model that runs, to see what the pipeline costs with next to no inference in it.
-        TinyChatModel.Spec spec = switch (options.getOrDefault("--model", "tiny")) {
+        TinyChatModel.Spec spec = switch (options.model) {
             case "tiny" -> TinyChatModel.Spec.standard();
             case "micro" -> TinyChatModel.Spec.micro();
-            default -> throw new IllegalArgumentException("--model: tiny or micro, not " + options.get("--model"));
+            default -> throw new IllegalArgumentException("--model: tiny or micro, not " + options.model);
         };
         Path modelDir = Files.createDirectories(work.resolve("models"));
         Path model = TinyChatModel.write(modelDir.resolve(spec.name() + ".gguf"), spec);
@@ -118,7 +138,7 @@ public final class PipelineOverheadBenchmark {
 
         DirectInference direct = new DirectInference(model, slots * SLOT_CONTEXT, slots, threads);
         Map<String, Object> results = new LinkedHashMap<>();
-        boolean profile = Boolean.parseBoolean(options.getOrDefault("--profile", "false"));
+        boolean profile = options.profile;
         try (PipelineStack stack = new PipelineStack(home, work, modelDir, spec.name(), slots, SLOT_CONTEXT, threads,
                 gatewayProps, profile)) {
             System.out.printf(Locale.ROOT, "stack up after %.1f s%n", (System.nanoTime() - began) / 1e9);

@@ -1,16 +1,18 @@
 package io.rigpool.bench.gpu;
 
+import io.rigpool.bench.BenchCommandLine;
 import io.rigpool.gguf.shapes.RealModelShape;
 import io.rigpool.gguf.shapes.RealModelShapes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The command line of {@code bench/run gpu}; every option is documented in bench/README.md. */
+/** The command line of {@code bench/run gpu}, checked; every option is documented in bench/README.md. */
 final class Options {
 
     final List<String> models;
@@ -45,44 +47,63 @@ final class Options {
         this.work = work;
     }
 
-    static Options parse(String... args) {
-        Path home = Path.of(System.getProperty("rigpool.home", "."));
-        List<String> models = List.of("Llama-3.1-8B-Instruct-Q4_K_M", "Qwen2.5-14B-Instruct-Q4_K_M");
-        Optional<Path> natives = Optional.empty();
-        Path runner = home.resolve("worker/runner/target/rigpool-runner.jar");
-        int tokens = 128;
-        int ctx = 4096;
-        int threads = Runtime.getRuntime().availableProcessors();
+    /** The command line as picocli fills it; {@link #parse} checks the values and fills in the defaults. */
+    @Command(name = "bench/run gpu", mixinStandardHelpOptions = true,
+            description = "Decode speed and VRAM of real-shape models at offload points, against the estimator.")
+    static final class Arguments {
+        @Option(names = "--models", paramLabel = "NAMES",
+                description = "fragments of the real-shape catalogue, comma separated (default: "
+                        + "Llama-3.1-8B-Instruct-Q4_K_M,Qwen2.5-14B-Instruct-Q4_K_M)")
+        String models;
+        @Option(names = "--natives", paramLabel = "DIR", description = "the folder deploy/natives/build-cuda.sh wrote")
+        Path natives;
+        @Option(names = "--runner", paramLabel = "JAR", description = "the runner jar (default: the packaged one)")
+        Path runner;
+        @Option(names = "--tokens", paramLabel = "N", defaultValue = "128", description = "tokens generated per point")
+        int tokens;
+        @Option(names = "--ctx", paramLabel = "N", defaultValue = "4096")
+        int ctx;
+        @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: every CPU)")
+        Integer threads;
+        @Option(names = "--points", paramLabel = "N", split = ",",
+                description = "n_gpu_layers to load, instead of the sweep")
         List<Integer> points = List.of();
-        boolean allPoints = false;
-        Double gpuGbps = null;
-        long deadline = 0;
-        Path out = home.resolve("bench/results/gpu.json");
-        Path logs = home.resolve("bench/target/gpu-logs");
-        Optional<Path> work = Optional.empty();
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        while (!rest.isEmpty()) {
-            String option = rest.remove(0);
-            switch (option) {
-                case "--all-points" -> allPoints = true;
-                case "--models" -> models = resolveModels(value(option, rest));
-                case "--natives" -> natives = Optional.of(existingDir(option, value(option, rest)));
-                case "--runner" -> runner = Path.of(value(option, rest));
-                case "--tokens" -> tokens = positive(option, value(option, rest));
-                case "--ctx" -> ctx = positive(option, value(option, rest));
-                case "--threads" -> threads = positive(option, value(option, rest));
-                case "--points" -> points = Arrays.stream(value(option, rest).split(",")).map(String::strip)
-                        .map(v -> nonNegative(option, v)).toList();
-                case "--gpu-bandwidth-gbps" -> gpuGbps = Double.parseDouble(value(option, rest));
-                case "--deadline-seconds" -> deadline = positive(option, value(option, rest));
-                case "--out" -> out = Path.of(value(option, rest));
-                case "--logs" -> logs = Path.of(value(option, rest));
-                case "--work" -> work = Optional.of(Path.of(value(option, rest)));
-                default -> throw new IllegalArgumentException("unknown option '" + option + "'");
-            }
-        }
-        return new Options(models, natives, runner, tokens, ctx, threads, points, allPoints, gpuGbps, deadline,
-                out, logs, work);
+        @Option(names = "--all-points", description = "the sweep even without a GPU")
+        boolean allPoints;
+        @Option(names = "--gpu-bandwidth-gbps", paramLabel = "X", description = "a measured GPU read bandwidth")
+        Double gpuBandwidthGbps;
+        @Option(names = "--deadline-seconds", paramLabel = "N", description = "start no point after N s")
+        Long deadlineSeconds;
+        @Option(names = "--out", paramLabel = "FILE", description = "results file")
+        Path out;
+        @Option(names = "--logs", paramLabel = "DIR", description = "llama.cpp's log of every point")
+        Path logs;
+        @Option(names = "--work", paramLabel = "DIR", description = "where the model files are written")
+        Path work;
+    }
+
+    /**
+     * Picocli refuses unknown options and values of the wrong type (and answers --help); what it cannot know (a
+     * fragment matching one model, a folder that exists, counts of at least 1) is an IllegalArgumentException
+     * naming the option.
+     */
+    static Options parse(String... args) {
+        Arguments a = BenchCommandLine.parse(new Arguments(), args);
+        Path home = Path.of(System.getProperty("rigpool.home", "."));
+        List<String> models = a.models == null
+                ? List.of("Llama-3.1-8B-Instruct-Q4_K_M", "Qwen2.5-14B-Instruct-Q4_K_M") : resolveModels(a.models);
+        Optional<Path> natives = a.natives == null ? Optional.empty()
+                : Optional.of(existingDir("--natives", a.natives));
+        Path runner = a.runner != null ? a.runner : home.resolve("worker/runner/target/rigpool-runner.jar");
+        int threads = a.threads != null ? positive("--threads", a.threads)
+                : Runtime.getRuntime().availableProcessors();
+        a.points.forEach(n -> nonNegative("--points", n));
+        long deadline = a.deadlineSeconds != null ? positive("--deadline-seconds", a.deadlineSeconds) : 0;
+        Path out = a.out != null ? a.out : home.resolve("bench/results/gpu.json");
+        Path logs = a.logs != null ? a.logs : home.resolve("bench/target/gpu-logs");
+        return new Options(models, natives, runner, positive("--tokens", a.tokens), positive("--ctx", a.ctx),
+                threads, List.copyOf(a.points), a.allPoints, a.gpuBandwidthGbps, deadline, out, logs,
+                Optional.ofNullable(a.work));
     }
 
     /** Names or case-insensitive fragments of the real-shape catalogue: "llama-3.1,qwen2.5-14b". */
@@ -101,38 +122,23 @@ final class Options {
         return List.copyOf(names);
     }
 
-    private static Path existingDir(String option, String value) {
-        Path dir = Path.of(value);
+    private static Path existingDir(String option, Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(option + ": " + value + " is not a folder");
+            throw new IllegalArgumentException(option + ": " + dir + " is not a folder");
         }
         return dir;
     }
 
-    private static String value(String option, List<String> rest) {
-        if (rest.isEmpty() || rest.get(0).startsWith("--")) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return rest.remove(0);
-    }
-
-    private static int positive(String option, String value) {
-        int n = nonNegative(option, value);
-        if (n == 0) {
-            throw new IllegalArgumentException(option + " must be at least 1");
+    private static <N extends Number> N positive(String option, N n) {
+        if (n.longValue() < 1) {
+            throw new IllegalArgumentException(option + " must be at least 1, was " + n);
         }
         return n;
     }
 
-    private static int nonNegative(String option, String value) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n < 0) {
-                throw new IllegalArgumentException(option + " must not be negative, was " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a whole number, not '" + value + "'");
+    private static void nonNegative(String option, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException(option + " must not be negative, was " + n);
         }
     }
 }

@@ -5,7 +5,7 @@ import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
 import io.rigpool.planner.placement.PlacementProblem;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +20,7 @@ import java.util.Map;
  */
 final class GpuStackLikePlacer {
 
-    static final RunnerOption SLOTS = new RunnerOption(4, 4 * 4096);
+    static final SlotLayout SLOTS = new SlotLayout(4, 4 * 4096);
 
     /**
      * @param totalVram each node's card VRAM, which GPUStack believes it may fill

@@ -10,7 +10,7 @@ import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Footprints;
 import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.planner.placement.simulation.SimulatedFleet;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +31,14 @@ final class MiniatureFleet {
     private MiniatureFleet() {
     }
 
-    static List<RunnerOption> options() {
-        return List.of(new RunnerOption(1, 4096), new RunnerOption(2, 8192));
+    static List<SlotLayout> options() {
+        return List.of(new SlotLayout(1, 4096), new SlotLayout(2, 8192));
     }
 
     static ModelSpec model(String shapeName, double demand) {
         RealModelShape shape = RealModelShapes.byName(shapeName).withBlockCount(LAYERS);
         List<Footprint> footprints = new ArrayList<>();
-        for (RunnerOption o : options()) {
+        for (SlotLayout o : options()) {
             footprints.add(Footprints.estimated(new MemoryEstimator(), SimulatedFleet.geometry(shape), shape.name(),
                     o, LoadParameters.defaults(o.contextSize()), Footprints.Measurements.NONE));
         }

@@ -5,7 +5,7 @@ import io.rigpool.planner.placement.Instance;
 import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
 import io.rigpool.planner.placement.PlacementProblem;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,9 +21,9 @@ import java.util.List;
 final class OllamaLikePlacer {
 
     private static final int MAX_LOADED = 3;
-    private static final RunnerOption FOUR = new RunnerOption(4, 4 * 4096);
-    private static final RunnerOption TWO = new RunnerOption(2, 2 * 4096);
-    private static final RunnerOption ONE = new RunnerOption(1, 4096);
+    private static final SlotLayout FOUR = new SlotLayout(4, 4 * 4096);
+    private static final SlotLayout TWO = new SlotLayout(2, 2 * 4096);
+    private static final SlotLayout ONE = new SlotLayout(1, 4096);
 
     List<Instance> place(PlacementProblem problem) {
         List<ModelSpec> byDemand = problem.models().stream().filter(m -> m.demandTps() > 0)
@@ -42,7 +42,7 @@ final class OllamaLikePlacer {
                     continue;
                 }
                 Instance chosen = null;
-                for (RunnerOption option : List.of(FOUR, TWO, ONE)) {
+                for (SlotLayout option : List.of(FOUR, TWO, ONE)) {
                     Footprint f = model.footprint(option).orElse(null);
                     if (f == null) {
                         continue;

@@ -9,7 +9,7 @@ import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
 import io.rigpool.planner.placement.PlacementProblem;
 import io.rigpool.planner.placement.PlacementSettings;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.planner.placement.simulation.SimulatedFleet;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,13 +33,13 @@ final class ScaleFleet {
     static PlacementProblem problem(int nodeCount, int modelCount, long seed) {
         Random rnd = new Random(seed);
         List<RealModelShape> shapes = RealModelShapes.all();
-        List<RunnerOption> options = SimulatedFleet.options();
+        List<SlotLayout> options = SimulatedFleet.options();
         List<ModelSpec> models = new ArrayList<>();
         for (int m = 0; m < modelCount; m++) {
             RealModelShape shape = shapes.get(m % shapes.size());
             String id = String.format(java.util.Locale.ROOT, "%s-%03d", shape.name().toLowerCase(java.util.Locale.ROOT), m);
             List<Footprint> footprints = new ArrayList<>();
-            for (RunnerOption o : options) {
+            for (SlotLayout o : options) {
                 footprints.add(SimulatedFleet.footprint(shape, o).withModelId(id));
             }
             double demand = 30_000.0 / Math.pow(m + 1, 0.7);

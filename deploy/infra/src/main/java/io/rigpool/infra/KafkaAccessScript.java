@@ -9,10 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Writes {@code deploy/kafka/provision.sh}: the users and ACLs of {@link KafkaAccessPolicy} as Kafka's own command
@@ -26,12 +30,26 @@ public final class KafkaAccessScript {
     private KafkaAccessScript() {
     }
 
-    public static void main(String[] args) throws IOException {
-        if (args.length == 1) {
-            Files.writeString(Path.of(args[0]), render(), StandardCharsets.UTF_8);
-        } else {
-            System.out.print(render());
+    @Command(name = "KafkaAccessScript", mixinStandardHelpOptions = true,
+            description = "Writes the Kafka users and ACLs script of KafkaAccessPolicy.")
+    static final class Arguments implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "where to write it (default: standard output)")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            if (file != null) {
+                Files.writeString(file, render(), StandardCharsets.UTF_8);
+            } else {
+                System.out.print(render());
+            }
+            return 0;
         }
+    }
+
+    /** Exit code 2 with picocli's message and the usage for a wrong command line (more than one FILE, an option). */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Arguments()).execute(args));
     }
 
     /** The environment variable that holds a role's password, and the one that may rename its user. */

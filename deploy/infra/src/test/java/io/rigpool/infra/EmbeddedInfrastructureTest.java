@@ -1,5 +1,6 @@
 package io.rigpool.infra;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,12 +70,14 @@ class EmbeddedInfrastructureTest {
                 "bootstrap.servers", infra.kafkaBootstrapServers(), "group.id", "t", "auto.offset.reset", "earliest"),
                 new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(r.value());
-                }
-            }
+            // In this thread: a consumer is not to be used from two.
+            await(expected + " records on " + topic).atMost(Duration.ofSeconds(30)).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).untilAsserted(() -> {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                            values.add(r.value());
+                        }
+                        assertTrue(values.size() >= expected, () -> "so far: " + values);
+                    });
         }
         return values;
     }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rigpool.gguf.tiny.TinyChatModel;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad input against the running stack (the unit tests of gateway, planner and worker cover each case in depth;
@@ -32,37 +29,43 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BadInputIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Duration DEADLINE = Duration.ofMinutes(1);
     private static final List<String> CORRUPT = List.of("garbage.gguf", "truncated.gguf", "empty.gguf",
             "bad-version.gguf");
 
-    @TempDir
-    static Path dataDir;
-    @TempDir
-    static Path modelDir;
+    /** The good model beside corrupt files: a stack of this class's own (no other class has these files). */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.models("bad-input",
+            TinyChatModel.Spec.standard()).withModelFiles(BadInputIT::writeCorruptFiles));
 
-    /** Stopped by JUnit after the last test, before the data folder is removed. */
-    @AutoClose
     private static LocalStack stack;
+    private static StackClient client;
+    private static Path modelDir;
     private static String model;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        Path good = TinyChatModel.write(modelDir.resolve("rigpool-tiny.gguf"), TinyChatModel.Spec.standard());
-        byte[] random = new byte[64 * 1024];
-        new Random(7).nextBytes(random);
-        Files.write(modelDir.resolve("garbage.gguf"), random);
-        byte[] goodBytes = Files.readAllBytes(good);
-        Files.write(modelDir.resolve("truncated.gguf"), Arrays.copyOf(goodBytes, goodBytes.length / 2));
-        Files.write(modelDir.resolve("empty.gguf"), new byte[0]);
-        byte[] badVersion = Arrays.copyOf(goodBytes, 4096);
-        badVersion[4] = 99; // GGUF magic, then a version no reader knows
-        Files.write(modelDir.resolve("bad-version.gguf"), badVersion);
+    static void useStack() {
+        stack = STACK.stack();
+        client = STACK.client();
+        modelDir = STACK.modelDir();
+        model = STACK.model();
+    }
 
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1).withModelDir(modelDir)).start();
-        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
+    /** Beside the good model (written first): files that are not GGUF, or not all of one. */
+    private static void writeCorruptFiles(Path modelDir) {
+        try {
+            byte[] random = new byte[64 * 1024];
+            new Random(7).nextBytes(random);
+            Files.write(modelDir.resolve("garbage.gguf"), random);
+            byte[] goodBytes = Files.readAllBytes(modelDir.resolve("rigpool-tiny.gguf"));
+            Files.write(modelDir.resolve("truncated.gguf"), Arrays.copyOf(goodBytes, goodBytes.length / 2));
+            Files.write(modelDir.resolve("empty.gguf"), new byte[0]);
+            byte[] badVersion = Arrays.copyOf(goodBytes, 4096);
+            badVersion[4] = 99; // GGUF magic, then a version no reader knows
+            Files.write(modelDir.resolve("bad-version.gguf"), badVersion);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -74,14 +77,12 @@ class BadInputIT {
                     + worker.tail(60));
         }
         assertTrue(worker.alive());
-        assertEquals(List.of("rigpool-tiny"), ModelIds.of(get(stack.gatewayUrl() + "/v1/models").body()));
+        assertEquals(List.of("rigpool-tiny"), client.models());
 
-        HttpResponse<String> accepted = postJob("""
+        String id = client.submit("""
                 {"model": "%s", "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 8}"""
                 .formatted(model));
-        assertEquals(202, accepted.statusCode(), accepted.body());
-        String id = JSON.readTree(accepted.body()).get("id").asText();
-        await("job " + id + " to succeed", () -> "succeeded".equals(jobStatus(id)));
+        await("job " + id + " to succeed", () -> "succeeded".equals(client.status(id)));
     }
 
     @Test
@@ -94,9 +95,7 @@ class BadInputIT {
         await("the intruder to hear it was refused", () -> intruder.tail(400)
                 .contains("the planner refused this worker"));
         assertFalse(intruder.tail(400).contains("not-the-token"), "the token is never logged");
-        JsonNode nodes = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(stack.plannerUrl() + "/api/nodes"))
-                .header("Authorization", "Bearer " + stack.plannerAdminKey()).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode nodes = client.planner("/api/nodes");
         assertTrue(nodes.isArray() && nodes.size() == 1, nodes::toString);
         assertEquals("worker-1", nodes.get(0).path("node_id").asText(), nodes::toString);
         intruder.stop(Duration.ofSeconds(10));
@@ -105,12 +104,8 @@ class BadInputIT {
     @Test
     void anOversizedRequestIsRefusedWith413AndNothingIsStored() throws Exception {
         String huge = "x".repeat(2 * 1024 * 1024);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
-                .expectContinue(true)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"model": "%s", "messages": [{"role": "user", "content": "%s"}]}""".formatted(model, huge)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client.postExpectingContinue("/v1/jobs", """
+                {"model": "%s", "messages": [{"role": "user", "content": "%s"}]}""".formatted(model, huge));
         assertEquals(413, r.statusCode(), r.body());
         assertGatewayStillServes();
     }
@@ -125,12 +120,9 @@ class BadInputIT {
                 "{\"model\": \"rigpool-tiny\", \"messages\": \"hi\"}", "messages");
         for (var entry : fieldOf.entrySet()) {
             for (String path : List.of("/v1/jobs", "/v1/chat/completions")) {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(entry.getKey())).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = client.post(path, entry.getKey());
                 assertEquals(400, r.statusCode(), () -> path + " " + entry.getKey() + " -> " + r.body());
-                JsonNode error = JSON.readTree(r.body()).get("error");
+                JsonNode error = StackClient.json(r.body()).get("error");
                 assertEquals("invalid_request_error", error.get("type").asText(), r.body());
                 if (!entry.getValue().isEmpty()) {
                     assertTrue(error.path("field").asText().startsWith(entry.getValue()),
@@ -143,31 +135,12 @@ class BadInputIT {
 
     private static void assertGatewayStillServes() throws Exception {
         assertTrue(stack.gateway().alive());
-        HttpResponse<String> accepted = postJob("""
+        client.submit("""
                 {"model": "%s", "messages": [{"role": "user", "content": "still there?"}], "max_tokens": 4}"""
                 .formatted(model));
-        assertEquals(202, accepted.statusCode(), accepted.body());
-    }
-
-    private static HttpResponse<String> postJob(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + "/v1/jobs"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> get(String url) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String jobStatus(String id) {
-        try {
-            return JSON.readTree(get(stack.gatewayUrl() + "/v1/jobs/" + id).body()).path("status").asText();
-        } catch (Exception e) {
-            return "unreadable: " + e;
-        }
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Waits.until(what, DEADLINE, condition, () -> "");
+        Waits.until(what, DEADLINE, condition, () -> "worker log:\n" + stack.workers().get(0).tail(30));
     }
 }

@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rigpool.gguf.tiny.TinyChatModel;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The second engine through the whole stack: gateway, Kafka, PostgreSQL, planner, one worker with both engines, and
@@ -34,29 +30,21 @@ class EnginesIT {
     private static final String QWEN3 = "rigpool-tiny-qwen3";
     private static final String QWEN3MOE = "rigpool-tiny-qwen3moe";
 
-    @TempDir
-    static Path dataDir;
+    /** Shared with OpenAiDepthIT; skipped where there is no llama-server. */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.bothEngines());
 
-    /** Stopped by JUnit after the last test, before the data folder is removed. */
-    @AutoClose
     private static LocalStack stack;
     private static StackClient client;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        Path binary = LlamaServerForTests.binaryOrSkip();
-        Path models = Files.createDirectories(dataDir.resolve("models"));
-        TinyChatModel.write(models.resolve(LLAMA + ".gguf"), TinyChatModel.Spec.standard());
-        TinyChatModel.write(models.resolve(QWEN3 + ".gguf"), TinyChatModel.Spec.qwen3());
-        TinyChatModel.write(models.resolve(QWEN3MOE + ".gguf"), TinyChatModel.Spec.qwen3Moe());
-        stack = new LocalStack(StackOptions.forTest(dataDir.resolve("stack"), 1).withModelDir(models))
-                .withLlamaServer(binary).start();
-        client = new StackClient(stack);
+    static void useStack() {
+        stack = STACK.stack();
+        client = STACK.client();
         await("all three models ready", () -> loaded().size() == 3
                 && loaded().stream().allMatch(m -> m.path("state").asText().equals("ready")));
         // The gateway learns of them from the planner's catalogue, a moment after the worker has them.
-        await("the gateway serves all three", () -> ModelIds.of(client.get("/v1/models").body())
-                .containsAll(List.of(LLAMA, QWEN3, QWEN3MOE)));
+        await("the gateway serves all three", () -> client.models().containsAll(List.of(LLAMA, QWEN3, QWEN3MOE)));
     }
 
     @Test
@@ -150,13 +138,6 @@ class EnginesIT {
         array.forEach(out::add);
         return out;
     }
-
-
-
-
-
-
-
 
     private static JsonNode workerStatus() {
         return client.workerStatus(stack.workers().get(0));

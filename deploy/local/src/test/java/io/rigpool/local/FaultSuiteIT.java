@@ -8,19 +8,14 @@ import io.rigpool.local.reliability.Fault;
 import io.rigpool.local.reliability.FaultRun;
 import io.rigpool.local.reliability.ReliabilityDrill;
 import io.rigpool.local.reliability.ReliabilityDrill.Load;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalTime;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fault suite, CI form: planner, gateway and two workers as separate processes on real PostgreSQL and Kafka,
@@ -39,36 +34,21 @@ class FaultSuiteIT {
     /** Paced, so that submissions go on before, during and after the restart. */
     private static final Load RESTART_LOAD = new Load(100, 24, 4, Duration.ofMillis(250));
 
-    @TempDir
-    static Path dataDir;
+    /**
+     * Its own stack, stopped after the class (it restarts brokers, database and services); the services' logs are
+     * kept in target/failsafe-reports/fault-suite-logs for whoever reads a failure.
+     */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("fault-suite", 2)
+            .withWorkerSettings(ReliabilityDrill.FAST_TAKEOVER).withGatewaySettings(ReliabilityDrill.FAST_REPUBLISH)
+            .exclusively());
 
-    private static LocalStack stack;
     private static ReliabilityDrill drill;
 
     @BeforeAll
-    static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 2))
-                .withWorkerSettings(ReliabilityDrill.FAST_TAKEOVER)
-                .withGatewaySettings(ReliabilityDrill.FAST_REPUBLISH)
-                .start();
-        String model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-        drill = new ReliabilityDrill(stack, model, Duration.ofMinutes(3), line -> System.out.println("[faults "
-                + LocalTime.now() + "] " + line));
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-            // The services' logs outlive the throw-away directory, for whoever reads a failure.
-            Path keep = Path.of("target/failsafe-reports/fault-suite-logs");
-            Files.createDirectories(keep);
-            try (var logs = Files.list(dataDir.resolve("logs"))) {
-                for (Path log : logs.toList()) {
-                    Files.copy(log, keep.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
+    static void useStack() {
+        drill = new ReliabilityDrill(STACK.stack(), STACK.model(), Duration.ofMinutes(3), line -> System.out.println(
+                "[faults " + LocalTime.now() + "] " + line));
     }
 
     @Test

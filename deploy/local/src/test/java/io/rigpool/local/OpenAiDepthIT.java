@@ -19,20 +19,17 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionNamedToolChoice;
 import com.openai.models.chat.completions.ChatCompletionTokenLogprob;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
-import io.rigpool.gguf.tiny.TinyChatModel;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * logprobs and tools through the whole stack, spoken to with OpenAI's official Java client: gateway, Kafka,
@@ -62,38 +59,35 @@ class OpenAiDepthIT {
                     .build())
             .build();
 
-    @TempDir
-    static Path dataDir;
+    /** Shared with EnginesIT (which also serves a qwen3moe model); skipped where there is no llama-server. */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.bothEngines());
 
     private static LocalStack stack;
     private static StackClient http;
     private static OpenAIClient client;
 
     @BeforeAll
-    static void startStack() throws Exception {
-        Path binary = LlamaServerForTests.binaryOrSkip();
-        Path models = Files.createDirectories(dataDir.resolve("models"));
-        TinyChatModel.write(models.resolve(QWEN3 + ".gguf"), TinyChatModel.Spec.qwen3());
-        TinyChatModel.write(models.resolve(LLAMA + ".gguf"), TinyChatModel.Spec.standard());
-        stack = new LocalStack(StackOptions.forTest(dataDir.resolve("stack"), 1).withModelDir(models))
-                .withLlamaServer(binary).start();
-        http = new StackClient(stack);
+    static void useStack() {
+        stack = STACK.stack();
+        http = STACK.client();
+        // Ready on the worker (a class before may have killed a llama-server under it), and placed at the gateway.
+        await("the worker serves both models", () -> {
+            Map<String, String> states = new HashMap<>();
+            http.workerStatus(stack.workers().get(0)).path("loaded").forEach(m -> states.put(
+                    m.path("model_id").asText(), m.path("state").asText()));
+            return "ready".equals(states.get(QWEN3)) && "ready".equals(states.get(LLAMA));
+        });
         await("the gateway knows both models and their engines", () -> {
             JsonNode list = StackClient.json(http.get("/v1/models").body()).path("data");
             int placed = 0;
             for (JsonNode model : list) {
-                placed += model.at("/capabilities/engines").isEmpty() ? 0 : 1;
+                boolean ours = List.of(QWEN3, LLAMA).contains(model.path("id").asText());
+                placed += ours && !model.at("/capabilities/engines").isEmpty() ? 1 : 0;
             }
             return placed == 2;
         });
         client = http.openAi();
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
@@ -244,9 +238,7 @@ class OpenAiDepthIT {
     }
 
     private static String submit(String body) {
-        HttpResponse<String> r = http.post("/v1/jobs", body);
-        assertEquals(202, r.statusCode(), r.body());
-        return StackClient.json(r.body()).get("id").asText();
+        return http.submit(body);
     }
 
     private static void await(String what, BooleanSupplier condition) {

@@ -23,17 +23,17 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.rigpool.local.deployment.DeploymentChecksReport;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Structured output through the whole stack (gateway, Kafka, PostgreSQL, worker, runner, llama.cpp on the tiny
@@ -60,20 +60,22 @@ class StructuredOutputIT {
              "required": ["name", "count", "colour", "ok", "when", "tags"],
              "additionalProperties": false}""";
 
-    @TempDir
-    static Path dataDir;
+    /** Shared with the other classes of one worker on the demo model (LocalStackExtension). */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("one-worker", 1));
 
-    /** Stopped by JUnit after the last test, before the data folder is removed. */
-    @AutoClose
     private static LocalStack stack;
     private static String model;
     private static OpenAIClient client;
+    /** How many bytes of the worker's log were there before this class's requests. */
+    private static long workerLogBefore;
 
     @BeforeAll
-    static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
-        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-        client = new StackClient(stack).openAi();
+    static void useStack() {
+        stack = STACK.stack();
+        model = STACK.model();
+        client = STACK.client().openAi();
+        workerLogBefore = stack.workers().get(0).log().toFile().length();
     }
 
     @Test
@@ -152,8 +154,7 @@ class StructuredOutputIT {
         }
         assertTrue(stack.workers().get(0).alive(), "no schema ended the worker");
         // What the worker's supervisor logs when a runner process ends under it (RunnerSupervisor).
-        assertFalse(stack.workers().get(0).tail(4000).contains("in flight, handed back"),
-                () -> stack.workers().get(0).tail(200));
+        assertFalse(workerLogSinceStart().contains("in flight, handed back"), () -> stack.workers().get(0).tail(200));
     }
 
     @Test
@@ -188,6 +189,16 @@ class StructuredOutputIT {
         BadRequestException logprobs = assertThrows(BadRequestException.class, () -> client.chat().completions()
                 .create(request(0, schemaFormat()).toBuilder().logprobs(true).topLogprobs(3).build()));
         assertEquals("logprobs", logprobs.param().orElseThrow());
+    }
+
+    /** The worker's log since this class began (the stack is shared, and so is its log). */
+    private static String workerLogSinceStart() throws IOException {
+        try (RandomAccessFile log = new RandomAccessFile(stack.workers().get(0).log().toFile(), "r")) {
+            byte[] since = new byte[(int) Math.max(0, log.length() - workerLogBefore)];
+            log.seek(log.length() - since.length);
+            log.readFully(since);
+            return new String(since, StandardCharsets.UTF_8);
+        }
     }
 
     private static ChatCompletionCreateParams request(int seed, ChatCompletionCreateParams.ResponseFormat format) {

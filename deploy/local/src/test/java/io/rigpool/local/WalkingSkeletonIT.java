@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rigpool.infra.FreePorts;
 import io.rigpool.local.deployment.DeploymentChecksReport;
 import io.rigpool.local.deployment.DeploymentFiles;
 import io.rigpool.local.reliability.JobLedger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +19,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole path with real parts: planner, gateway and a worker as separate processes (their packaged apps), real
@@ -36,44 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WalkingSkeletonIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @TempDir
-    static Path dataDir;
+    /** Shared with the other classes of one worker on the demo model (LocalStackExtension). */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("one-worker", 1));
 
     private static LocalStack stack;
     private static String model;
-    private static Set<String> tempBefore;
     private static StackClient client;
 
     @BeforeAll
-    static void startStack() {
-        tempBefore = TempFolder.rigpoolEntries();
-        stack = new LocalStack(StackOptions.forTest(dataDir, 1)).start();
-        client = new StackClient(stack);
-        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (stack != null) {
-            stack.close();
-        }
-        // What this run left under the temp folder besides its own data folder (which JUnit removes next). Other
-        // processes on the machine may add entries meanwhile, so this is recorded, not asserted.
-        ObjectNode left = DeploymentChecksReport.section();
-        left.put("test", "WalkingSkeletonIT");
-        left.put("temp_folder", TempFolder.ROOT.toString());
-        ObjectNode entries = left.putObject("new_entries_bytes");
-        TempFolder.rigpoolEntries().stream().filter(e -> !tempBefore.contains(e))
-                .forEach(e -> entries.put(e, TempFolder.bytes(e)));
-        DeploymentChecksReport.record("temp_left_by_end_to_end_run", left);
+    static void useStack() {
+        stack = STACK.stack();
+        client = STACK.client();
+        model = STACK.model();
     }
 
     @Test
     void workersKeepTheirFilesInTheTestsDataFolder() throws Exception {
-        assertTrue(Files.isDirectory(dataDir.resolve("runners")), "runner folders under the test's data folder");
+        Path dataDir = STACK.dataDir();
+        assertTrue(Files.isDirectory(dataDir.resolve("runners")), "runner folders under the stack's data folder");
         try (var models = Files.list(dataDir.resolve("demo-models"))) {
             assertTrue(models.anyMatch(p -> p.toString().endsWith(".gguf")), "demo model under the data folder");
         }
@@ -83,11 +58,7 @@ class WalkingSkeletonIT {
     void twentyJobsSubmittedOverHttpAllSucceedAndAreStoredOnce() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            HttpResponse<String> r = post("/v1/jobs", """
-                    {"model": "%s", "messages": [{"role": "user", "content": "Tell me about job %d"}],
-                     "max_tokens": 12, "temperature": 0, "seed": %d}""".formatted(model, i, i));
-            assertEquals(202, r.statusCode(), r.body());
-            ids.add(JSON.readTree(r.body()).get("id").asText());
+            ids.add(client.submit(model, "Tell me about job " + i, 12, 0, i));
         }
 
         Map<String, JsonNode> done = new HashMap<>();
@@ -117,10 +88,10 @@ class WalkingSkeletonIT {
 
     @Test
     void unknownModelIsRefusedWithAJsonErrorNamingIt() throws Exception {
-        HttpResponse<String> r = post("/v1/jobs", """
+        HttpResponse<String> r = client.post("/v1/jobs", """
                 {"model": "no-such-model", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 4}""");
         assertEquals(404, r.statusCode(), r.body());
-        assertTrue(JSON.readTree(r.body()).at("/error/message").asText().contains("no-such-model"), r.body());
+        assertTrue(StackClient.json(r.body()).at("/error/message").asText().contains("no-such-model"), r.body());
     }
 
     /**
@@ -162,24 +133,11 @@ class WalkingSkeletonIT {
     @Test
     void healthMetricsAndOpenApiAnswerOnTheManagementPortsOnly() throws Exception {
         for (ServiceProcess service : List.of(stack.gateway(), stack.planner(), stack.workers().get(0))) {
-            assertEquals(200, status(service.managementPort(), "/q/metrics"), service.name());
-            assertEquals(200, status(service.managementPort(), "/q/health/ready"), service.name());
-            assertEquals(404, status(service.httpPort(), "/q/metrics"), service.name() + " on its API port");
+            assertEquals(200, client.statusCode(service.managementPort(), "/q/metrics"), service.name());
+            assertEquals(200, client.statusCode(service.managementPort(), "/q/health/ready"), service.name());
+            assertEquals(404, client.statusCode(service.httpPort(), "/q/metrics"), service.name() + " on its API port");
         }
-        assertEquals(200, status(stack.gateway().managementPort(), "/q/openapi"));
-        assertEquals(404, status(stack.gateway().httpPort(), "/q/openapi"));
-    }
-
-    private static int status(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static HttpResponse<String> post(String path, String body) {
-        return client.post(path, body);
-    }
-
-    private static HttpResponse<String> get(String path) {
-        return client.get(path);
+        assertEquals(200, client.statusCode(stack.gateway().managementPort(), "/q/openapi"));
+        assertEquals(404, client.statusCode(stack.gateway().httpPort(), "/q/openapi"));
     }
 }

@@ -5,30 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rigpool.common.topics.Topics;
 import io.rigpool.local.reliability.JobLedger;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A worker never loses a job, with every part real (planner, gateway and two workers as their packaged apps,
@@ -43,21 +29,10 @@ class WorkerResilienceIT {
     /** About 4 s of the generated demo model on a 2-core machine: long enough to be caught running. */
     private static final int LONG_JOB_TOKENS = 3000;
 
-    @TempDir
-    static Path dataDir;
-
-    /** Stopped by JUnit after the last test, before the data folder is removed. */
-    @AutoClose
-    private static LocalStack stack;
-    private static StackClient client;
-    private static String model;
-
-    @BeforeAll
-    static void startStack() {
-        stack = new LocalStack(StackOptions.forTest(dataDir, 2)).start();
-        client = new StackClient(stack);
-        model = stack.awaitModels(Duration.ofMinutes(3)).get(0);
-    }
+    /** Its own stack, stopped after the class: its tests kill a runner and stop a worker. */
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("worker-resilience", 2)
+            .exclusively());
 
     @Test
     void aRunnerKilledMidJobHasTheJobDeliveredAgainFinishedAndStoredOnce() throws Exception {
@@ -120,7 +95,7 @@ class WorkerResilienceIT {
     private static Serving awaitServing() {
         Serving[] found = {null};
         await("a worker serving the model", () -> {
-            for (ServiceProcess worker : stack.workers()) {
+            for (ServiceProcess worker : STACK.stack().workers()) {
                 Optional<Long> runner = servingRunner(worker);
                 if (runner.isPresent()) {
                     found[0] = new Serving(worker, runner.get());
@@ -142,58 +117,36 @@ class WorkerResilienceIT {
         if (runner.isEmpty()) {
             return Optional.empty();
         }
-        boolean ready = "ready".equals(client.workerStatus(worker).at("/loaded/0/state").asText());
+        boolean ready = "ready".equals(STACK.client().workerStatus(worker).at("/loaded/0/state").asText());
         return ready ? Optional.of(runner.get().pid()) : Optional.empty();
     }
 
     private static String submit(int maxTokens, int seed) {
-        return client.submit(model, "Tell me a long story", maxTokens, 0.5, seed);
+        return STACK.client().submit(STACK.model(), "Tell me a long story", maxTokens, 0.5, seed);
     }
 
     private static JsonNode job(String id) {
-        return client.job(id);
+        return STACK.client().job(id);
     }
 
     private static String status(String id) {
-        return client.status(id);
+        return STACK.client().status(id);
     }
 
     /** One row per job in PostgreSQL, finished once, as succeeded. */
     private static void assertStoredOnce(List<String> ids) throws Exception {
-        JobLedger.Stored stored = new JobLedger(stack.infrastructure()).stored(ids);
+        JobLedger.Stored stored = new JobLedger(STACK.stack().infrastructure()).stored(ids);
         assertEquals(ids.size(), stored.rows(), "one row per job");
         assertEquals(ids.size(), stored.finishedAsSucceeded(), "every row finished once, as succeeded");
     }
 
     /** Every update of a job on rigpool.results, in the order Kafka holds them (one partition per job id). */
-    private static List<JobUpdate> kafkaUpdates(String jobId) throws Exception {
-        Map<String, Object> config = new HashMap<>(stack.infrastructure().kafkaAdminSettings());
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.infrastructure().kafkaBootstrapServers());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<JobUpdate> updates = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.RESULTS).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Set<TopicPartition> done = new HashSet<>();
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (done.size() < partitions.size() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (jobId.equals(r.key())) {
-                        updates.add(JobUpdate.parseFrom(r.value()));
-                    }
-                }
-                partitions.stream().filter(p -> consumer.position(p) >= end.get(p)).forEach(done::add);
-            }
-        }
-        return updates;
+    private static List<JobUpdate> kafkaUpdates(String jobId) {
+        return new JobLedger(STACK.stack().infrastructure()).updatesOf(jobId, DEADLINE);
     }
 
     private static void await(String what, BooleanSupplier condition) {
-        Waits.until(what, DEADLINE, condition, () -> "worker logs:\n" + stack.workers().stream()
+        Waits.until(what, DEADLINE, condition, () -> "worker logs:\n" + STACK.stack().workers().stream()
                 .map(w -> w.name() + ":\n" + w.tail(25)).toList());
     }
 }

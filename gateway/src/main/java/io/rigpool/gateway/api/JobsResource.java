@@ -80,7 +80,7 @@ public class JobsResource {
         JobSpec spec = check.check(body);
         String key = IdempotencyKeys.check(idempotencyKey);
         return Uni.createFrom().completionStage(() -> submissions.submit(caller, UUID.randomUUID(), spec, key, API))
-                .emitOn(RequestThread.current())
+                .emitOn(RequestExecutor.current())
                 .map(submitted -> Response.accepted(JobAccepted.of(submitted))
                         .location(URI.create(PATH + "/" + submitted.id()))
                         .header("Idempotent-Replayed", submitted.repeated() ? "true" : null)
@@ -152,7 +152,7 @@ public class JobsResource {
             hub.finish(job.id(), JobOutcome.of(now));
         }
         events.heartbeats().add(sse);
-        return StreamedResponse.events(sse.body().emitOn(RequestThread.current()).onTermination().invoke(() -> {
+        return StreamedResponse.events(sse.body().emitOn(RequestExecutor.current()).onTermination().invoke(() -> {
             watch.close();
             events.heartbeats().remove(sse);
         })).now();

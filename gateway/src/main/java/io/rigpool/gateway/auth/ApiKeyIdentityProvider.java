@@ -43,7 +43,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyRequest> {
             } catch (AuthenticationFailure e) {
                 throw refused(e);
             } catch (RuntimeException e) {
-                // The key table cannot be read: the answer is "try again", not "wrong key" (ApiKeyRefusals).
+                // The key table cannot be read: the answer is "try again", not "wrong key" (ApiKeyRefusalMapper).
                 throw new AuthenticationFailedException(new KeyStoreUnavailable(e));
             }
         });

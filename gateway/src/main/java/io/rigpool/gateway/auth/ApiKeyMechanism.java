@@ -27,7 +27,8 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, ApiKeyRefusals.CHALLENGE));
+        return Uni.createFrom().item(new ChallengeData(401, jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE,
+                ApiKeyRefusalMapper.CHALLENGE));
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.rigpool.gateway.kafka;
 
+import io.rigpool.common.retry.RetryForever;
+import io.rigpool.common.topics.TopicPartitions;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.enterprise.util.TypeLiteral;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,17 +21,25 @@ import org.jboss.logging.Logger;
  * Reads topics on a thread of its own, as every gateway instance must: no consumer group, no committed offsets,
  * all partitions assigned by hand. When Kafka fails it starts over with a new consumer; {@link #close} stops it.
  * Subclasses say where to start and what to do with the records.
+ * <p>
+ * The waits (before starting over, and for a topic that does not exist yet) are SmallRye Fault Tolerance's retry in
+ * {@link RetryForever}'s shape, a constant {@link #RETRY}, retried only while running: after {@link #close} the
+ * wait in progress ends the loop instead of a new try.
  */
 public abstract class GrouplessFollower implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(GrouplessFollower.class);
     protected static final Duration RETRY = Duration.ofSeconds(1);
+    private static final TypeLiteral<List<TopicPartition>> PARTITIONS = new TypeLiteral<>() {
+    };
 
     private final Map<String, Object> kafkaConfig;
     private final String clientId;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Consumer<String, byte[]> consumer;
+    private final Guard startOver;
+    private final Guard untilTopicExists;
 
     /** @param kafkaConfig the client settings every Kafka client of this process shares (bootstrap servers, ...) */
     protected GrouplessFollower(Map<String, Object> kafkaConfig, String clientId) {
@@ -35,6 +47,22 @@ public abstract class GrouplessFollower implements AutoCloseable {
         this.clientId = clientId;
         this.thread = new Thread(this::followUntilClosed, clientId);
         this.thread.setDaemon(true);
+        this.startOver = Guard.create()
+                .withDescription(clientId + ": start over after a failure")
+                .withRetry()
+                .with(RetryForever.doubling(RETRY, RETRY))
+                .whenException(failure -> running && failure instanceof RuntimeException
+                        && !(failure instanceof WakeupException))
+                .beforeRetry(failure -> LOG.warnf("%s failed, starting over (%s)", clientId, failure.toString()))
+                .done()
+                .build();
+        this.untilTopicExists = Guard.create()
+                .withDescription(clientId + ": wait for a topic")
+                .withRetry()
+                .with(RetryForever.doubling(RETRY, RETRY))
+                .whenException(failure -> running && failure instanceof TopicPartitions.NotYetCreated)
+                .done()
+                .build();
     }
 
     public void start() {
@@ -58,34 +86,46 @@ public abstract class GrouplessFollower implements AutoCloseable {
 
     /** The topic's partitions once it exists; empty only when closing. */
     protected List<TopicPartition> awaitPartitions(Consumer<String, byte[]> consumer, String topic) {
-        while (running) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition()))
-                    .toList();
-            if (!partitions.isEmpty()) {
-                return partitions;
-            }
-            pause(RETRY);
+        try {
+            return untilTopicExists.call(() -> TopicPartitions.of(consumer, topic), PARTITIONS);
+        } catch (TopicPartitions.NotYetCreated e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            stopInterrupted();
+            return List.of();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        return List.of();
     }
 
     private void followUntilClosed() {
         while (running) {
-            try (Consumer<String, byte[]> opened = new KafkaConsumer<>(consumerConfig())) {
-                consumer = opened;
-                if (running) {
-                    follow(opened);
-                }
+            try {
+                startOver.call(this::followWithNewConsumer, Void.class);
             } catch (WakeupException e) {
                 // close() asked to stop.
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.warnf("%s failed, starting over (%s)", clientId, e.toString());
-                    pause(RETRY);
-                }
+            } catch (InterruptedException e) {
+                stopInterrupted();
+            } catch (Exception e) {
+                // Not retried only because closing: nothing to report.
             }
         }
+    }
+
+    /** One try: a new consumer, followed until closing; returns at once when closed during the wait before it. */
+    private Void followWithNewConsumer() {
+        if (!running) {
+            return null;
+        }
+        try (Consumer<String, byte[]> opened = new KafkaConsumer<>(consumerConfig())) {
+            consumer = opened;
+            if (running) {
+                follow(opened);
+            }
+        }
+        return null;
     }
 
     private Map<String, Object> consumerConfig() {
@@ -100,13 +140,9 @@ public abstract class GrouplessFollower implements AutoCloseable {
         return config;
     }
 
-    protected void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
+    private void stopInterrupted() {
+        Thread.currentThread().interrupt();
+        running = false;
     }
 
     @Override

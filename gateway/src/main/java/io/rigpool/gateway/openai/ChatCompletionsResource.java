@@ -10,7 +10,7 @@ import io.rigpool.gateway.api.JobRequestReader;
 import io.rigpool.gateway.api.JobRequestReaders;
 import io.rigpool.gateway.api.JobSubmissions;
 import io.rigpool.gateway.api.JsonWriter;
-import io.rigpool.gateway.api.RequestThread;
+import io.rigpool.gateway.api.RequestExecutor;
 import io.rigpool.gateway.api.StreamedResponse;
 import io.rigpool.gateway.auth.Caller;
 import io.rigpool.gateway.auth.CurrentCaller;
@@ -112,7 +112,7 @@ public class ChatCompletionsResource {
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
         // Watch before submitting: the job can end before the submission's answer comes back.
         JobEventHub.Watch watch = events.hub().watch(jobId, (JobListener) outcome::complete);
-        Executor requestThread = RequestThread.current();
+        Executor requestThread = RequestExecutor.current();
         return Uni.createFrom().completionStage(() -> submissions.submit(caller, jobId, spec, null, API))
                 .chain(submitted -> Uni.createFrom().completionStage(outcome)
                         .ifNoItem().after(timeout).failWith(() -> new ChatTimeout(timeout)))
@@ -144,7 +144,7 @@ public class ChatCompletionsResource {
         ChatStream stream = new ChatStream(sse, json, start.id(), start.created(), spec.model(),
                 start.includeUsage(), spec.options().logprobs());
         JobEventHub.Watch watch = events.hub().watch(jobId, stream);
-        Executor requestThread = RequestThread.current();
+        Executor requestThread = RequestExecutor.current();
         return Uni.createFrom().completionStage(() -> submissions.submit(caller, jobId, spec, null, API))
                 .emitOn(requestThread)
                 .map(submitted -> {

@@ -74,15 +74,24 @@ class BatcherTest {
     }
 
     @Test
-    void closingHandlesEverythingQueuedThenRefuses() {
+    void closingHandlesEverythingQueuedThenRefuses() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch closing = new CountDownLatch(1);
         Batcher<Integer> batcher = new Batcher<Integer>("test-batcher", 3, 1000, batch -> {
-            sleep(20);
             batches.add(batch);
+            if (batches.size() == 1) {
+                // Holds the loop until close is called, so the other items are still queued then.
+                firstStarted.countDown();
+                waitFor(closing);
+            }
         }).start();
-        for (int i = 0; i < 20; i++) {
+        assertTrue(batcher.offer(0));
+        assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
+        for (int i = 1; i < 20; i++) {
             assertTrue(batcher.offer(i));
         }
 
+        closing.countDown();
         List<Integer> left = batcher.close(DEADLINE);
 
         assertEquals(List.of(), left);
@@ -138,14 +147,6 @@ class BatcherTest {
     private static void waitFor(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

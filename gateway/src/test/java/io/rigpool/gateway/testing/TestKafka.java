@@ -1,9 +1,10 @@
 package io.rigpool.gateway.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.infra.SharedInfrastructure;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -61,25 +64,25 @@ public final class TestKafka {
 
     /** The first record with this key on the topic, reading from the beginning; fails after {@link #DEADLINE}. */
     public static ConsumerRecord<String, byte[]> awaitRecord(String topic, String key) {
-        Instant deadline = Instant.now().plus(DEADLINE);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
-            List<TopicPartition> partitions = List.of();
-            while (partitions.isEmpty() && Instant.now().isBefore(deadline)) {
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
-            }
+            List<TopicPartition> partitions = await("the partitions of " + topic).atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).until(() -> partitions(consumer, topic), p -> !p.isEmpty());
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        return record;
-                    }
-                }
-            }
+            AtomicReference<ConsumerRecord<String, byte[]>> found = new AtomicReference<>();
+            // In this thread: a consumer is not to be used from two.
+            await("a record with key " + key + " on " + topic).atMost(DEADLINE).pollInSameThread()
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            if (key.equals(record.key())) {
+                                found.set(record);
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+            return found.get();
         }
-        throw new AssertionError("no record with key " + key + " on " + topic + " within " + DEADLINE);
     }
 
     /** How many records with this key the topic holds now, reading it from the beginning to its end. */
@@ -91,20 +94,28 @@ public final class TestKafka {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long count = 0;
-            Instant deadline = Instant.now().plus(DEADLINE);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new AssertionError("could not read " + topic + " to its end within " + DEADLINE);
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (key.equals(record.key())) {
-                        count++;
-                    }
-                }
-            }
-            return count;
+            AtomicLong count = new AtomicLong();
+            await(topic + " read to its end").atMost(DEADLINE).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(1)).until(() -> {
+                        if (partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                            return true;
+                        }
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            if (key.equals(record.key())) {
+                                count.incrementAndGet();
+                            }
+                        }
+                        return false;
+                    });
+            return count.get();
         }
+    }
+
+    /** The topic's partitions as the consumer's metadata has them now (none yet for a topic just created). */
+    static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
     }
 
     /** How many records the topic has ever received (0 when it does not exist). */

@@ -1,5 +1,7 @@
 package io.rigpool.gateway.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
@@ -50,16 +52,10 @@ public final class TestWorker implements AutoCloseable {
     public static TestWorker start(String model, Consumer<JobRequest> behaviour) {
         TestKafka.createTopic(Topics.jobs(model));
         TestWorker worker = new TestWorker(model, behaviour);
-        List<TopicPartition> partitions = List.of();
-        long deadline = System.nanoTime() + TestKafka.DEADLINE.toNanos();
-        while (partitions.isEmpty() && System.nanoTime() < deadline) {
-            // A topic created a moment ago may not be in the metadata yet.
-            partitions = worker.consumer.partitionsFor(Topics.jobs(model), Duration.ofSeconds(5)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        }
-        if (partitions.isEmpty()) {
-            throw new AssertionError("topic " + Topics.jobs(model) + " has no partitions");
-        }
+        // A topic created a moment ago may not be in the metadata yet. In this thread: the consumer is the worker's.
+        List<TopicPartition> partitions = await("partitions of topic " + Topics.jobs(model))
+                .atMost(TestKafka.DEADLINE).pollInSameThread().pollDelay(Duration.ZERO)
+                .until(() -> TestKafka.partitions(worker.consumer, Topics.jobs(model)), p -> !p.isEmpty());
         worker.consumer.assign(partitions);
         worker.consumer.seekToEnd(partitions);
         partitions.forEach(worker.consumer::position);

@@ -1,5 +1,7 @@
 package io.rigpool.runner;
 
+import static org.awaitility.Awaitility.await;
+
 import io.rigpool.common.lifecycle.ParentProcessWatch;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -17,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The packaged runner started as a real process the way the worker starts it, for the tests. */
 final class LaunchedRunner implements AutoCloseable {
@@ -55,17 +58,15 @@ final class LaunchedRunner implements AutoCloseable {
 
     /** Waits until the runner announced its port, or ended; returns the port, empty when it ended first. */
     Optional<Integer> awaitPort() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(portFile)) {
-                return Optional.of(Integer.parseInt(Files.readString(portFile).trim()));
-            }
-            if (process.waitFor(20, TimeUnit.MILLISECONDS)) {
-                return Optional.empty();
-            }
+        try {
+            await("the runner to announce its port or end").atMost(START_DEADLINE).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(20)).until(() -> Files.exists(portFile) || !process.isAlive());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("runner neither announced a port nor ended within " + START_DEADLINE + ":\n"
+                    + output(), e);
         }
-        throw new AssertionError("runner neither announced a port nor ended within " + START_DEADLINE + ":\n"
-                + output());
+        return Files.exists(portFile) ? Optional.of(Integer.parseInt(Files.readString(portFile).trim()))
+                : Optional.empty();
     }
 
     RunnerGrpc.RunnerBlockingStub blocking() throws IOException, InterruptedException {

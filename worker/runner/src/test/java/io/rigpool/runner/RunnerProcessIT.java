@@ -1,5 +1,6 @@
 package io.rigpool.runner;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -291,15 +292,8 @@ class RunnerProcessIT {
 
     private static List<String> awaitLog(LaunchedRunner target, Predicate<List<String>> condition)
             throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
-            List<String> lines = target.llamaLog();
-            if (condition.test(lines)) {
-                return lines;
-            }
-            assertTrue(System.nanoTime() < deadline, "llama.cpp log did not show the request");
-            TimeUnit.MILLISECONDS.sleep(20);
-        }
+        return await("llama.cpp's log to show the request").atMost(DEADLINE).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).until(target::llamaLog, condition);
     }
 
     private static int count(List<String> lines, String text) {

@@ -11,12 +11,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -160,6 +162,40 @@ public final class JobLedger {
     public Set<String> jobsReportedTwice(Collection<String> ids, Duration timeout) {
         Set<String> wanted = new HashSet<>(ids);
         Map<String, Integer> terminal = new HashMap<>();
+        readResults(timeout, r -> {
+            if (r.key() != null && wanted.contains(r.key()) && isTerminal(r.value())) {
+                terminal.merge(r.key(), 1, Integer::sum);
+            }
+        });
+        Set<String> twice = new HashSet<>();
+        terminal.forEach((id, n) -> {
+            if (n > 1) {
+                twice.add(id);
+            }
+        });
+        return twice;
+    }
+
+    /**
+     * Every update the workers published of one job on {@code rigpool.results}, in the order Kafka holds them (one
+     * partition per job id), from the beginning of the topic up to its current end.
+     */
+    public List<JobUpdate> updatesOf(String jobId, Duration timeout) {
+        List<JobUpdate> updates = new ArrayList<>();
+        readResults(timeout, r -> {
+            if (jobId.equals(r.key())) {
+                try {
+                    updates.add(JobUpdate.parseFrom(r.value()));
+                } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException("an update of job " + jobId + " is not a JobUpdate", e);
+                }
+            }
+        });
+        return updates;
+    }
+
+    /** Hands every record of {@code rigpool.results} to {@code each}, from the beginning up to the current end. */
+    private void readResults(Duration timeout, Consumer<ConsumerRecord<String, byte[]>> each) {
         Map<String, Object> config = new HashMap<>(infrastructure.kafkaAdminSettings());
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.kafkaBootstrapServers());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -176,20 +212,9 @@ public final class JobLedger {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(Topics.RESULTS + " not read to its end within " + timeout);
                 }
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.key() != null && wanted.contains(r.key()) && isTerminal(r.value())) {
-                        terminal.merge(r.key(), 1, Integer::sum);
-                    }
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(each);
             }
         }
-        Set<String> twice = new HashSet<>();
-        terminal.forEach((id, n) -> {
-            if (n > 1) {
-                twice.add(id);
-            }
-        });
-        return twice;
     }
 
     private static boolean isTerminal(byte[] value) {

@@ -12,11 +12,15 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * The what-if on the command line:
@@ -28,17 +32,89 @@ import java.util.Optional;
  * on llama-server: and the layers whose experts stay in RAM) and the expected decode speed-up. The engine is
  * java-llama (b4916) where it loads the architecture, else llama-server (the 2026-09 build); {@code --engine}
  * chooses. Exit status 2 on bad arguments, with the flag named.
+ * <p>
+ * The one class of the domain core that knows picocli: it is the core's command-line adapter, and nothing else in
+ * the core depends on it (the dependency is optional, so planner/core's users do not inherit it).
  */
 public final class EstimateCommand {
 
-    private static final double DEFAULT_CPU_BANDWIDTH_GBPS = 50;
+    private static final String DEFAULT_CPU_BANDWIDTH_GBPS = "50";
     private static final double DEFAULT_GPU_BANDWIDTH_GBPS = 300;
-    private static final String USAGE = """
-            usage: EstimateCommand (--model FILE.gguf | --shape NAME) [--vram SIZE | --card NAME] [--ctx N]
-                   [--reserve SIZE] [--gpu-bandwidth GB/s] [--cpu-bandwidth GB/s] [--parallel N] [--flash-attn]
-                   [--cache-type-k T] [--cache-type-v T] [--batch-size N] [--ubatch-size N] [--no-mmap]
-                   [--cuda-overhead SIZE] [--engine java-llama|llama-server]
-              sizes: 8GiB, 8GB, 8192MiB; shapes: %s""";
+
+    /** The command line as picocli fills it; {@link #run} checks what depends on the model. */
+    @Command(name = "EstimateCommand", mixinStandardHelpOptions = true,
+            description = "What a model needs on a card: VRAM for full offload, the layers that fit, the speed-up.")
+    static final class Arguments {
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+        @Option(names = "--vram", paramLabel = "SIZE", converter = ByteSizeConverter.class,
+                description = "the card's VRAM (default: the --card's)")
+        Long vram;
+        @Option(names = "--card", paramLabel = "NAME", description = "an RTX card by name, e.g. \"RTX 4060\"")
+        String card;
+        @Option(names = "--ctx", paramLabel = "N", defaultValue = "4096")
+        int ctx;
+        @Option(names = "--reserve", paramLabel = "SIZE", defaultValue = "512MiB", converter = ByteSizeConverter.class,
+                description = "VRAM kept free")
+        long reserve;
+        @Option(names = "--gpu-bandwidth", paramLabel = "GB/s",
+                description = "default: the --card's, else " + DEFAULT_GPU_BANDWIDTH_GBPS)
+        Double gpuBandwidthGbps;
+        @Option(names = "--cpu-bandwidth", paramLabel = "GB/s", defaultValue = DEFAULT_CPU_BANDWIDTH_GBPS)
+        double cpuBandwidthGbps;
+        @Option(names = "--parallel", paramLabel = "N", defaultValue = "1")
+        int parallel;
+        @Option(names = "--flash-attn")
+        boolean flashAttn;
+        @Option(names = "--cache-type-k", paramLabel = "T", defaultValue = "f16", converter = CacheTypeConverter.class)
+        GgmlType cacheTypeK;
+        @Option(names = "--cache-type-v", paramLabel = "T", defaultValue = "f16", converter = CacheTypeConverter.class)
+        GgmlType cacheTypeV;
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + LoadParameters.DEFAULT_BATCH)
+        int batchSize;
+        @Option(names = "--ubatch-size", paramLabel = "N", defaultValue = "" + LoadParameters.DEFAULT_MICRO_BATCH)
+        int ubatchSize;
+        @Option(names = "--no-mmap")
+        boolean noMmap;
+        @Option(names = "--cuda-overhead", paramLabel = "SIZE", converter = ByteSizeConverter.class)
+        Long cudaOverhead;
+        @Option(names = "--engine", paramLabel = "java-llama|llama-server",
+                description = "default: java-llama where it loads the architecture")
+        String engine;
+    }
+
+    /** A GGUF file or a name from the real-shape catalogue: exactly one. */
+    static final class Source {
+        @Option(names = "--model", paramLabel = "FILE.gguf", required = true)
+        Path model;
+        @Option(names = "--shape", paramLabel = "NAME", required = true)
+        String shape;
+    }
+
+    /** Sizes as people write them: 8GiB, 8GB, 8192MiB. */
+    static final class ByteSizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return ByteSizes.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A KV cache type by its ggml name, any case: f16, q8_0. */
+    static final class CacheTypeConverter implements ITypeConverter<GgmlType> {
+        @Override
+        public GgmlType convert(String value) {
+            try {
+                return GgmlType.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown type '" + value + "'");
+            }
+        }
+    }
 
     private EstimateCommand() {
     }
@@ -51,84 +127,74 @@ public final class EstimateCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(new Arguments());
+        line.getCommandSpec().usageMessage().footer("sizes: 8GiB, 8GB, 8192MiB; shapes: " + names());
+        Arguments o;
         try {
-            Map<String, String> o = options(args);
-            ModelGeometry model = model(o);
-            Optional<GpuSpec> card = o.containsKey("card") ? Optional.of(RtxCards.byName(o.get("card"))
-                    .orElseThrow(() -> new IllegalArgumentException("--card: unknown card '" + o.get("card") + "'")))
+            line.parseArgs(args);
+            o = line.getCommand();
+        } catch (CommandLine.ParameterException e) {
+            err.println("error: " + e.getMessage());
+            err.print(line.getUsageMessage(CommandLine.Help.Ansi.OFF));
+            return 2;
+        }
+        if (line.isUsageHelpRequested() || line.isVersionHelpRequested()) {
+            out.print(line.getUsageMessage(CommandLine.Help.Ansi.OFF));
+            return 0;
+        }
+        try {
+            ModelGeometry model = model(o.source);
+            Optional<GpuSpec> card = o.card != null ? Optional.of(RtxCards.byName(o.card)
+                    .orElseThrow(() -> new IllegalArgumentException("--card: unknown card '" + o.card + "'")))
                     : Optional.empty();
-            long vram = o.containsKey("vram") ? ByteSizes.parse(o.get("vram"))
+            long vram = o.vram != null ? o.vram
                     : card.map(GpuSpec::vramBytes).orElseThrow(
                             () -> new IllegalArgumentException("--vram or --card is required"));
-            double gpuBandwidth = o.containsKey("gpu-bandwidth") ? number(o, "gpu-bandwidth") * 1e9
+            double gpuBandwidth = o.gpuBandwidthGbps != null ? o.gpuBandwidthGbps * 1e9
                     : card.map(GpuSpec::bandwidthBytesPerSecond).orElse(DEFAULT_GPU_BANDWIDTH_GBPS * 1e9);
-            double cpuBandwidth = (o.containsKey("cpu-bandwidth") ? number(o, "cpu-bandwidth")
-                    : DEFAULT_CPU_BANDWIDTH_GBPS) * 1e9;
-            long reserve = ByteSizes.parse(o.getOrDefault("reserve", "512MiB"));
+            double cpuBandwidth = o.cpuBandwidthGbps * 1e9;
             LoadParameters load = load(o);
             EstimatorSettings settings = EstimatorSettings.defaults();
-            if (o.containsKey("cuda-overhead")) {
-                settings = settings.withGpuRuntimeBytes(ByteSizes.parse(o.get("cuda-overhead")));
+            if (o.cudaOverhead != null) {
+                settings = settings.withGpuRuntimeBytes(o.cudaOverhead);
             }
-            EngineKind engine = engine(o, model);
+            EngineKind engine = engine(o.engine, model);
             LlamaBuild build = engine == EngineKind.LLAMA_SERVER ? LlamaBuild.SNAPSHOT_2026_09 : LlamaBuild.B4916;
             if (build.flashAttentionByDefault()) {
                 load = load.withFlashAttention(true);
             }
             WhatIf.Answer a = new WhatIf(new MemoryEstimator(settings.withBuild(build))).ask(model,
-                    new WhatIf.Question(vram, reserve, gpuBandwidth, cpuBandwidth, load, 0,
+                    new WhatIf.Question(vram, o.reserve, gpuBandwidth, cpuBandwidth, load, 0,
                             engine.keepsExpertsInRam()));
-            print(out, a, vram, reserve, gpuBandwidth, cpuBandwidth, card);
+            print(out, a, vram, o.reserve, gpuBandwidth, cpuBandwidth, card);
             out.println("engine           " + engine.id() + " (llama.cpp " + build.label() + ")");
             out.println(a.summary(vram));
             return 0;
         } catch (IllegalArgumentException | IOException e) {
             err.println("error: " + e.getMessage());
-            err.println(String.format(USAGE, names()));
+            err.print(line.getUsageMessage(CommandLine.Help.Ansi.OFF));
             return 2;
         }
     }
 
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new HashMap<>();
-        List<String> flags = List.of("flash-attn", "no-mmap");
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
-            }
-            String name = args[i].substring(2);
-            if (flags.contains(name)) {
-                o.put(name, "true");
-            } else if (i + 1 < args.length) {
-                o.put(name, args[++i]);
-            } else {
-                throw new IllegalArgumentException(args[i] + " needs a value");
-            }
-        }
-        return o;
-    }
-
-    private static ModelGeometry model(Map<String, String> o) throws IOException {
-        if (o.containsKey("model")) {
-            return ModelGeometry.of(GgufModel.open(Path.of(o.get("model"))));
-        }
-        if (!o.containsKey("shape")) {
-            throw new IllegalArgumentException("--model or --shape is required");
+    private static ModelGeometry model(Source source) throws IOException {
+        if (source.model != null) {
+            return ModelGeometry.of(GgufModel.open(source.model));
         }
         try {
-            return ShapeGeometries.of(RealModelShapes.byName(o.get("shape")));
+            return ShapeGeometries.of(RealModelShapes.byName(source.shape));
         } catch (java.util.NoSuchElementException e) {
             throw new IllegalArgumentException("--shape: " + e.getMessage());
         }
     }
 
-    private static EngineKind engine(Map<String, String> o, ModelGeometry model) {
-        if (!o.containsKey("engine")) {
+    private static EngineKind engine(String id, ModelGeometry model) {
+        if (id == null) {
             return EngineArchitectures.javaLlamaB4916().contains(model.architecture()) ? EngineKind.JAVA_LLAMA
                     : EngineKind.LLAMA_SERVER;
         }
-        EngineKind kind = EngineKind.byId(o.get("engine")).filter(k -> !o.get("engine").isEmpty())
-                .orElseThrow(() -> new IllegalArgumentException("--engine: unknown engine '" + o.get("engine")
+        EngineKind kind = EngineKind.byId(id).filter(k -> !id.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("--engine: unknown engine '" + id
                         + "' (java-llama or llama-server)"));
         if (kind == EngineKind.JAVA_LLAMA && !EngineArchitectures.javaLlamaB4916().contains(model.architecture())) {
             throw new IllegalArgumentException("--engine: java-llama (b4916) does not load " + model.architecture());
@@ -136,39 +202,13 @@ public final class EstimateCommand {
         return kind;
     }
 
-    private static LoadParameters load(Map<String, String> o) {
-        LoadParameters p = LoadParameters.defaults(integer(o, "ctx", 4096))
-                .withParallelSlots(integer(o, "parallel", 1))
-                .withCacheTypes(cacheType(o, "cache-type-k"), cacheType(o, "cache-type-v"))
-                .withBatchSizes(integer(o, "batch-size", LoadParameters.DEFAULT_BATCH),
-                        integer(o, "ubatch-size", LoadParameters.DEFAULT_MICRO_BATCH))
-                .withMmap(!o.containsKey("no-mmap"));
-        return o.containsKey("flash-attn") ? p.withFlashAttention(true) : p;
-    }
-
-    private static GgmlType cacheType(Map<String, String> o, String key) {
-        String value = o.getOrDefault(key, "f16");
-        try {
-            return GgmlType.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + key + ": unknown type '" + value + "'");
-        }
-    }
-
-    private static int integer(Map<String, String> o, String key, int fallback) {
-        try {
-            return o.containsKey(key) ? Integer.parseInt(o.get(key)) : fallback;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + ": not a number '" + o.get(key) + "'");
-        }
-    }
-
-    private static double number(Map<String, String> o, String key) {
-        try {
-            return Double.parseDouble(o.get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + ": not a number '" + o.get(key) + "'");
-        }
+    private static LoadParameters load(Arguments o) {
+        LoadParameters p = LoadParameters.defaults(o.ctx)
+                .withParallelSlots(o.parallel)
+                .withCacheTypes(o.cacheTypeK, o.cacheTypeV)
+                .withBatchSizes(o.batchSize, o.ubatchSize)
+                .withMmap(!o.noMmap);
+        return o.flashAttn ? p.withFlashAttention(true) : p;
     }
 
     private static void print(PrintStream out, WhatIf.Answer a, long vram, long reserve, double gpuBandwidth,

@@ -16,7 +16,6 @@ final class CoveragePacking {
 
     private final Fleet fleet;
     private int steps;
-    private boolean withinFloorOnly;
 
     CoveragePacking(Fleet fleet) {
         this.fleet = fleet;
@@ -29,8 +28,7 @@ final class CoveragePacking {
      * @return a draft with full coverage, or null when none was found within the step limit
      */
     WorkingPlan repack(WorkingPlan plan) {
-        withinFloorOnly = false;
-        return search(plan);
+        return search(plan, false);
     }
 
     /**
@@ -42,11 +40,10 @@ final class CoveragePacking {
      *     limit
      */
     WorkingPlan repackWithinFloor(WorkingPlan plan) {
-        withinFloorOnly = true;
-        return search(plan);
+        return search(plan, true);
     }
 
-    private WorkingPlan search(WorkingPlan plan) {
+    private WorkingPlan search(WorkingPlan plan, boolean withinFloorOnly) {
         for (boolean keepIncumbents : new boolean[] {true, false}) {
             WorkingPlan base = new WorkingPlan(fleet);
             for (WorkingPlan.Runner r : plan.runners()) {
@@ -65,14 +62,14 @@ final class CoveragePacking {
             }
             missing.sort(Comparator.comparingInt((Integer m) -> fleet.eligibleNodes(m)).thenComparing(m -> m));
             steps = 0;
-            if (place(base, missing, 0)) {
+            if (place(base, missing, 0, withinFloorOnly)) {
                 return base;
             }
         }
         return null;
     }
 
-    private boolean place(WorkingPlan plan, List<Integer> missing, int index) {
+    private boolean place(WorkingPlan plan, List<Integer> missing, int index, boolean withinFloorOnly) {
         if (index == missing.size()) {
             return true;
         }
@@ -84,9 +81,9 @@ final class CoveragePacking {
             if (!fleet.isEligible(n, m) || plan.hosts(n, m)) {
                 continue;
             }
-            for (WorkingPlan.Runner r : configurations(plan, n, m)) {
+            for (WorkingPlan.Runner r : configurations(plan, n, m, withinFloorOnly)) {
                 plan.add(r);
-                if (place(plan, missing, index + 1)) {
+                if (place(plan, missing, index + 1, withinFloorOnly)) {
                     return true;
                 }
                 plan.remove(r);
@@ -99,19 +96,19 @@ final class CoveragePacking {
      * The ways model m fits node n now: within the admin's CPU-only floor first (it ranks above throughput), then
      * smallest share of the node's memory first.
      */
-    private List<WorkingPlan.Runner> configurations(WorkingPlan plan, int n, int m) {
+    private List<WorkingPlan.Runner> configurations(WorkingPlan plan, int n, int m, boolean withinFloorOnly) {
         List<WorkingPlan.Runner> configs = new ArrayList<>();
         long floor = fleet.problem.settings().cpuOnlyFloorBytes();
-        boolean overFloor = fleet.models[m].fileBytes() > floor;
+        boolean cpuOnlyAllowed = !withinFloorOnly || fleet.models[m].fileBytes() <= floor;
         for (int o = 0; o < fleet.optionCount(m); o++) {
             int largest = plan.largestFitting(n, m, o);
-            if (largest > 0 || largest == 0 && !(withinFloorOnly && overFloor)) {
+            if (largest > 0 || largest == 0 && cpuOnlyAllowed) {
                 configs.add(new WorkingPlan.Runner(n, m, o, largest));
             }
-            if (largest != 0 && plan.fits(n, m, o, 0) && !(withinFloorOnly && overFloor)) {
+            if (largest != 0 && cpuOnlyAllowed && plan.fits(n, m, o, 0)) {
                 configs.add(new WorkingPlan.Runner(n, m, o, 0));
             }
-            if (withinFloorOnly && overFloor) {
+            if (!cpuOnlyAllowed) {
                 // Its fewest GPU layers, so that the node's other required replicas still fit beside it.
                 for (int layers = 1; layers < largest; layers++) {
                     if (plan.fits(n, m, o, layers)) {

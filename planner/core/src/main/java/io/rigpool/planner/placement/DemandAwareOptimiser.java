@@ -30,13 +30,14 @@ public final class DemandAwareOptimiser implements PlacementOptimiser {
         Coverage coverage = new Coverage(fleet, notes);
         coverage.pins(plan);
         coverage.required(plan);
-        if (plan.coverage() < fullCoverage(fleet)) {
+        int fullCoverage = fullCoverage(fleet);
+        if (plan.coverage() < fullCoverage) {
             WorkingPlan packed = new CoveragePacking(fleet).repack(plan);
             if (packed != null) {
                 plan = packed;
             }
         }
-        if (plan.coverage() >= fullCoverage(fleet) && PlanQuality.cpuOnlyFloorBreaches(fleet, plan.runners()) > 0) {
+        if (plan.coverage() >= fullCoverage && PlanQuality.cpuOnlyFloorBreaches(fleet, plan.runners()) > 0) {
             // The floor ranks above throughput: a draft of the required replicas within it is the better start.
             WorkingPlan packed = new CoveragePacking(fleet).repackWithinFloor(plan);
             if (packed != null) {

@@ -101,7 +101,7 @@ final class Fleet {
         return modelIndex.get(modelId);
     }
 
-    int optionIndex(int model, RunnerOption option) {
+    int optionIndex(int model, SlotLayout option) {
         List<Footprint> options = models[model].options();
         for (int o = 0; o < options.size(); o++) {
             if (options.get(o).option().equals(option)) {

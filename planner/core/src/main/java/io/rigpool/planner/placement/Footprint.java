@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What one model costs and yields with one {@link RunnerOption}, for every level of its offload ladder from 0 (CPU
+ * What one model costs and yields with one {@link SlotLayout}, for every level of its offload ladder from 0 (CPU
  * only) to {@link #fullOffload()}: bytes of VRAM and RAM, and the bytes each decode step reads from each device.
  * Built once per model and option (see {@link Footprints}) so that the optimiser only does arithmetic.
  *
@@ -35,7 +35,7 @@ public final class Footprint {
     }
 
     private final String modelId;
-    private final RunnerOption option;
+    private final SlotLayout option;
     private final int layers;
     private final long[] gpuBytes;
     private final long[] cpuBytes;
@@ -53,7 +53,7 @@ public final class Footprint {
      * @param cpuReads bytes read from RAM per decode step with every slot busy
      * @param basis where each entry's figures come from
      */
-    public Footprint(String modelId, RunnerOption option, int layers, long[] gpuBytes, long[] cpuBytes,
+    public Footprint(String modelId, SlotLayout option, int layers, long[] gpuBytes, long[] cpuBytes,
             long[] gpuReads, long[] cpuReads, Basis[] basis) {
         this(modelId, option, layers, OffloadStep.wholeLayers(Math.max(0, layers), EngineKind.JAVA_LLAMA), gpuBytes,
                 cpuBytes, gpuReads, cpuReads, basis);
@@ -62,7 +62,7 @@ public final class Footprint {
     /**
      * @param steps what each level asks the engine for; the first layers + 2 must be n_gpu_layers 0 .. layers + 1
      */
-    public Footprint(String modelId, RunnerOption option, int layers, OffloadStep[] steps, long[] gpuBytes,
+    public Footprint(String modelId, SlotLayout option, int layers, OffloadStep[] steps, long[] gpuBytes,
             long[] cpuBytes, long[] gpuReads, long[] cpuReads, Basis[] basis) {
         int n = steps.length;
         if (layers < 0 || n < layers + 2 || gpuBytes.length != n || cpuBytes.length != n || gpuReads.length != n
@@ -128,7 +128,7 @@ public final class Footprint {
         return modelId;
     }
 
-    public RunnerOption option() {
+    public SlotLayout option() {
         return option;
     }
 

@@ -36,7 +36,7 @@ public final class Footprints {
      *     n_gpu_layers are set here)
      */
     public static Footprint estimated(MemoryEstimator estimator, ModelGeometry model, String modelId,
-            RunnerOption option, LoadParameters base, Measurements measurements) {
+            SlotLayout option, LoadParameters base, Measurements measurements) {
         return estimated(kind -> estimator, model, modelId, option, base, measurements,
                 OffloadStep.wholeLayers(model.layers(), EngineKind.JAVA_LLAMA));
     }
@@ -49,7 +49,7 @@ public final class Footprints {
      *     and --n-cpu-moe are set here; a build that uses flash attention by default gets it)
      */
     public static Footprint estimated(EngineEstimators estimators, ModelGeometry model, String modelId,
-            RunnerOption option, LoadParameters base, Measurements measurements, OffloadStep[] ladder) {
+            SlotLayout option, LoadParameters base, Measurements measurements, OffloadStep[] ladder) {
         int n = ladder.length;
         long[] gpu = new long[n];
         long[] cpu = new long[n];
@@ -93,13 +93,13 @@ public final class Footprints {
      *
      * @param fileType llama.cpp's {@code general.file_type} number as text, or "" when unknown
      */
-    public static Footprint approximate(String modelId, RunnerOption option, long[] layerBytes, long nonLayerBytes,
+    public static Footprint approximate(String modelId, SlotLayout option, long[] layerBytes, long nonLayerBytes,
             String fileType, EstimatorSettings settings) {
         return approximate(modelId, option, layerBytes, nonLayerBytes, fileType, settings, EngineKind.JAVA_LLAMA);
     }
 
     /** As above, for a model that {@code engine} runs (whole layers: without geometry no expert is known). */
-    public static Footprint approximate(String modelId, RunnerOption option, long[] layerBytes, long nonLayerBytes,
+    public static Footprint approximate(String modelId, SlotLayout option, long[] layerBytes, long nonLayerBytes,
             String fileType, EstimatorSettings settings, EngineKind engine) {
         int layers = layerBytes.length;
         int n = layers + 2;

@@ -19,6 +19,8 @@ final class LocalSearch {
     private final Reorder reorder;
     private final IdleGpuOffload idleGpus;
     private final PlanEvaluator.Score inForce;
+    /** The fleet's whole demand, tokens per second: a draft serving it all leaves only the later terms to gain. */
+    private final double totalDemand;
 
     /** A search with no plan in force to answer to (a fresh fleet, or a step tested on its own). */
     LocalSearch(Fleet fleet, PlanEvaluator evaluator) {
@@ -37,6 +39,11 @@ final class LocalSearch {
         this.additions = new Additions(fleet, evaluator);
         this.reorder = new Reorder(fleet, evaluator, additions);
         this.idleGpus = new IdleGpuOffload(fleet, evaluator, additions);
+        double demand = 0;
+        for (double d : fleet.demand) {
+            demand += d;
+        }
+        this.totalDemand = demand;
     }
 
     /** Adds the best runner anywhere while one gains at least the minimum. */
@@ -285,11 +292,7 @@ final class LocalSearch {
     }
 
     private boolean demandMet(PlanEvaluator.Score score) {
-        double demand = 0;
-        for (double d : fleet.demand) {
-            demand += d;
-        }
-        return score.served() >= demand - PlanEvaluator.noise(score);
+        return score.served() >= totalDemand - PlanEvaluator.noise(score);
     }
 
     /**

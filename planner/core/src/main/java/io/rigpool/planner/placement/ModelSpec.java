@@ -8,15 +8,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A model the fleet could run: its footprint for each runner option, and how much of it is wanted.
+ * A model the fleet could run: its footprint for each slot layout, and how much of it is wanted.
  *
- * @param options one footprint per runner option the optimiser may choose (e.g. 1, 2 or 4 slots), kept in
+ * @param options one footprint per slot layout the optimiser may choose (e.g. 1, 2 or 4 slots), kept in
  *     order of slots
  * @param demandTps decode tokens per second wanted (arrivals plus the backlog to work off); 0 when idle
  * @param minReplicas replicas an admin asked for, whatever the demand
  * @param fileBytes size of the model's file(s), which decides how long a load takes
  * @param architecture {@code general.architecture}; "" when unknown (then the default engine is assumed to load it)
- * @param alternatives the same runner options on other ladders (other engines, experts kept in RAM), in the
+ * @param alternatives the same slot layouts on other ladders (other engines, experts kept in RAM), in the
  *     order of preference after {@code options}: a node uses the first its engines can run (see
  *     {@link #optionsOn}); empty when every node runs {@code options}
  */
@@ -25,15 +25,15 @@ public record ModelSpec(String modelId, List<Footprint> options, double demandTp
 
     public ModelSpec {
         options = options.stream().sorted(Comparator.comparing(Footprint::option)).toList();
-        List<RunnerOption> runnerOptions = options.stream().map(Footprint::option).toList();
+        List<SlotLayout> runnerOptions = options.stream().map(Footprint::option).toList();
         alternatives = alternatives.stream().map(a -> a.stream().sorted(Comparator.comparing(Footprint::option))
                 .toList()).toList();
         architecture = architecture == null ? "" : architecture;
         if (options.isEmpty()) {
-            throw new IllegalArgumentException(modelId + ": needs at least one runner option");
+            throw new IllegalArgumentException(modelId + ": needs at least one slot layout");
         }
         if (alternatives.stream().anyMatch(a -> !a.stream().map(Footprint::option).toList().equals(runnerOptions))) {
-            throw new IllegalArgumentException(modelId + ": every ladder needs the same runner options");
+            throw new IllegalArgumentException(modelId + ": every ladder needs the same slot layouts");
         }
         if (!(demandTps >= 0) || Double.isInfinite(demandTps)) {
             throw new IllegalArgumentException(modelId + ": demand must be a finite number >= 0");
@@ -103,7 +103,7 @@ public record ModelSpec(String modelId, List<Footprint> options, double demandTp
         return Math.max(minReplicas, demandTps > 0 ? 1 : 0);
     }
 
-    public Optional<Footprint> footprint(RunnerOption option) {
+    public Optional<Footprint> footprint(SlotLayout option) {
         return options.stream().filter(f -> f.option().equals(option)).findFirst();
     }
 }

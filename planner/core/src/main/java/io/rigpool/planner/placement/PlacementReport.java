@@ -48,14 +48,32 @@ final class PlacementReport {
                 score.quality());
     }
 
+    /** Why a runner stays: its code, the figures that decided (if any) and the words. */
+    private record Decision(ReasonCode code, Map<String, Double> figures, String text) {
+
+        static Decision of(ReasonCode code, String text) {
+            return new Decision(code, Map.of(), text);
+        }
+
+        /** The term decided: its figure with the runner ({@code name}) and without it ({@code name_without}). */
+        static Decision term(ObjectiveTerm term, String name, double with, double without, String text) {
+            Map<String, Double> figures = new LinkedHashMap<>();
+            figures.put(name, with);
+            figures.put(name + "_without", without);
+            return new Decision(ReasonCode.decidedBy(term), figures, "decided by " + term.label() + ": " + text);
+        }
+    }
+
     /**
      * Which term of the objective keeps this runner in the plan: the first on which the plan beats the same plan
      * without it, with both figures.
      */
-    private String decidedBy(WorkingPlan plan, WorkingPlan.Runner r, double served, PlanEvaluator.Score score) {
+    private Decision decidedBy(WorkingPlan plan, WorkingPlan.Runner r, double served, PlanEvaluator.Score score) {
         if (plan.size() > MAX_COUNTERFACTUALS) {
-            return served > PlanQuality.NOTHING_SERVED ? "decided by " + ObjectiveTerm.SERVED.label()
-                    : "decided by " + ObjectiveTerm.COVERAGE.label() + ": its model's replica";
+            return served > PlanQuality.NOTHING_SERVED
+                    ? Decision.of(ReasonCode.SERVED, "decided by " + ObjectiveTerm.SERVED.label())
+                    : Decision.of(ReasonCode.COVERAGE, "decided by " + ObjectiveTerm.COVERAGE.label()
+                            + ": its model's replica");
         }
         WorkingPlan without = plan.copy();
         without.remove(r);
@@ -63,43 +81,49 @@ final class PlacementReport {
         ObjectiveTerm term = Objective.decides(score, other, PlanEvaluator.noise(other), Objective.TIE);
         if (term == null) {
             if (fleet.pinned(r.node(), r.model())) {
-                return "decided by the admin's pin";
+                return Decision.of(ReasonCode.ADMIN_PIN, "decided by the admin's pin");
             }
             if (fleet.frozen(r.node(), r.model(), r.option(), r.layers())) {
-                return "kept as it runs: within its dwell time or outside this round's scope";
+                return Decision.of(ReasonCode.KEPT_AS_IT_RUNS,
+                        "kept as it runs: within its dwell time or outside this round's scope");
             }
             if (fleet.demand[r.model()] > 0) {
-                return "no term decided alone";
+                return Decision.of(ReasonCode.NO_SINGLE_TERM, "no term decided alone");
             }
             String where = notes.runner(fleet.nodes[r.node()].nodeId(), fleet.models[r.model()].modelId());
-            return "decided by availability: the one replica of a model nobody asks for now, in memory no one else"
-                    + " wanted" + (where == null ? "" : ", " + where);
+            return Decision.of(ReasonCode.AVAILABILITY, "decided by availability: the one replica of a model nobody"
+                    + " asks for now, in memory no one else wanted" + (where == null ? "" : ", " + where));
         }
         PlanQuality with = score.quality();
         PlanQuality less = other.quality();
-        String figures = switch (term) {
-            case COVERAGE -> "without it " + other.coverage() + " of the required replicas instead of "
-                    + score.coverage();
-            case CPU_ONLY_FLOOR -> "without it " + other.floorBreaches() + " CPU-only runners over the floor";
-            case SERVED -> "without it the plan serves " + Reasons.tps(other.served()) + " instead of "
-                    + Reasons.tps(score.served());
-            case IDLE_MEMORY -> "without it " + Reasons.mib(less.idleBytes()) + " held by runners that serve nothing"
-                    + " instead of " + Reasons.mib(with.idleBytes());
-            case OFF_GPU -> "without it " + Reasons.tps(less.offGpuTps()) + " served from CPU layers instead of "
-                    + Reasons.tps(with.offGpuTps());
-            case HEADROOM -> "without it the busiest node needs " + percent(less.busiestNodeShare())
-                    + " of its memory time instead of " + percent(with.busiestNodeShare());
-            case REQUEST_SPEED -> "without it a request sees " + Reasons.tps(less.requestTps()) + " instead of "
-                    + Reasons.tps(with.requestTps());
+        return switch (term) {
+            case COVERAGE -> Decision.term(term, "coverage", score.coverage(), other.coverage(),
+                    "without it " + other.coverage() + " of the required replicas instead of " + score.coverage());
+            case CPU_ONLY_FLOOR -> Decision.term(term, "cpu_only_floor_breaches", score.floorBreaches(),
+                    other.floorBreaches(), "without it " + other.floorBreaches() + " CPU-only runners over the floor");
+            case SERVED -> Decision.term(term, "plan_served_tps", score.served(), other.served(),
+                    "without it the plan serves " + Reasons.tps(other.served()) + " instead of "
+                            + Reasons.tps(score.served()));
+            case IDLE_MEMORY -> Decision.term(term, "idle_bytes", with.idleBytes(), less.idleBytes(),
+                    "without it " + Reasons.mib(less.idleBytes()) + " held by runners that serve nothing instead of "
+                            + Reasons.mib(with.idleBytes()));
+            case OFF_GPU -> Decision.term(term, "off_gpu_tps", with.offGpuTps(), less.offGpuTps(),
+                    "without it " + Reasons.tps(less.offGpuTps()) + " served from CPU layers instead of "
+                            + Reasons.tps(with.offGpuTps()));
+            case HEADROOM -> Decision.term(term, "busiest_node_share", with.busiestNodeShare(),
+                    less.busiestNodeShare(), "without it the busiest node needs " + percent(less.busiestNodeShare())
+                            + " of its memory time instead of " + percent(with.busiestNodeShare()));
+            case REQUEST_SPEED -> Decision.term(term, "request_tps", with.requestTps(), less.requestTps(),
+                    "without it a request sees " + Reasons.tps(less.requestTps()) + " instead of "
+                            + Reasons.tps(with.requestTps()));
         };
-        return "decided by " + term.label() + ": " + figures;
     }
 
     private static String percent(double share) {
         return String.format(Locale.ROOT, "%.0f %%", 100 * share);
     }
 
-    private PlannedInstance instance(WorkingPlan plan, WorkingPlan.Runner r, double served, String decidedBy) {
+    private PlannedInstance instance(WorkingPlan plan, WorkingPlan.Runner r, double served, Decision decidedBy) {
         NodeSpec node = fleet.nodes[r.node()];
         ModelSpec model = fleet.models[r.model()];
         Footprint f = fleet.footprint(r);
@@ -113,6 +137,12 @@ final class PlacementReport {
                 othersVram += fleet.footprint(other).gpuBytes(other.layers());
             }
         }
+        Map<String, Double> figures = new LinkedHashMap<>();
+        figures.put("gpu_bytes", (double) gpu);
+        figures.put("cpu_bytes", (double) cpu);
+        figures.put("n_gpu_layers", (double) f.step(r.layers()).gpuLayers());
+        figures.put("layers", (double) f.layers());
+        figures.put("vram_budget_bytes", (double) node.vramBudget());
         StringBuilder reason = new StringBuilder();
         reason.append("needs ").append(Reasons.mib(gpu)).append(" VRAM and ").append(Reasons.mib(cpu))
                 .append(" RAM (").append(layers(f, r.layers())).append(", ").append(f.option()).append(", ")
@@ -122,9 +152,14 @@ final class PlacementReport {
             reason.append(" (").append(node.budgetNote()).append(')');
         }
         if (othersVram > 0) {
+            figures.put("vram_beside_others_bytes", (double) (node.vramBudget() - othersVram));
             reason.append(", ").append(Reasons.mib(node.vramBudget() - othersVram)).append(" of it beside its other"
                     + " runners");
         }
+        figures.put("capacity_tps", capacity);
+        figures.put("per_request_tps", capacity / f.option().parallelSlots());
+        figures.put("served_tps", served);
+        figures.put("demand_tps", model.demandTps());
         reason.append("; predicted ").append(Reasons.tps(capacity)).append(" with every slot busy (")
                 .append(Reasons.tps(capacity / f.option().parallelSlots())).append(" per request), serves ")
                 .append(Reasons.tps(served)).append(" of ").append(Reasons.tps(model.demandTps()))
@@ -137,11 +172,13 @@ final class PlacementReport {
         }
         boolean offloads = fleet.offloads(r.node(), r.model());
         if (r.layers() < f.fullOffload() && offloads) {
+            figures.put("full_offload_gpu_bytes", (double) f.gpuBytes(f.fullOffload()));
             reason.append("; full offload would need ").append(Reasons.mib(f.gpuBytes(f.fullOffload())))
                     .append(" VRAM");
         }
         LayerCap cap = fleet.layerCap(r.node(), r.model());
         if (cap != null && offloads) {
+            figures.put("layer_cap", (double) cap.layers());
             reason.append("; at most ").append(cap.layers()).append(" GPU layers here: ").append(cap.why());
         }
         if (!offloads) {
@@ -151,11 +188,12 @@ final class PlacementReport {
         if (step.engine() != EngineKind.JAVA_LLAMA || node.engines().size() > 1) {
             reason.append("; runs on ").append(engineLabel(node, step.engine()));
         }
-        reason.append("; ").append(decidedBy);
+        reason.append("; ").append(decidedBy.text());
+        figures.putAll(decidedBy.figures());
         Instance instance = new Instance(node.nodeId(), model.modelId(), f.option(), step.gpuLayers(),
                 step.expertLayersOnCpu(), step.engine());
         return new PlannedInstance(instance, change, gpu, cpu, capacity, served, f.basis(r.layers()),
-                reason.toString());
+                reason.toString(), decidedBy.code(), figures);
     }
 
     private static String engineLabel(NodeSpec node, EngineKind kind) {

@@ -1,5 +1,9 @@
 package io.rigpool.planner.placement;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A runner of a new plan, with the figures it was chosen by and its explanation.
  *
@@ -9,9 +13,16 @@ package io.rigpool.planner.placement;
  * @param servedTps tokens per second of demand the plan expects it to serve
  * @param basis where its memory figures come from (measured, estimated, approximate)
  * @param reason the explanation in numbers: needs, has, predicted speed, what else was considered
+ * @param reasonCode what kept it in the plan, stable whatever the wording of {@code reason}
+ * @param figures the reason's key figures by name (bytes, tok/s, layers, shares; "_without" ones are the plan's
+ *     without this runner), in the order the reason gives them
  */
 public record PlannedInstance(Instance instance, Change change, long gpuBytes, long cpuBytes, double capacityTps,
-        double servedTps, Footprint.Basis basis, String reason) {
+        double servedTps, Footprint.Basis basis, String reason, ReasonCode reasonCode, Map<String, Double> figures) {
+
+    public PlannedInstance {
+        figures = Collections.unmodifiableMap(new LinkedHashMap<>(figures));
+    }
 
     /** How the runner relates to the plan in force. */
     public enum Change {

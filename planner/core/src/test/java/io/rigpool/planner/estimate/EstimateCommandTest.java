@@ -45,6 +45,20 @@ class EstimateCommandTest {
         assertTrue(out[1].contains("--vram or --card is required"), out[1]);
         assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--vram", "8GiB", "--cache-type-v", "q8_0"));
         assertTrue(out[1].contains("cacheTypeV"), out[1]);
+        assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--vram", "8GiB", "--cache-type-k", "q9"));
+        assertTrue(out[1].contains("--cache-type-k") && out[1].contains("unknown type 'q9'"), out[1]);
+    }
+
+    @Test
+    void unknownOptionsAndTwoModelsAreRefusedWithTheUsage() {
+        String[] out = new String[2];
+        assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--vram", "8GiB", "--vram-size", "9GiB"));
+        assertTrue(out[1].contains("Unknown option") && out[1].contains("'--vram-size'"), out[1]);
+        assertTrue(out[1].contains("Usage: EstimateCommand"), out[1]);
+        assertEquals(2, run(out, "--shape", "gemma-2-27b-it-Q4_K_M", "--model", "x.gguf", "--vram", "8GiB"));
+        assertTrue(out[1].contains("mutually exclusive"), out[1]);
+        assertEquals(0, run(out, "--help"));
+        assertTrue(out[0].contains("--cache-type-k") && out[0].contains("gemma-2-27b-it-Q4_K_M"), out[0]);
     }
 
     private static int run(String[] out, String... args) {

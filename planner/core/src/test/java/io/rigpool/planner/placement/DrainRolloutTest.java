@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class DrainRolloutTest {
 
-    private static final RunnerOption ONE = new RunnerOption(1, 4096);
+    private static final SlotLayout ONE = new SlotLayout(1, 4096);
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class EnginePlacementTest {
 
-    private static final RunnerOption ONE_SLOT = new RunnerOption(1, 4096);
+    private static final SlotLayout ONE_SLOT = new SlotLayout(1, 4096);
     private static final EngineEstimators ESTIMATORS = EngineEstimators.of(EstimatorSettings.defaults());
     /** What the 2026-09 snapshot loads, as far as these tests need it. */
     private static final Set<String> SNAPSHOT_ARCHITECTURES = Set.of("llama", "qwen2", "qwen3", "qwen3moe",

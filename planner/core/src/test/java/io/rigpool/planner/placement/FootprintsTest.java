@@ -29,7 +29,7 @@ class FootprintsTest {
     @Test
     void everyLayerCountCarriesTheEstimatorsFiguresAndOneSlotDecodesAtTheSpeedModelsRate() {
         ModelGeometry model = Fixtures.model(LLAMA);
-        RunnerOption one = new RunnerOption(1, 4096);
+        SlotLayout one = new SlotLayout(1, 4096);
         Footprint f = Footprints.estimated(estimator, model, "llama", one, LoadParameters.defaults(4096),
                 Footprints.Measurements.NONE);
         for (int layers : new int[] {0, 10, 32, 33}) {
@@ -45,9 +45,9 @@ class FootprintsTest {
     @Test
     void fourSlotsDecodeMoreTokensPerSecondThanOneButNeedMoreMemory() {
         ModelGeometry model = Fixtures.model(LLAMA);
-        Footprint one = Footprints.estimated(estimator, model, "llama", new RunnerOption(1, 4096),
+        Footprint one = Footprints.estimated(estimator, model, "llama", new SlotLayout(1, 4096),
                 LoadParameters.defaults(4096), Footprints.Measurements.NONE);
-        Footprint four = Footprints.estimated(estimator, model, "llama", new RunnerOption(4, 16384),
+        Footprint four = Footprints.estimated(estimator, model, "llama", new SlotLayout(4, 16384),
                 LoadParameters.defaults(4096), Footprints.Measurements.NONE);
         assertTrue(four.gpuBytes(33) > one.gpuBytes(33));
         assertTrue(four.tokensPerSecond(33, 1008e9, 80e9) > 2.5 * one.tokensPerSecond(33, 1008e9, 80e9));
@@ -62,7 +62,7 @@ class FootprintsTest {
                 List.of(new Buffer("CUDA0", Device.GPU, BufferKind.KV, measuredKv)), "b4916", Instant.EPOCH);
         Footprints.Measurements lookup = (id, p) -> id.equals("llama") && p.equals(measuredAt) ? Optional.of(m)
                 : Optional.empty();
-        Footprint f = Footprints.estimated(estimator, model, "llama", new RunnerOption(1, 4096),
+        Footprint f = Footprints.estimated(estimator, model, "llama", new SlotLayout(1, 4096),
                 LoadParameters.defaults(4096), lookup);
         MemoryEstimate estimated = estimator.estimate(model, measuredAt);
         assertEquals(Footprint.Basis.MEASURED, f.basis(20));
@@ -74,7 +74,7 @@ class FootprintsTest {
     void theApproximationWithoutGeometryNeverPromisesLessMemoryThanTheEstimate() {
         for (RealModelShape shape : RealModelShapes.all()) {
             ModelGeometry model = Fixtures.model(shape.name());
-            for (RunnerOption option : List.of(new RunnerOption(1, 4096), new RunnerOption(4, 16384))) {
+            for (SlotLayout option : List.of(new SlotLayout(1, 4096), new SlotLayout(4, 16384))) {
                 Footprint exact = Footprints.estimated(estimator, model, shape.name(), option,
                         LoadParameters.defaults(4096), Footprints.Measurements.NONE);
                 Footprint approx = Footprints.approximate(shape.name(), option, shape.layerBytes(),
@@ -92,7 +92,7 @@ class FootprintsTest {
 
     @Test
     void theLargestFittingLayerCountIsTheHighestThatFits() {
-        Footprint f = Footprints.estimated(estimator, Fixtures.model(LLAMA), "llama", new RunnerOption(1, 4096),
+        Footprint f = Footprints.estimated(estimator, Fixtures.model(LLAMA), "llama", new SlotLayout(1, 4096),
                 LoadParameters.defaults(4096), Footprints.Measurements.NONE);
         for (long vram = 0; vram < 8L << 30; vram += 97L << 20) {
             int expected = 0;

@@ -19,7 +19,7 @@ final class SyntheticModels {
      * A footprint laid out the way llama.cpp lays a model out: the last layers go to the GPU first, the output head
      * only on full offload, a GPU runtime and compute buffer as soon as any layer is there.
      */
-    static Footprint footprint(String id, RunnerOption option, long[] layerBytes, long outputBytes,
+    static Footprint footprint(String id, SlotLayout option, long[] layerBytes, long outputBytes,
             long kvPerLayerPerSlot, long compute) {
         int layers = layerBytes.length;
         long gpuRuntime = 300 * MIB;
@@ -60,7 +60,7 @@ final class SyntheticModels {
             file += b;
         }
         for (int slots : slotOptions) {
-            options.add(footprint(id, new RunnerOption(slots, 2048 * slots), layerBytes, outputBytes,
+            options.add(footprint(id, new SlotLayout(slots, 2048 * slots), layerBytes, outputBytes,
                     kvPerLayerPerSlot, 200 * MIB));
         }
         return new ModelSpec(id, options, demand, 0, file);

@@ -107,9 +107,16 @@ public class ModelCataloguePublisher {
                     throw e;
                 }
                 ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.MODELS);
-                admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
-                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
-                        AlterConfigOp.OpType.SET)))).all().get(5, TimeUnit.SECONDS);
+                // Usually the gateway created it first, compacted: use it as it is. Altering needs a right the
+                // planner does not hold on a secured broker (ALTER_CONFIGS), so only a topic that really is not
+                // compacted (auto-created by some client's metadata request) is altered.
+                ConfigEntry policy = admin.describeConfigs(List.of(topic)).all().get(5, TimeUnit.SECONDS).get(topic)
+                        .get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                if (policy == null || !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                    admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
+                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+                            AlterConfigOp.OpType.SET)))).all().get(5, TimeUnit.SECONDS);
+                }
             }
             topicReady = true;
         } catch (ExecutionException | TimeoutException e) {

@@ -11,7 +11,7 @@ import io.rigpool.planner.placement.EngineLadders;
 import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Footprints;
 import io.rigpool.planner.placement.OffloadStep;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.proto.v1.LocalModel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The footprints the optimiser plans with, per model and runner option: from the estimator on the geometry a
+ * The footprints the optimiser plans with, per model and slot layout: from the estimator on the geometry a
  * worker sent, with runners' measurements in place of estimates, or approximately from per-layer byte counts when
  * a worker sent no geometry. Footprints are cached until the model's description or measurements change. Touched
  * by the fleet loop only.
@@ -30,7 +30,7 @@ public final class ModelCatalog {
     /** Share of a file's bytes outside the repeating layers, when a worker reported only size and layer count. */
     private static final double NON_LAYER_SHARE = 0.08;
 
-    private record CacheKey(String fingerprint, RunnerOption option, LoadParameters base, int version) {
+    private record CacheKey(String fingerprint, SlotLayout option, LoadParameters base, int version) {
     }
 
     private record VramKey(String fingerprint, LoadParameters parameters, int version) {
@@ -80,30 +80,30 @@ public final class ModelCatalog {
     }
 
     /**
-     * The runner options for a model: each slot count with {@code contextPerSlot} tokens per slot, capped by what
+     * The slot layouts for a model: each slot count with {@code contextPerSlot} tokens per slot, capped by what
      * the model was trained for.
      */
-    public static List<RunnerOption> options(LocalModel model, List<Integer> slotOptions, int contextPerSlot) {
+    public static List<SlotLayout> options(LocalModel model, List<Integer> slotOptions, int contextPerSlot) {
         int perSlot = model.getContextLength() > 0 ? (int) Math.min(contextPerSlot, model.getContextLength())
                 : contextPerSlot;
-        List<RunnerOption> options = new ArrayList<>();
+        List<SlotLayout> options = new ArrayList<>();
         for (int slots : slotOptions) {
-            options.add(new RunnerOption(slots, slots * perSlot));
+            options.add(new SlotLayout(slots, slots * perSlot));
         }
         return options;
     }
 
     /** The model's footprint on its most preferred ladder (see {@link #ladders}). */
-    public Footprint footprint(LocalModel model, RunnerOption option) {
+    public Footprint footprint(LocalModel model, SlotLayout option) {
         return ladders(model, option).get(0);
     }
 
     /**
-     * The model's footprints for one runner option on every ladder its engines may run it on, most preferred first
+     * The model's footprints for one slot layout on every ladder its engines may run it on, most preferred first
      * ({@link EngineLadders}): from the estimator on the geometry a worker sent, each rung under its engine's build,
      * or approximately (whole layers) without geometry.
      */
-    public List<Footprint> ladders(LocalModel model, RunnerOption option) {
+    public List<Footprint> ladders(LocalModel model, SlotLayout option) {
         LoadParameters base = measurements.baseFor(model.getModelId(), option.contextSize());
         CacheKey key = new CacheKey(fingerprint(model), option, base, measurements.version(model.getModelId()));
         List<Footprint> cached = cache.get(key);
@@ -136,7 +136,7 @@ public final class ModelCatalog {
      * The footprint a runner of the model counts by and its rung on it: the first ladder with a rung of exactly
      * these figures on this engine, else the preferred ladder at these GPU layers (a runner from before engines).
      */
-    public RunnerFootprint runnerFootprint(LocalModel model, RunnerOption option, int gpuLayers,
+    public RunnerFootprint runnerFootprint(LocalModel model, SlotLayout option, int gpuLayers,
             int expertLayersOnCpu, EngineKind engine) {
         List<Footprint> ladders = ladders(model, option);
         for (Footprint f : ladders) {
@@ -153,12 +153,12 @@ public final class ModelCatalog {
      * The VRAM of one runner of the model, by purpose (for the admin page): estimated with the load settings the
      * model's runners use, and measured where a runner reported exactly these parameters.
      */
-    public RunnerVram runnerVram(LocalModel model, RunnerOption option, int gpuLayers) {
+    public RunnerVram runnerVram(LocalModel model, SlotLayout option, int gpuLayers) {
         return runnerVram(model, option, gpuLayers, 0, EngineKind.JAVA_LLAMA);
     }
 
     /** As above, for a runner on this engine with the experts of {@code expertLayersOnCpu} layers in RAM. */
-    public RunnerVram runnerVram(LocalModel model, RunnerOption option, int gpuLayers, int expertLayersOnCpu,
+    public RunnerVram runnerVram(LocalModel model, SlotLayout option, int gpuLayers, int expertLayersOnCpu,
             EngineKind engine) {
         MemoryEstimator engineEstimator = estimators.of(engine);
         LoadParameters parameters = Footprints.parametersOf(measurements.baseFor(model.getModelId(),
@@ -204,7 +204,7 @@ public final class ModelCatalog {
         });
     }
 
-    private Footprint approximate(LocalModel model, RunnerOption option, EngineKind engine) {
+    private Footprint approximate(LocalModel model, SlotLayout option, EngineKind engine) {
         int blocks = Math.max(1, model.getBlockCount());
         long[] layerBytes;
         long nonLayer;

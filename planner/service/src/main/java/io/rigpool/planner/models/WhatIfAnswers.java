@@ -14,7 +14,7 @@ import io.rigpool.planner.estimate.WhatIf;
 import io.rigpool.planner.placement.EngineLadders;
 import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.OffloadStep;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.proto.v1.LocalModel;
 import java.util.List;
 import java.util.Locale;
@@ -107,7 +107,7 @@ public final class WhatIfAnswers {
     }
 
     private static Answer approximate(Question q, LocalModel model, ModelCatalog catalog) {
-        Footprint f = catalog.footprint(model, new RunnerOption(q.parallelSlots(),
+        Footprint f = catalog.footprint(model, new SlotLayout(q.parallelSlots(),
                 Math.max(q.parallelSlots(), q.contextSize())));
         int full = f.fullOffload();
         long fullBytes = f.gpuBytes(full);

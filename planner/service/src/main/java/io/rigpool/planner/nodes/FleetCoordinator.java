@@ -74,7 +74,7 @@ public class FleetCoordinator {
     private final RunnerFeedback feedback;
     private final SpeedFeedback speeds;
     private final Map<String, Instant> failures = new HashMap<>();
-    private final RunnerCrashes crashes;
+    private final RunnerCrashCounter crashes;
     private final PlanningRounds rounds = new PlanningRounds();
     private final List<Runnable> outbox = new ArrayList<>();
     private final NodeCredentialStore credentialStore;
@@ -108,7 +108,7 @@ public class FleetCoordinator {
         this.feedback = new RunnerFeedback(measurements, measuredStore, capStore, clock,
                 this.config.replanning().failureBackoff());
         this.speeds = new SpeedFeedback(catalog, budgets);
-        this.crashes = new RunnerCrashes(this.config.replanning().crashesBeforeBackoff(),
+        this.crashes = new RunnerCrashCounter(this.config.replanning().crashesBeforeBackoff(),
                 this.config.replanning().failureBackoff());
         PlannerConfig.Demand d = this.config.demand();
         this.demandTracker = new DemandTracker(d.tokensPerJob(), d.backlogDrain(), d.smoothing());

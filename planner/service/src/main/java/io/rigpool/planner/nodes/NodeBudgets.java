@@ -7,7 +7,7 @@ import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.models.RunnerReports;
 import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Instance;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.proto.v1.Gpu;
 import io.rigpool.proto.v1.LoadState;
@@ -89,7 +89,7 @@ final class NodeBudgets {
         int slots = Math.max(1, l.getSlotsTotal());
         Optional<Instance> runner = node.runnerOf(l.getModelId());
         ModelCatalog.RunnerFootprint counted = catalog.runnerFootprint(model.get(),
-                new RunnerOption(slots, Math.max(slots, l.getNCtx())), node.layersOnGpu(l),
+                new SlotLayout(slots, Math.max(slots, l.getNCtx())), node.layersOnGpu(l),
                 runner.map(Instance::expertLayersOnCpu).orElse(0),
                 runner.map(Instance::engine).orElse(EngineKind.JAVA_LLAMA));
         Footprint f = counted.footprint();

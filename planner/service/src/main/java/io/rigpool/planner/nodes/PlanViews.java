@@ -31,7 +31,8 @@ final class PlanViews {
                 runners.add(new PlanView.RunnerPlan(i.modelId(), i.gpuLayers(), i.option().contextSize(),
                         i.option().parallelSlots(), p.change().name().toLowerCase(Locale.ROOT), p.gpuBytes(),
                         p.cpuBytes(), round(p.capacityTps()), round(p.servedTps()),
-                        p.basis().name().toLowerCase(Locale.ROOT), p.reason(), i.engine().id(),
+                        p.basis().name().toLowerCase(Locale.ROOT), p.reason(), p.reasonCode().name(),
+                        p.figures(), i.engine().id(),
                         i.expertLayersOnCpu()));
             }
             List<PlanView.AssignedRunner> assigned = new ArrayList<>();

@@ -15,7 +15,7 @@ import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
 import io.rigpool.planner.placement.PlacementProblem;
 import io.rigpool.planner.placement.PlacementSettings;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.proto.v1.LocalModel;
 import java.time.Instant;
@@ -104,9 +104,9 @@ final class PlanningRound {
         }
         List<ModelSpec> specs = new ArrayList<>();
         for (LocalModel m : described.values()) {
-            // One list of runner options per ladder, in the catalogue's order of preference.
+            // One list of slot layouts per ladder, in the catalogue's order of preference.
             List<List<Footprint>> ladders = new ArrayList<>();
-            for (RunnerOption option : ModelCatalog.options(m, config.runners().slotOptions(),
+            for (SlotLayout option : ModelCatalog.options(m, config.runners().slotOptions(),
                     config.runners().contextPerSlot())) {
                 List<Footprint> perLadder = catalog.ladders(m, option);
                 for (int l = 0; l < perLadder.size(); l++) {

@@ -60,7 +60,7 @@ final class Rollouts {
     static List<Instance> assignedInstances(Node node) {
         List<Instance> list = new ArrayList<>();
         for (Assignment a : node.assignments) {
-            list.add(new Instance(node.nodeId, a.getModelId(), new io.rigpool.planner.placement.RunnerOption(
+            list.add(new Instance(node.nodeId, a.getModelId(), new io.rigpool.planner.placement.SlotLayout(
                     Math.max(1, a.getParallelSlots()), Math.max(Math.max(1, a.getParallelSlots()), a.getNCtx())),
                     a.getNGpuLayers(), Math.max(0, a.getNCpuMoe()),
                     EngineKind.byId(a.getEngine()).orElse(EngineKind.JAVA_LLAMA)));

@@ -5,7 +5,7 @@ import io.rigpool.planner.estimate.speed.NodeSpeed;
 import io.rigpool.planner.models.ModelCatalog;
 import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Instance;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.proto.v1.LoadState;
 import io.rigpool.proto.v1.LoadedModel;
 import io.rigpool.proto.v1.LocalModel;
@@ -74,7 +74,7 @@ final class SpeedFeedback {
             return Optional.empty();
         }
         int perSlot = Math.max(1, shape.contextSize() / shape.parallelSlots());
-        ModelCatalog.RunnerFootprint runner = catalog.runnerFootprint(model.get(), new RunnerOption(1, perSlot),
+        ModelCatalog.RunnerFootprint runner = catalog.runnerFootprint(model.get(), new SlotLayout(1, perSlot),
                 shape.gpuLayers(), shape.expertLayersOnCpu(), shape.engine());
         Footprint f = runner.footprint();
         return Optional.of(new double[] {f.gpuReads(runner.level()), f.cpuReads(runner.level())});

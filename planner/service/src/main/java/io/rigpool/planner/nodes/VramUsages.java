@@ -8,7 +8,7 @@ import io.rigpool.planner.models.VramBreakdown;
 import io.rigpool.planner.nodes.FleetSnapshot.GpuView;
 import io.rigpool.planner.nodes.FleetSnapshot.RunnerVram;
 import io.rigpool.planner.placement.Instance;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.planner.plan.AdminRules;
 import io.rigpool.proto.v1.DeviceBuffer;
 import io.rigpool.proto.v1.Gpu;
@@ -84,7 +84,7 @@ final class VramUsages {
             int slots = Math.max(1, l.getSlotsTotal());
             Optional<Instance> planned = node.runnerOf(l.getModelId());
             ModelCatalog.RunnerVram vram = catalog.runnerVram(model.get(),
-                    new RunnerOption(slots, Math.max(slots, l.getNCtx())), layers,
+                    new SlotLayout(slots, Math.max(slots, l.getNCtx())), layers,
                     planned.map(Instance::expertLayersOnCpu).orElse(0),
                     planned.map(Instance::engine).orElse(EngineKind.JAVA_LLAMA));
             estimated = vram.estimated();

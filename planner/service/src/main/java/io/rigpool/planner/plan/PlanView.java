@@ -2,6 +2,7 @@ package io.rigpool.planner.plan;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The plan in force as {@code GET /api/plan} shows it: per node its budgets and runners with their reasons (and
@@ -21,10 +22,15 @@ public record PlanView(long planVersion, Instant plannedAt, String trigger, doub
             List<AssignedRunner> assigned) {
     }
 
-    /** @param nCpuMoe layers on the GPU whose experts stay in RAM (llama-server's --n-cpu-moe) */
+    /**
+     * @param reason why the plan keeps it, in words (the admin page shows them)
+     * @param code the same as a stable code ({@code ReasonCode}: "SERVED", "COVERAGE", "ADMIN_PIN", ...)
+     * @param figures the reason's key figures by name ("gpu_bytes", "served_tps", "plan_served_tps_without", ...)
+     * @param nCpuMoe layers on the GPU whose experts stay in RAM (llama-server's --n-cpu-moe)
+     */
     public record RunnerPlan(String modelId, int nGpuLayers, int nCtx, int parallelSlots, String change,
             long gpuBytes, long cpuBytes, double capacityTps, double servedTps, String basis, String reason,
-            String engine, int nCpuMoe) {
+            String code, Map<String, Double> figures, String engine, int nCpuMoe) {
     }
 
     /** @param engine as the assignment names it ("" for java-llama) */

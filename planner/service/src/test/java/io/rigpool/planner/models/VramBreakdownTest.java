@@ -7,7 +7,7 @@ import io.rigpool.gguf.shapes.RealModelShapes;
 import io.rigpool.planner.estimate.EstimatorSettings;
 import io.rigpool.planner.estimate.GeometryMapping;
 import io.rigpool.planner.estimate.ShapeGeometries;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import io.rigpool.proto.v1.BufferKind;
 import io.rigpool.proto.v1.DeviceBuffer;
 import io.rigpool.proto.v1.LocalModel;
@@ -51,7 +51,7 @@ class VramBreakdownTest {
                 .setGeometry(GeometryMapping.toProto(ShapeGeometries.of(shape))).build();
         ModelCatalog catalog = new ModelCatalog(EstimatorSettings.defaults().withGpuRuntimeBytes(RUNTIME),
                 new Measurements());
-        RunnerOption option = new RunnerOption(1, 4096);
+        SlotLayout option = new SlotLayout(1, 4096);
 
         VramBreakdown b = catalog.runnerVram(model, option, 17).estimated();
 

@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,7 +134,11 @@ class PlannerAdminApiTest {
             given().get("/api/plan").then().statusCode(200)
                     .body("plan_version", greaterThan(0))
                     .body("nodes.find { it.node_id == '" + node + "' }.runners[0].reason", containsString("tok/s"))
-                    .body("nodes.find { it.node_id == '" + node + "' }.runners[0].basis", equalTo("approximate"));
+                    .body("nodes.find { it.node_id == '" + node + "' }.runners[0].basis", equalTo("approximate"))
+                    .body("nodes.find { it.node_id == '" + node + "' }.runners[0].code", matchesPattern("[A-Z_]+"))
+                    .body("nodes.find { it.node_id == '" + node + "' }.runners[0].figures.gpu_bytes", notNullValue())
+                    .body("nodes.find { it.node_id == '" + node + "' }.runners[0].figures.served_tps",
+                            notNullValue());
         }
     }
 

@@ -1,8 +1,12 @@
 package io.rigpool.worker.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.rigpool.common.retry.RetryForever;
+import io.rigpool.common.topics.TopicPartitions;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.proto.v1.JobControl;
+import io.smallrye.faulttolerance.api.Guard;
+import jakarta.enterprise.util.TypeLiteral;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -43,6 +46,8 @@ public final class ControlListener implements AutoCloseable {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final TypeLiteral<Set<TopicPartition>> PARTITIONS = new TypeLiteral<>() {
+    };
 
     private final Map<String, Object> kafka;
     private final RunningJobs running;
@@ -51,6 +56,9 @@ public final class ControlListener implements AutoCloseable {
     private volatile boolean closed;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean following;
+    /** The waits are SmallRye Fault Tolerance's retry in {@link RetryForever}'s shape, a constant {@link #RETRY}. */
+    private final Guard startOver;
+    private final Guard untilTopicExists;
 
     public ControlListener(Map<String, Object> kafka, String nodeId, RunningJobs running, Duration lookBack) {
         Map<String, Object> config = new HashMap<>(kafka);
@@ -62,6 +70,26 @@ public final class ControlListener implements AutoCloseable {
         this.lookBack = lookBack;
         this.thread = new Thread(this::run, "job-control");
         this.thread.setDaemon(true);
+        this.startOver = Guard.create()
+                .withDescription("worker: reading " + Topics.CONTROL)
+                .withRetry()
+                .with(RetryForever.doubling(RETRY, RETRY))
+                // WakeupException is a KafkaException: close() asking to stop.
+                .whenException(failure -> !closed && failure instanceof KafkaException
+                        && !(failure instanceof WakeupException))
+                .beforeRetry(failure -> {
+                    following = false;
+                    LOG.warnf("reading %s failed (%s); starting over", Topics.CONTROL, failure.toString());
+                })
+                .done()
+                .build();
+        this.untilTopicExists = Guard.create()
+                .withDescription("worker: waiting for " + Topics.CONTROL)
+                .withRetry()
+                .with(RetryForever.doubling(RETRY, RETRY))
+                .whenException(failure -> !closed && failure instanceof TopicPartitions.NotYetCreated)
+                .done()
+                .build();
     }
 
     public void start() {
@@ -75,25 +103,32 @@ public final class ControlListener implements AutoCloseable {
 
     private void run() {
         try {
-            while (!closed) {
-                try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka, new StringDeserializer(),
-                        new ByteArrayDeserializer())) {
-                    consumer = c;
-                    if (closed) {
-                        return;
-                    }
-                    follow(c);
-                } catch (WakeupException e) {
-                    return;
-                } catch (KafkaException e) {
-                    following = false;
-                    LOG.warnf("reading %s failed (%s); starting over", Topics.CONTROL, e.toString());
-                    sleep(RETRY);
-                }
-            }
+            startOver.call(this::followWithNewConsumer, Void.class);
+        } catch (WakeupException e) {
+            // close() asked to stop.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (KafkaException e) {
+            // Not retried only because closed.
+        } catch (Exception e) {
+            // As before the retry was SmallRye's: anything but Kafka's failures ends the thread, said here.
+            LOG.errorf(e, "reading %s stopped", Topics.CONTROL);
         }
+    }
+
+    /** One try: a new consumer, followed until closed; returns at once when closed during the wait before it. */
+    private Void followWithNewConsumer() throws InterruptedException {
+        if (closed) {
+            return null;
+        }
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(kafka, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer = c;
+            if (!closed) {
+                follow(c);
+            }
+        }
+        return null;
     }
 
     private void follow(KafkaConsumer<String, byte[]> c) throws InterruptedException {
@@ -114,12 +149,17 @@ public final class ControlListener implements AutoCloseable {
     /** Assigns every partition; ones not read before start one look-back ago (the first time) or at 0 (added). */
     private Set<TopicPartition> assignAll(KafkaConsumer<String, byte[]> c, Set<TopicPartition> before)
             throws InterruptedException {
-        List<PartitionInfo> infos = Optional.ofNullable(c.partitionsFor(Topics.CONTROL)).orElse(List.of());
-        Set<TopicPartition> partitions = new HashSet<>();
-        infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-        if (partitions.isEmpty()) {
-            sleep(RETRY);
+        Set<TopicPartition> partitions;
+        try {
+            // With nothing assigned yet there is nothing to poll: wait for the topic. Later the poll paces us.
+            partitions = before.isEmpty() ? untilTopicExists.call(() -> partitions(c), PARTITIONS) : partitions(c);
+        } catch (TopicPartitions.NotYetCreated e) {
+            // Closed while waiting for the topic, or the topic lost the partitions assigned: keep reading those.
             return before;
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         if (partitions.equals(before)) {
             return before;
@@ -187,10 +227,8 @@ public final class ControlListener implements AutoCloseable {
         }
     }
 
-    private void sleep(Duration d) throws InterruptedException {
-        if (!closed) {
-            Thread.sleep(d.toMillis());
-        }
+    private static Set<TopicPartition> partitions(KafkaConsumer<String, byte[]> c) {
+        return new HashSet<>(TopicPartitions.of(c, Topics.CONTROL));
     }
 
     @Override

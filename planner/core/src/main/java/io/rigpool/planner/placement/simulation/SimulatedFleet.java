@@ -12,7 +12,7 @@ import io.rigpool.planner.placement.Footprint;
 import io.rigpool.planner.placement.Footprints;
 import io.rigpool.planner.placement.ModelSpec;
 import io.rigpool.planner.placement.NodeSpec;
-import io.rigpool.planner.placement.RunnerOption;
+import io.rigpool.planner.placement.SlotLayout;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -96,23 +96,23 @@ public final class SimulatedFleet {
         return nodes;
     }
 
-    /** The runner options the optimiser chooses from: 1, 2 or 4 slots of {@value #CONTEXT_PER_SLOT} tokens. */
-    public static List<RunnerOption> options() {
-        return List.of(new RunnerOption(1, CONTEXT_PER_SLOT), new RunnerOption(2, 2 * CONTEXT_PER_SLOT),
-                new RunnerOption(4, 4 * CONTEXT_PER_SLOT));
+    /** The slot layouts the optimiser chooses from: 1, 2 or 4 slots of {@value #CONTEXT_PER_SLOT} tokens. */
+    public static List<SlotLayout> options() {
+        return List.of(new SlotLayout(1, CONTEXT_PER_SLOT), new SlotLayout(2, 2 * CONTEXT_PER_SLOT),
+                new SlotLayout(4, 4 * CONTEXT_PER_SLOT));
     }
 
     /** A catalogue model with the given demand, a footprint per option (computed once per JVM). */
-    public static ModelSpec model(String shapeName, double demandTps, List<RunnerOption> options) {
+    public static ModelSpec model(String shapeName, double demandTps, List<SlotLayout> options) {
         RealModelShape shape = RealModelShapes.byName(shapeName);
         List<Footprint> footprints = new ArrayList<>();
-        for (RunnerOption option : options) {
+        for (SlotLayout option : options) {
             footprints.add(footprint(shape, option));
         }
         return new ModelSpec(shape.name(), footprints, demandTps, 0, shape.tensorBytes());
     }
 
-    public static Footprint footprint(RealModelShape shape, RunnerOption option) {
+    public static Footprint footprint(RealModelShape shape, SlotLayout option) {
         String key = shape.name() + "@" + option.parallelSlots() + "x" + option.contextSize();
         List<Footprint> cached = FOOTPRINTS.computeIfAbsent(key, k -> List.of(Footprints.estimated(
                 new MemoryEstimator(), geometry(shape), shape.name(), option,

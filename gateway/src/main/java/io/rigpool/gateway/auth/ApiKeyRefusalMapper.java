@@ -17,11 +17,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * authentication is not proactive ({@code quarkus.http.auth.proactive=false}): it runs inside the REST layer, whose
  * exception mappers then see its failures.
  */
-public class ApiKeyRefusals {
+public class ApiKeyRefusalMapper {
 
     static final String CHALLENGE = "Bearer realm=\"rigpool\"";
 
-    private static final Logger LOG = Logger.getLogger(ApiKeyRefusals.class);
+    private static final Logger LOG = Logger.getLogger(ApiKeyRefusalMapper.class);
 
     @Inject
     Availability availability;

@@ -8,13 +8,13 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class RunnerCrashesTest {
+class RunnerCrashCounterTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
     @Test
     void onlyRepeatedCrashesWithinTheWindowCount() {
-        RunnerCrashes crashes = new RunnerCrashes(3, Duration.ofMinutes(5));
+        RunnerCrashCounter crashes = new RunnerCrashCounter(3, Duration.ofMinutes(5));
 
         assertFalse(crashes.crashed("pc-1/m", T0));
         assertFalse(crashes.crashed("pc-1/m", T0.plusSeconds(60)));
@@ -27,7 +27,7 @@ class RunnerCrashesTest {
 
     @Test
     void aLimitOfOneMakesEveryCrashCount() {
-        assertTrue(new RunnerCrashes(1, Duration.ofMinutes(5)).crashed("pc-1/m", T0));
-        assertThrows(IllegalArgumentException.class, () -> new RunnerCrashes(0, Duration.ofMinutes(5)));
+        assertTrue(new RunnerCrashCounter(1, Duration.ofMinutes(5)).crashed("pc-1/m", T0));
+        assertThrows(IllegalArgumentException.class, () -> new RunnerCrashCounter(0, Duration.ofMinutes(5)));
     }
 }

@@ -13,7 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * Quarkus Security's refusals as the API's JSON errors. Authentication is not proactive
  * ({@code quarkus.http.auth.proactive=false}), so it runs inside the REST layer and these mappers see its failures.
  */
-public class AdminRefusals {
+public class AdminRefusalMapper {
 
     @Inject
     AdminAccess access;

@@ -9,9 +9,9 @@ import java.util.concurrent.Executor;
  * threads (the job writer, the Kafka follower), which must stay free for the next batch or record; serialising and
  * writing the response belongs on the request's event loop.
  */
-public final class RequestThread {
+public final class RequestExecutor {
 
-    private RequestThread() {
+    private RequestExecutor() {
     }
 
     /** An executor that runs on the current request's context; call it on the request's thread. */

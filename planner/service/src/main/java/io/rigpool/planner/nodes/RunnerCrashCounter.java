@@ -13,7 +13,7 @@ import java.util.Map;
  * it would leave its queue unserved); a runner that keeps crashing on a node is, and the planner then spares that
  * node the model like a failed load.
  */
-final class RunnerCrashes {
+final class RunnerCrashCounter {
 
     private final int limit;
     private final Duration window;
@@ -23,7 +23,7 @@ final class RunnerCrashes {
      * @param limit  crashes within the window that make the pair unusable for a while
      * @param window how far back crashes count
      */
-    RunnerCrashes(int limit, Duration window) {
+    RunnerCrashCounter(int limit, Duration window) {
         if (limit < 1) {
             throw new IllegalArgumentException("crash limit must be at least 1, got " + limit);
         }

@@ -8,9 +8,9 @@ package io.rigpool.planner.placement;
  * @param parallelSlots llama.cpp's n_parallel
  * @param contextSize llama.cpp's n_ctx: the whole cache, shared by the slots
  */
-public record RunnerOption(int parallelSlots, int contextSize) implements Comparable<RunnerOption> {
+public record SlotLayout(int parallelSlots, int contextSize) implements Comparable<SlotLayout> {
 
-    public RunnerOption {
+    public SlotLayout {
         if (parallelSlots < 1) {
             throw new IllegalArgumentException("parallelSlots: must be >= 1, got " + parallelSlots);
         }
@@ -25,7 +25,7 @@ public record RunnerOption(int parallelSlots, int contextSize) implements Compar
     }
 
     @Override
-    public int compareTo(RunnerOption o) {
+    public int compareTo(SlotLayout o) {
         int bySlots = Integer.compare(parallelSlots, o.parallelSlots);
         return bySlots != 0 ? bySlots : Integer.compare(contextSize, o.contextSize);
     }
