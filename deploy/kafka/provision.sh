@@ -78,7 +78,7 @@ echo "gateway: user $gateway_user has its rights"
 # planner
 planner_user="${RIGPOOL_KAFKA_PLANNER_USER:-rigpool-planner}"
 scram_user "$planner_user" "$RIGPOOL_KAFKA_PLANNER_PASSWORD"
-allow "$planner_user" --topic rigpool.models -- Read Write Describe Create AlterConfigs DescribeConfigs
+allow "$planner_user" --topic rigpool.models -- Read Write Describe Create DescribeConfigs
 allow "$planner_user" --topic rigpool.jobs. --resource-pattern-type prefixed -- Describe
 allow "$planner_user" --group rigpool.workers. --resource-pattern-type prefixed -- Describe
 allow "$planner_user" --cluster -- Describe

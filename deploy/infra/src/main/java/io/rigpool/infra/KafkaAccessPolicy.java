@@ -56,10 +56,8 @@ public final class KafkaAccessPolicy {
                 g.cluster(AclOperation.DESCRIBE);
             }
             case PLANNER -> {
-                // ALTER_CONFIGS: the gateway may create rigpool.models first (it reads it); the planner then makes
-                // it compacted, and without the right it was refused for ever and no catalogue was published.
                 g.topic(Topics.MODELS, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE,
-                        AclOperation.CREATE, AclOperation.ALTER_CONFIGS, AclOperation.DESCRIBE_CONFIGS);
+                        AclOperation.CREATE, AclOperation.DESCRIBE_CONFIGS);
                 g.topicPrefix(Topics.JOBS_PREFIX, AclOperation.DESCRIBE);
                 g.groupPrefix(WORKER_GROUP_PREFIX, AclOperation.DESCRIBE);
                 g.cluster(AclOperation.DESCRIBE);
