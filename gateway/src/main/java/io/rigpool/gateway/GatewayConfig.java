@@ -125,6 +125,27 @@ public interface GatewayConfig {
         @WithDefault("30m")
         Duration republishAfter();
 
+        /**
+         * Around a Kafka outage (the gateway's probe saw the broker go and come back), how far before its start
+         * and after its end a job must have been published to be looked at again, and how long after its end the
+         * look starts. A broker restart of Kafka 4.2.1 once left the share group skipping the job records written
+         * a few seconds around it for good, while later ones flowed (worker/README.md, "Known gap"). From
+         * {@code outage-margin} after Kafka is back until {@code outage-watch} after, a job published within the
+         * margin of the outage that is still queued (never started) while a job of the same model submitted after
+         * it started {@code overtaken-for} ago or more is published again, once. Such a job may run twice (its
+         * record was only slow, not skipped); the gateway stores its first outcome only.
+         */
+        @WithDefault("60s")
+        Duration outageMargin();
+
+        /** How long after a Kafka outage the sweeper keeps looking for jobs it skipped (see outage-margin). */
+        @WithDefault("10m")
+        Duration outageWatch();
+
+        /** How long a later job of the same model must have been running before a queued one counts as skipped. */
+        @WithDefault("30s")
+        Duration overtakenFor();
+
         /** Most jobs re-published in one sweep; the rest wait for the next one. */
         @WithDefault("500")
         int batchSize();

@@ -14,8 +14,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +51,13 @@ public class Availability {
     private DependencyState database;
     private DependencyState kafka;
     private Admin admin;
+    /** When this gateway last saw Kafka go (null while it is up). */
+    private volatile Instant kafkaDownSince;
+    private volatile Outage lastKafkaOutage;
+
+    /** A time Kafka was unreachable from this gateway, as its probe saw it: from its first failure to its return. */
+    public record Outage(Instant downSince, Instant upAgain) {
+    }
 
     @PostConstruct
     void createStates() {
@@ -67,8 +76,11 @@ public class Availability {
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.probeTimeout().toMillis());
         admin = Admin.create(adminConfig);
         // Two jobs, so a check that hangs on one server does not hold the other's back.
-        maintenance.every(settings.probePeriod(), "Kafka probe",
-                new DependencyProbe(kafka, this::checkKafka)::checkOnce);
+        DependencyProbe kafkaProbe = new DependencyProbe(kafka, this::checkKafka);
+        maintenance.every(settings.probePeriod(), "Kafka probe", () -> {
+            kafkaProbe.checkOnce();
+            observeKafka(kafka.up(), Instant.now());
+        });
         maintenance.every(settings.probePeriod(), "PostgreSQL probe",
                 new DependencyProbe(database, this::checkDatabase)::checkOnce);
     }
@@ -94,6 +106,24 @@ public class Availability {
 
     public boolean kafkaUp() {
         return kafka.up();
+    }
+
+    /**
+     * The last time Kafka was unreachable and came back, if it did since this gateway started: the sweeper looks
+     * for jobs whose records a broker restart left undelivered (GatewayConfig.Sweeper#outageMargin).
+     */
+    public Optional<Outage> lastKafkaOutage() {
+        return Optional.ofNullable(lastKafkaOutage);
+    }
+
+    /** Records the start and end of an outage from the probe's outcomes. */
+    void observeKafka(boolean up, Instant now) {
+        if (!up && kafkaDownSince == null) {
+            kafkaDownSince = now;
+        } else if (up && kafkaDownSince != null) {
+            lastKafkaOutage = new Outage(kafkaDownSince, now);
+            kafkaDownSince = null;
+        }
     }
 
     public void databaseFailed(Throwable failure) {

@@ -105,4 +105,16 @@ public class JobRows {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Marks a job running since {@code startedAt}, as a worker's RUNNING update would. */
+    public void setStarted(UUID id, Instant startedAt) {
+        String sql = "UPDATE gateway.jobs SET status = 'running', started_at = ? WHERE id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setTimestamp(1, Timestamp.from(startedAt));
+            s.setObject(2, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

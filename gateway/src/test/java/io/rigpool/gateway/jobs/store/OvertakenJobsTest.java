@@ -1,0 +1,66 @@
+package io.rigpool.gateway.jobs.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.agroal.api.AgroalDataSource;
+import io.rigpool.gateway.testing.JobRows;
+import io.rigpool.infra.RigpoolQuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The sweeper's look, after a Kafka outage, for queued jobs whose records the queue skipped. */
+@RigpoolQuarkusTest
+class OvertakenJobsTest {
+
+    static final String MODEL = "gateway-overtaken-model";
+    static final String OTHER_MODEL = "gateway-overtaken-other-model";
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    JobRepository repository;
+
+    @Test
+    void aQueuedJobOvertakenByALaterOneOfItsModelIsClaimedOnce() {
+        JobRows rows = new JobRows(dataSource);
+        Instant t = Instant.parse("2026-02-01T10:00:00Z");
+        UUID skipped = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        UUID waitingAlone = UUID.randomUUID();
+        UUID outsideWindow = UUID.randomUUID();
+        rows.insertPublished(skipped, MODEL, "skipped", t, t.plusSeconds(1));
+        rows.insertPublished(later, MODEL, "later", t.plusSeconds(5), t.plusSeconds(6));
+        rows.setStarted(later, t.plusSeconds(20));
+        // Nothing of its model has started after it: it only waits.
+        rows.insertPublished(waitingAlone, OTHER_MODEL, "waiting", t, t.plusSeconds(1));
+        // Overtaken as well, but published long before the outage.
+        rows.insertPublished(outsideWindow, MODEL, "old", t.minusSeconds(600), t.minusSeconds(599));
+
+        Instant now = t.plusSeconds(120);
+        List<JobRow> claimed = repository.claimOvertaken(t.minusSeconds(60), t.plusSeconds(60), now.minusSeconds(30),
+                now, 100);
+
+        assertEquals(List.of(skipped), claimed.stream().map(JobRow::id).toList());
+        assertEquals(List.of(), repository.claimOvertaken(t.minusSeconds(60), t.plusSeconds(60),
+                now.minusSeconds(30), now, 100), "claimed once: its published_at moved out of the window");
+    }
+
+    @Test
+    void aJobOvertakenOnlyMomentsAgoIsLeftAlone() {
+        JobRows rows = new JobRows(dataSource);
+        Instant t = Instant.parse("2026-03-01T10:00:00Z");
+        UUID queued = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        rows.insertPublished(queued, MODEL, "queued", t, t.plusSeconds(1));
+        rows.insertPublished(later, MODEL, "later", t.plusSeconds(5), t.plusSeconds(6));
+        rows.setStarted(later, t.plusSeconds(100));
+
+        Instant now = t.plusSeconds(110);
+        assertEquals(List.of(), repository.claimOvertaken(t.minusSeconds(60), t.plusSeconds(60),
+                now.minusSeconds(30), now, 100));
+    }
+}
