@@ -40,8 +40,7 @@ class FaultSuiteIT {
      */
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.of(StackConfig.demo("fault-suite", 2)
-            .withWorkerSettings(ReliabilityDrill.FAST_TAKEOVER).withGatewaySettings(ReliabilityDrill.FAST_REPUBLISH)
-            .exclusively());
+            .withWorkerSettings(ReliabilityDrill.FAST_TAKEOVER).exclusively());
 
     private static ReliabilityDrill drill;
 

@@ -221,7 +221,7 @@ final class LocalStackExtension implements BeforeAllCallback, AfterAllCallback {
             }
             StackOptions options = StackOptions.forTest(root.resolve("stack"), config.workers());
             LocalStack stack = new LocalStack(modelDir == null ? options : options.withModelDir(modelDir))
-                    .withWorkerSettings(config.workerSettings()).withGatewaySettings(config.gatewaySettings());
+                    .withWorkerSettings(config.workerSettings());
             if (llamaServer != null) {
                 stack.withLlamaServer(llamaServer);
             }

@@ -19,23 +19,22 @@ import java.util.function.Consumer;
  * @param modelFiles writes further files into the model directory (a test's corrupt files); compared by identity,
  *     so only classes handing over the very same instance share
  */
-record StackConfig(String name, int workers, Map<String, String> workerSettings, Map<String, String> gatewaySettings,
-        List<TinyChatModel.Spec> models, boolean llamaServer, boolean exclusive, Consumer<Path> modelFiles) {
+record StackConfig(String name, int workers, Map<String, String> workerSettings, List<TinyChatModel.Spec> models,
+        boolean llamaServer, boolean exclusive, Consumer<Path> modelFiles) {
 
     StackConfig {
         workerSettings = Map.copyOf(new TreeMap<>(workerSettings));
-        gatewaySettings = Map.copyOf(new TreeMap<>(gatewaySettings));
         models = List.copyOf(models);
     }
 
     /** {@code workers} workers serving the generated demo model, default settings. */
     static StackConfig demo(String name, int workers) {
-        return new StackConfig(name, workers, Map.of(), Map.of(), List.of(), false, false, null);
+        return new StackConfig(name, workers, Map.of(), List.of(), false, false, null);
     }
 
     /** One worker serving these generated models from a model directory of the stack's own. */
     static StackConfig models(String name, TinyChatModel.Spec... models) {
-        return new StackConfig(name, 1, Map.of(), Map.of(), List.of(models), false, false, null);
+        return new StackConfig(name, 1, Map.of(), List.of(models), false, false, null);
     }
 
     /**
@@ -48,25 +47,20 @@ record StackConfig(String name, int workers, Map<String, String> workerSettings,
     }
 
     StackConfig withLlamaServer() {
-        return new StackConfig(name, workers, workerSettings, gatewaySettings, models, true, exclusive, modelFiles);
+        return new StackConfig(name, workers, workerSettings, models, true, exclusive, modelFiles);
     }
 
     StackConfig withWorkerSettings(Map<String, String> settings) {
-        return new StackConfig(name, workers, settings, gatewaySettings, models, llamaServer, exclusive, modelFiles);
-    }
-
-    /** Settings every start of the gateway gets on top of the stack's own. */
-    StackConfig withGatewaySettings(Map<String, String> settings) {
-        return new StackConfig(name, workers, workerSettings, settings, models, llamaServer, exclusive, modelFiles);
+        return new StackConfig(name, workers, settings, models, llamaServer, exclusive, modelFiles);
     }
 
     StackConfig withModelFiles(Consumer<Path> writer) {
-        return new StackConfig(name, workers, workerSettings, gatewaySettings, models, llamaServer, exclusive, writer);
+        return new StackConfig(name, workers, workerSettings, models, llamaServer, exclusive, writer);
     }
 
     /** A stack of the class's own, stopped after it: its tests kill or restart parts of it. */
     StackConfig exclusively() {
-        return new StackConfig(name, workers, workerSettings, gatewaySettings, models, llamaServer, true, modelFiles);
+        return new StackConfig(name, workers, workerSettings, models, llamaServer, true, modelFiles);
     }
 
     /** Whether the stack has a model directory of its own (else the worker generates its demo model). */
@@ -78,21 +72,20 @@ record StackConfig(String name, int workers, Map<String, String> workerSettings,
     @Override
     public boolean equals(Object o) {
         return o instanceof StackConfig c && workers == c.workers && llamaServer == c.llamaServer
-                && exclusive == c.exclusive && workerSettings.equals(c.workerSettings)
-                && gatewaySettings.equals(c.gatewaySettings) && models.equals(c.models)
+                && exclusive == c.exclusive && workerSettings.equals(c.workerSettings) && models.equals(c.models)
                 && modelFiles == c.modelFiles;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(workers, workerSettings, gatewaySettings, models, llamaServer, exclusive,
+        return Objects.hash(workers, workerSettings, models, llamaServer, exclusive,
                 System.identityHashCode(modelFiles));
     }
 
     /** Orders test classes so that those sharing a stack run one after the other. */
     String sortKey() {
-        return (exclusive ? "1-" : "0-") + workers + "-" + llamaServer + "-" + workerSettings + "-" + gatewaySettings
-                + "-" + models.stream().map(TinyChatModel.Spec::name).toList() + "-"
+        return (exclusive ? "1-" : "0-") + workers + "-" + llamaServer + "-" + workerSettings + "-"
+                + models.stream().map(TinyChatModel.Spec::name).toList() + "-"
                 + (modelFiles == null ? "" : Integer.toHexString(System.identityHashCode(modelFiles)));
     }
 
@@ -101,7 +94,6 @@ record StackConfig(String name, int workers, Map<String, String> workerSettings,
         return name + " (" + workers + " worker" + (workers == 1 ? "" : "s")
                 + (models.isEmpty() ? ", demo model" : ", " + models.stream().map(TinyChatModel.Spec::name).toList())
                 + (llamaServer ? ", llama-server" : "") + (workerSettings.isEmpty() ? "" : ", " + workerSettings)
-                + (gatewaySettings.isEmpty() ? "" : ", gateway " + gatewaySettings)
                 + (modelFiles == null ? "" : ", extra model files") + (exclusive ? ", exclusive" : "") + ")";
     }
 }

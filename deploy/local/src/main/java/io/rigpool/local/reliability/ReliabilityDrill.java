@@ -33,14 +33,6 @@ public final class ReliabilityDrill {
      */
     public static final Map<String, String> FAST_TAKEOVER = Map.of("rigpool.worker.jobs.record-lock", "10s");
 
-    /**
-     * Gateway settings for drills: a job still open 90 s after its publish is published again, instead of after
-     * 30 min. A Kafka restart can leave job records that the share group never delivers (seen on the embedded 4.2.1
-     * broker: records written around the restart were skipped by the group, their jobs queued for ever); the
-     * re-publish is what saves those jobs, and a drill waits minutes, not half an hour.
-     */
-    public static final Map<String, String> FAST_REPUBLISH = Map.of("rigpool.gateway.sweeper.republish-after", "90s");
-
     private final LocalStack stack;
     private final String model;
     private final JobLedger ledger;
