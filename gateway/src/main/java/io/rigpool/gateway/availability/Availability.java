@@ -116,8 +116,8 @@ public class Availability {
         return Optional.ofNullable(lastKafkaOutage);
     }
 
-    /** Records the start and end of an outage from the probe's outcomes. */
-    void observeKafka(boolean up, Instant now) {
+    /** Records the start and end of an outage from the probe's outcomes (public for the sweeper's tests). */
+    public void observeKafka(boolean up, Instant now) {
         if (!up && kafkaDownSince == null) {
             kafkaDownSince = now;
         } else if (up && kafkaDownSince != null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agroal.api.AgroalDataSource;
 import io.rigpool.common.topics.Topics;
+import io.rigpool.gateway.availability.Availability;
 import io.rigpool.gateway.testing.JobRows;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.infra.RigpoolQuarkusTest;
@@ -22,6 +23,9 @@ class UnpublishedJobSweeperTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    Availability availability;
 
     @Test
     void aJobLeftUnpublishedIsPublishedBySweeper() throws Exception {
@@ -58,5 +62,28 @@ class UnpublishedJobSweeperTest {
         await("published_at of " + id + " moved on").atMost(TestKafka.DEADLINE)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> rows.find(id).get("published_at").toString().compareTo("2026-06") > 0);
+    }
+
+    /**
+     * After a Kafka outage, a job published just before it and still queued while a job of its model submitted
+     * later has been running for a while is published again (its record skipped by the queue), without waiting
+     * for republish-after.
+     */
+    @Test
+    void aJobOvertakenAfterAKafkaOutageIsPublishedAgain() throws Exception {
+        JobRows rows = new JobRows(dataSource);
+        Instant upAgain = Instant.now().minusSeconds(70);
+        availability.observeKafka(false, upAgain.minusSeconds(10));
+        availability.observeKafka(true, upAgain);
+        UUID skipped = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        rows.insertPublished(skipped, MODEL, "skipped at the restart", upAgain.minusSeconds(15),
+                upAgain.minusSeconds(14));
+        rows.insertPublished(later, MODEL, "ran", upAgain.plusSeconds(2), upAgain.plusSeconds(3));
+        rows.setStarted(later, upAgain.plusSeconds(5));
+
+        JobRequest request = JobRequest.parseFrom(
+                TestKafka.awaitRecord(Topics.jobs(MODEL), skipped.toString()).value());
+        assertEquals("skipped at the restart", request.getMessages(0).getContent());
     }
 }
