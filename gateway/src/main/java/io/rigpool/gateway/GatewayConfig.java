@@ -132,7 +132,8 @@ public interface GatewayConfig {
          * a few seconds around it for good, while later ones flowed (worker/README.md, "Known gap"). From
          * {@code outage-margin} after Kafka is back until {@code outage-watch} after, a job published within the
          * margin of the outage that is still queued (never started) while a job of the same model submitted after
-         * it started {@code overtaken-for} ago or more is published again, once. Such a job may run twice (its
+         * it started {@code overtaken-for} ago or more is published again, once. The outage must have been seen by two
+         * checks of the probe or more, after Kafka had been up. Such a job may run twice (its
          * record was only slow, not skipped); the gateway stores its first outcome only.
          */
         @WithDefault("60s")
@@ -142,8 +143,12 @@ public interface GatewayConfig {
         @WithDefault("10m")
         Duration outageWatch();
 
-        /** How long a later job of the same model must have been running before a queued one counts as skipped. */
-        @WithDefault("30s")
+        /**
+         * How long a later job of the same model must have been running before a queued one counts as skipped. Jobs
+         * are not taken strictly in order (a share group serves its partitions in turn, and jobs handed back go
+         * again): under a backlog with a runner killed, a job waited 30 s longer than later ones in a fault-suite run.
+         */
+        @WithDefault("60s")
         Duration overtakenFor();
 
         /** Most jobs re-published in one sweep; the rest wait for the next one. */

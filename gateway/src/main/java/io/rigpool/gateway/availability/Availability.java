@@ -51,8 +51,11 @@ public class Availability {
     private DependencyState database;
     private DependencyState kafka;
     private Admin admin;
-    /** When this gateway last saw Kafka go (null while it is up). */
-    private volatile Instant kafkaDownSince;
+    /** Whether the probe has found Kafka up at least once: a gateway starting before Kafka has no outage to heal. */
+    private boolean kafkaSeenUp;
+    /** When this gateway last saw Kafka go (null while it is up), and how many checks found it down since. */
+    private Instant kafkaDownSince;
+    private int kafkaFailedChecks;
     private volatile Outage lastKafkaOutage;
 
     /** A time Kafka was unreachable from this gateway, as its probe saw it: from its first failure to its return. */
@@ -116,14 +119,25 @@ public class Availability {
         return Optional.ofNullable(lastKafkaOutage);
     }
 
-    /** Records the start and end of an outage from the probe's outcomes (public for the sweeper's tests). */
-    public void observeKafka(boolean up, Instant now) {
-        if (!up && kafkaDownSince == null) {
-            kafkaDownSince = now;
-        } else if (up && kafkaDownSince != null) {
-            lastKafkaOutage = new Outage(kafkaDownSince, now);
-            kafkaDownSince = null;
+    /**
+     * Records the start and end of an outage from the probe's outcomes, one call per check (public for the sweeper's
+     * tests). An outage is Kafka found down by two checks or more after it had been up: one check that timed out
+     * (a busy machine, the gateway's own start) is not one, and a broker restart takes several.
+     */
+    public synchronized void observeKafka(boolean up, Instant now) {
+        if (!up) {
+            if (kafkaDownSince == null) {
+                kafkaDownSince = now;
+                kafkaFailedChecks = 0;
+            }
+            kafkaFailedChecks++;
+            return;
         }
+        if (kafkaDownSince != null && kafkaSeenUp && kafkaFailedChecks >= 2) {
+            lastKafkaOutage = new Outage(kafkaDownSince, now);
+        }
+        kafkaDownSince = null;
+        kafkaSeenUp = true;
     }
 
     public void databaseFailed(Throwable failure) {

@@ -13,6 +13,7 @@ import io.rigpool.proto.v1.JobRequest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -73,14 +74,21 @@ class UnpublishedJobSweeperTest {
     void aJobOvertakenAfterAKafkaOutageIsPublishedAgain() throws Exception {
         JobRows rows = new JobRows(dataSource);
         Instant upAgain = Instant.now().minusSeconds(70);
-        availability.observeKafka(false, upAgain.minusSeconds(10));
-        availability.observeKafka(true, upAgain);
+        Availability.Outage outage = new Availability.Outage(upAgain.minusSeconds(10), upAgain);
+        // The app's own probe reports too, once a second: tell again should its report have come in between.
+        for (int i = 0; i < 5 && !availability.lastKafkaOutage().equals(Optional.of(outage)); i++) {
+            availability.observeKafka(true, upAgain.minusSeconds(11));
+            availability.observeKafka(false, outage.downSince());
+            availability.observeKafka(false, upAgain.minusSeconds(9));
+            availability.observeKafka(true, upAgain);
+        }
+        assertEquals(Optional.of(outage), availability.lastKafkaOutage());
         UUID skipped = UUID.randomUUID();
         UUID later = UUID.randomUUID();
         rows.insertPublished(skipped, MODEL, "skipped at the restart", upAgain.minusSeconds(15),
                 upAgain.minusSeconds(14));
-        rows.insertPublished(later, MODEL, "ran", upAgain.plusSeconds(2), upAgain.plusSeconds(3));
-        rows.setStarted(later, upAgain.plusSeconds(5));
+        rows.insertPublished(later, MODEL, "ran", upAgain.minusSeconds(3), upAgain.minusSeconds(2));
+        rows.setStarted(later, upAgain.minusSeconds(1));
 
         JobRequest request = JobRequest.parseFrom(
                 TestKafka.awaitRecord(Topics.jobs(MODEL), skipped.toString()).value());
