@@ -59,6 +59,11 @@ final class JobSlot {
     private final Thread thread;
     private final Object nudge = new Object();
     private volatile boolean busy;
+    /**
+     * A record a renewal's poll brought instead of the renewed one: this slot runs it next rather than handing it
+     * back (see {@link #renew}). Only the slot's thread uses it.
+     */
+    private ConsumerRecord<String, byte[]> next;
 
     JobSlot(String topic, String name, Map<String, Object> config, Jobs jobs, ExecutorService jobThread,
             Duration pollTimeout) {
@@ -106,6 +111,7 @@ final class JobSlot {
             consumer.subscribe(List.of(topic));
             while (!jobs.leaving()) {
                 if (!jobs.taking()) {
+                    handBackNext();
                     synchronized (nudge) {
                         nudge.wait(pollTimeout.toMillis());
                     }
@@ -129,6 +135,7 @@ final class JobSlot {
             LOG.errorf(e, "a job slot of %s failed", topic);
         } finally {
             try {
+                handBackNext();
                 // Sends the last acknowledgements; Kafka releases whatever this member still holds.
                 consumer.close(CLOSE_TIMEOUT);
             } catch (RuntimeException e) {
@@ -139,15 +146,22 @@ final class JobSlot {
         }
     }
 
-    /** Polls for one job, runs it to its end with its lock kept, and acknowledges it. */
+    /**
+     * Polls for one job (or takes the one a renewal brought), runs it to its end with its lock kept, and
+     * acknowledges it.
+     */
     private void takeOne() throws InterruptedException {
-        ConsumerRecord<String, byte[]> job = null;
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
-            if (job == null && jobs.taking()) {
-                job = record;
-            } else {
-                // More than one record, or taking stopped during the poll: the rest go back to the queue at once.
-                consumer.acknowledge(record, AcknowledgeType.RELEASE);
+        ConsumerRecord<String, byte[]> job = next;
+        next = null;
+        if (job == null) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
+                if (job == null && jobs.taking()) {
+                    job = record;
+                } else {
+                    // More than one record, or taking stopped during the poll: the rest go back to the queue at
+                    // once.
+                    consumer.acknowledge(record, AcknowledgeType.RELEASE);
+                }
             }
         }
         if (job == null) {
@@ -222,6 +236,14 @@ final class JobSlot {
      * restarts forgets the locks it had handed out (it loads the records as available again), and a record renewed
      * then never comes back through poll; waiting for it for ever kept the slot from acknowledging and from taking
      * another job. After a lock without the record the lock has run out anyway, so nothing is lost by giving up.
+     *
+     * <p>A poll that brings another record instead means the same: the consumer fetches nothing new while a renewal
+     * is under way, so the renewal did not take. That record is kept, and run by this slot once the current job
+     * ends ({@link #next}), instead of being released. Releasing it and polling on was how jobs were lost: each
+     * poll acquired the first available record of the partition again, every acquisition counts as a delivery, and
+     * within one lock (10 s in the fault suite, a poll every ~120 ms) a record reached the broker's
+     * {@code group.share.delivery.count.limit} and was archived, its job never run (fault-suite run 3 on
+     * share-groups-3: 30 jobs submitted around a Kafka restart).
      */
     private Renewal renew(ConsumerRecord<String, byte[]> job, long lockMs) throws InterruptedException {
         consumer.acknowledge(job, AcknowledgeType.RENEW);
@@ -235,12 +257,20 @@ final class JobSlot {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
                     if (record.partition() == job.partition() && record.offset() == job.offset()) {
                         back = true;
+                    } else if (next == null && jobs.taking()) {
+                        next = record;
                     } else {
                         consumer.acknowledge(record, AcknowledgeType.RELEASE);
                     }
                 }
                 if (back) {
                     return Renewal.BACK;
+                }
+                if (next != null) {
+                    LOG.infof("renewing the lock of the job at %s-%d@%d brought the record at %s-%d@%d instead: the"
+                            + " renewal did not take; that job runs here next", job.topic(), job.partition(),
+                            job.offset(), next.topic(), next.partition(), next.offset());
+                    return Renewal.LOST;
                 }
             } catch (WakeupException e) {
                 // Woken for a drain: the record must still come back to be acknowledged.
@@ -252,6 +282,22 @@ final class JobSlot {
             }
         }
         return Renewal.LEAVING;
+    }
+
+    /** Hands back the record a renewal brought, when this slot will not run it (it stops taking, or leaves). */
+    private void handBackNext() {
+        if (next == null) {
+            return;
+        }
+        ConsumerRecord<String, byte[]> record = next;
+        next = null;
+        consumer.acknowledge(record, AcknowledgeType.RELEASE);
+        try {
+            consumer.commitSync(COMMIT_TIMEOUT);
+        } catch (KafkaException e) {
+            // Its lock runs out then, and the broker delivers it again.
+            LOG.debugf("handing back %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e);
+        }
     }
 
     /**
