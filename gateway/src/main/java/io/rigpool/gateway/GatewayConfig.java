@@ -128,13 +128,14 @@ public interface GatewayConfig {
         /**
          * Around a Kafka outage (the gateway's probe saw the broker go and come back), how far before its start
          * and after its end a job must have been published to be looked at again, and how long after its end the
-         * look starts. A broker restart of Kafka 4.2.1 once left the share group skipping the job records written
-         * a few seconds around it for good, while later ones flowed (worker/README.md, "Known gap"). From
-         * {@code outage-margin} after Kafka is back until {@code outage-watch} after, a job published within the
-         * margin of the outage that is still queued (never started) while a job of the same model submitted after
-         * it started {@code overtaken-for} ago or more is published again, once. The outage must have been seen by two
-         * checks of the probe or more, after Kafka had been up. Such a job may run twice (its
-         * record was only slow, not skipped); the gateway stores its first outcome only.
+         * look starts. Kafka restarts lost jobs until the workers' lock renewal stopped bouncing the records available
+         * just after a restart until the broker archived them (worker/README.md, "Jobs lost at a Kafka restart");
+         * this stays as a net for a record the queue drops for any other reason. From {@code outage-margin} after
+         * Kafka is back until {@code outage-watch} after, a job published within the margin of the outage that is
+         * still queued (never started) while a job of the same model submitted after it started
+         * {@code overtaken-for} ago or more is published again, once. The outage must have been seen by two
+         * checks of the probe or more, after Kafka had been up. Such a job may run twice (its record was only
+         * slow, not dropped); the gateway stores its first outcome only.
          */
         @WithDefault("60s")
         Duration outageMargin();
