@@ -88,7 +88,7 @@ echo "planner: user $planner_user has its rights"
 worker_user="${RIGPOOL_KAFKA_WORKER_USER:-rigpool-worker}"
 scram_user "$worker_user" "$RIGPOOL_KAFKA_WORKER_PASSWORD"
 allow "$worker_user" --topic rigpool.jobs. --resource-pattern-type prefixed -- Read Describe
-allow "$worker_user" --group rigpool.workers. --resource-pattern-type prefixed -- Read Describe
+allow "$worker_user" --group rigpool.workers. --resource-pattern-type prefixed -- Read Describe AlterConfigs DescribeConfigs
 allow "$worker_user" --topic rigpool.control -- Read Describe Create
 allow "$worker_user" --topic rigpool.results -- Write Describe
 allow "$worker_user" --topic rigpool.tokens -- Write Describe

@@ -113,6 +113,45 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration minAge();
 
+        /**
+         * How long after its publish a job still queued (or running, but not started since) is published again.
+         * The job queues are Kafka share groups, which archive a record delivered
+         * {@code group.share.delivery.count.limit} times without being acknowledged: the workers report such a job
+         * failed before that (their {@code jobs.max-deliveries}), but a record whose last delivery ends without any
+         * acknowledgement (its worker dies, its broker restarts) is dropped without a word, and its job would stay
+         * queued for ever. Published again, it is a new record. Far longer than a job waits and runs normally: one
+         * published again while it still waits may run twice, and the gateway stores its first outcome only.
+         */
+        @WithDefault("30m")
+        Duration republishAfter();
+
+        /**
+         * Around a Kafka outage (the gateway's probe saw the broker go and come back), how far before its start
+         * and after its end a job must have been published to be looked at again, and how long after its end the
+         * look starts. Kafka restarts lost jobs until the workers' lock renewal stopped bouncing the records available
+         * just after a restart until the broker archived them (worker/README.md, "Jobs lost at a Kafka restart");
+         * this stays as a net for a record the queue drops for any other reason. From {@code outage-margin} after
+         * Kafka is back until {@code outage-watch} after, a job published within the margin of the outage that is
+         * still queued (never started) while a job of the same model submitted after it started
+         * {@code overtaken-for} ago or more is published again, once. The outage must have been seen by two
+         * checks of the probe or more, after Kafka had been up. Such a job may run twice (its record was only
+         * slow, not dropped); the gateway stores its first outcome only.
+         */
+        @WithDefault("60s")
+        Duration outageMargin();
+
+        /** How long after a Kafka outage the sweeper keeps looking for jobs it skipped (see outage-margin). */
+        @WithDefault("10m")
+        Duration outageWatch();
+
+        /**
+         * How long a later job of the same model must have been running before a queued one counts as skipped. Jobs
+         * are not taken strictly in order (a share group serves its partitions in turn, and jobs handed back go
+         * again): under a backlog with a runner killed, a job waited 30 s longer than later ones in a fault-suite run.
+         */
+        @WithDefault("60s")
+        Duration overtakenFor();
+
         /** Most jobs re-published in one sweep; the rest wait for the next one. */
         @WithDefault("500")
         int batchSize();

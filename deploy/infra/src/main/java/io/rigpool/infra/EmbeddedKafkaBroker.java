@@ -162,6 +162,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("transaction.state.log.num.partitions", "4");
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
+        // Share groups (the job queues) keep their state in __share_group_state: 4 partitions start far quicker
+        // than the default 50, like the offsets topic above. share.version itself is on: the storage is formatted
+        // with the production features of 4.2, where share groups are production-ready.
+        p.put("share.coordinator.state.topic.num.partitions", "4");
+        // Lets a test give its group a lock of a second or two, to see a job outlive its lock without waiting 30 s.
+        p.put("group.share.min.record.lock.duration.ms", "1000");
+        // A share group archives a record handed back once it has been delivered this many times: its job would be
+        // dropped without a word. The most Kafka 4.2 allows (default 5), since a restart of this broker inflates
+        // the counts; the workers report a job failed before it gets there (worker/README.md, "poison").
+        p.put("group.share.delivery.count.limit", "10");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
         p.put("num.network.threads", "2");

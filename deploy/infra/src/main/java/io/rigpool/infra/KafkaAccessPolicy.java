@@ -15,12 +15,14 @@ import org.apache.kafka.common.resource.ResourceType;
  * Least privilege on the broker, written once: what each role may do to which topic and group. Everything not
  * granted here is refused (the broker runs with {@code allow.everyone.if.no.acl.found=false}). In words:
  * <ul>
- * <li>a <b>worker</b> reads job topics (in its model's group) and {@code rigpool.control}, and writes only
+ * <li>a <b>worker</b> reads job topics (in its model's share group, whose start it sets: ALTER_CONFIGS) and
+ * {@code rigpool.control}, and writes only
  * {@code rigpool.results} and {@code rigpool.tokens}: it cannot enqueue jobs, cancel others' jobs, rewrite the
  * catalogue or read other jobs' results;</li>
  * <li>the <b>gateway</b> writes job topics and {@code rigpool.control}, reads results, tokens and the catalogue, and
  * commits offsets only in its own group;</li>
- * <li>the <b>planner</b> owns the catalogue and reads only the offsets of job topics and worker groups (demand).</li>
+ * <li>the <b>planner</b> owns the catalogue and reads only the offsets of job topics and worker share groups
+ * (demand).</li>
  * </ul>
  * Each role may create the topics it is the first to use, as the services do at start.
  */
@@ -38,7 +40,8 @@ public final class KafkaAccessPolicy {
         switch (role) {
             case WORKER -> {
                 g.topicPrefix(Topics.JOBS_PREFIX, AclOperation.READ, AclOperation.DESCRIBE);
-                g.groupPrefix(WORKER_GROUP_PREFIX, AclOperation.READ, AclOperation.DESCRIBE);
+                g.groupPrefix(WORKER_GROUP_PREFIX, AclOperation.READ, AclOperation.DESCRIBE,
+                        AclOperation.ALTER_CONFIGS, AclOperation.DESCRIBE_CONFIGS);
                 g.topic(Topics.CONTROL, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.CREATE);
                 g.topic(Topics.RESULTS, AclOperation.WRITE, AclOperation.DESCRIBE);
                 g.topic(Topics.TOKENS, AclOperation.WRITE, AclOperation.DESCRIBE);

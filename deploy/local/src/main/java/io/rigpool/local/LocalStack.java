@@ -33,6 +33,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> extraWorkers = new ArrayList<>();
     private final Map<String, String> workerSettings = new LinkedHashMap<>();
+    private final Map<String, String> gatewaySettings = new LinkedHashMap<>();
     private Infrastructure infrastructure;
     private ServiceProcess planner;
     private ServiceProcess gateway;
@@ -66,6 +67,12 @@ public final class LocalStack implements AutoCloseable {
     /** Settings every worker of this stack gets on top of the usual ones (set before {@link #start}). */
     public LocalStack withWorkerSettings(Map<String, String> settings) {
         workerSettings.putAll(settings);
+        return this;
+    }
+
+    /** Settings every start of the gateway gets on top of the stack's own. */
+    public LocalStack withGatewaySettings(Map<String, String> settings) {
+        gatewaySettings.putAll(settings);
         return this;
     }
 
@@ -104,6 +111,7 @@ public final class LocalStack implements AutoCloseable {
         } else {
             gatewayProps.put("rigpool.gateway.auth.bootstrap-admin-key", options.gatewayAdminKey());
         }
+        gatewayProps.putAll(gatewaySettings);
         gateway = service("gateway", "gateway", gatewayProps, options.gatewayPort()).start();
         planner.awaitReady(Duration.ofMinutes(2));
         gateway.awaitReady(Duration.ofMinutes(2));

@@ -14,8 +14,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +51,16 @@ public class Availability {
     private DependencyState database;
     private DependencyState kafka;
     private Admin admin;
+    /** Whether the probe has found Kafka up at least once: a gateway starting before Kafka has no outage to heal. */
+    private boolean kafkaSeenUp;
+    /** When this gateway last saw Kafka go (null while it is up), and how many checks found it down since. */
+    private Instant kafkaDownSince;
+    private int kafkaFailedChecks;
+    private volatile Outage lastKafkaOutage;
+
+    /** A time Kafka was unreachable from this gateway, as its probe saw it: from its first failure to its return. */
+    public record Outage(Instant downSince, Instant upAgain) {
+    }
 
     @PostConstruct
     void createStates() {
@@ -67,8 +79,11 @@ public class Availability {
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) settings.probeTimeout().toMillis());
         admin = Admin.create(adminConfig);
         // Two jobs, so a check that hangs on one server does not hold the other's back.
-        maintenance.every(settings.probePeriod(), "Kafka probe",
-                new DependencyProbe(kafka, this::checkKafka)::checkOnce);
+        DependencyProbe kafkaProbe = new DependencyProbe(kafka, this::checkKafka);
+        maintenance.every(settings.probePeriod(), "Kafka probe", () -> {
+            kafkaProbe.checkOnce();
+            observeKafka(kafka.up(), Instant.now());
+        });
         maintenance.every(settings.probePeriod(), "PostgreSQL probe",
                 new DependencyProbe(database, this::checkDatabase)::checkOnce);
     }
@@ -94,6 +109,35 @@ public class Availability {
 
     public boolean kafkaUp() {
         return kafka.up();
+    }
+
+    /**
+     * The last time Kafka was unreachable and came back, if it did since this gateway started: the sweeper looks
+     * for jobs whose records a broker restart left undelivered (GatewayConfig.Sweeper#outageMargin).
+     */
+    public Optional<Outage> lastKafkaOutage() {
+        return Optional.ofNullable(lastKafkaOutage);
+    }
+
+    /**
+     * Records the start and end of an outage from the probe's outcomes, one call per check (public for the sweeper's
+     * tests). An outage is Kafka found down by two checks or more after it had been up: one check that timed out
+     * (a busy machine, the gateway's own start) is not one, and a broker restart takes several.
+     */
+    public synchronized void observeKafka(boolean up, Instant now) {
+        if (!up) {
+            if (kafkaDownSince == null) {
+                kafkaDownSince = now;
+                kafkaFailedChecks = 0;
+            }
+            kafkaFailedChecks++;
+            return;
+        }
+        if (kafkaDownSince != null && kafkaSeenUp && kafkaFailedChecks >= 2) {
+            lastKafkaOutage = new Outage(kafkaDownSince, now);
+        }
+        kafkaDownSince = null;
+        kafkaSeenUp = true;
     }
 
     public void databaseFailed(Throwable failure) {

@@ -74,6 +74,24 @@ public class JobRows {
         }
     }
 
+    /** A queued job published at {@code publishedAt} and never taken since (its record lost in the queue). */
+    public void insertPublished(UUID id, String model, String userMessage, Instant createdAt, Instant publishedAt) {
+        String sql = """
+                INSERT INTO gateway.jobs (id, model, messages, max_tokens, temperature, top_p, seed, stop, status,
+                                          created_at, published_at)
+                VALUES (?, ?, ?::jsonb, 32, 0.5, 1.0, 7, '["END"]'::jsonb, 'queued', ?, ?)""";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setObject(1, id);
+            s.setString(2, model);
+            s.setString(3, "[{\"role\":\"user\",\"content\":\"" + userMessage + "\"}]");
+            s.setTimestamp(4, Timestamp.from(createdAt));
+            s.setTimestamp(5, Timestamp.from(publishedAt));
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sets a job's status as a worker's report would (a final one also gets finished_at). */
     public void setStatus(UUID id, String status) {
         String sql = "UPDATE gateway.jobs SET status = ?, published_at = now(),"
@@ -82,6 +100,18 @@ public class JobRows {
             s.setString(1, status);
             s.setString(2, status);
             s.setObject(3, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Marks a job running since {@code startedAt}, as a worker's RUNNING update would. */
+    public void setStarted(UUID id, Instant startedAt) {
+        String sql = "UPDATE gateway.jobs SET status = 'running', started_at = ? WHERE id = ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setTimestamp(1, Timestamp.from(startedAt));
+            s.setObject(2, id);
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

@@ -184,6 +184,30 @@ public interface WorkerConfig {
         @WithDefault("500ms")
         Duration pollTimeout();
 
+        /**
+         * How many times a runner of this worker may die while running a job before the next delivery of that job
+         * here is reported failed instead of run: a poison job must not bring runners down for ever. Counted by the
+         * worker itself, not from the broker's delivery count, which a broker restart inflates ({@code PoisonLimits}).
+         */
+        @WithDefault("3")
+        int maxRunnerDeaths();
+
+        /**
+         * The last guard against poison jobs: a job delivered more than this many times (the broker's count, every
+         * worker's deliveries together) is reported failed instead of run. Keep it below the broker's
+         * {@code group.share.delivery.count.limit} (10 on rigpool's brokers, the most Kafka 4.2 allows): Kafka
+         * archives a record handed back at that limit, dropping its job without a word.
+         */
+        @WithDefault("9")
+        int maxDeliveries();
+
+        /**
+         * The lock the model's share group puts on a job record taken by a worker: how soon the jobs of a worker
+         * that died (SIGKILL, power cut) are delivered again. Set on the group, so the last worker to join wins;
+         * unset, the broker's {@code group.share.record.lock.duration.ms} (30 s) holds. Running jobs renew it.
+         */
+        Optional<Duration> recordLock();
+
         /** Longest time one job may run on its runner before it is reported failed. */
         @WithDefault("10m")
         Duration jobTimeout();

@@ -14,6 +14,8 @@ import io.rigpool.worker.gpu.GpuMonitor;
 import io.rigpool.worker.jobs.ControlListener;
 import io.rigpool.worker.jobs.JobConsumers;
 import io.rigpool.worker.jobs.JobExecution;
+import io.rigpool.worker.jobs.JobQueueSettings;
+import io.rigpool.worker.jobs.PoisonLimits;
 import io.rigpool.worker.jobs.ResultPublisher;
 import io.rigpool.worker.jobs.RunningJobs;
 import io.rigpool.worker.models.LocalModelFile;
@@ -81,6 +83,8 @@ public final class WorkerNode implements AutoCloseable {
                 this::later),
                 config.jobs().jobTimeout(), running, clock);
         this.jobs = new JobConsumers(setup.kafka(), setup.nodeId(), execution, config.jobs().pollTimeout(),
+                new PoisonLimits(config.jobs().maxRunnerDeaths(), config.jobs().maxDeliveries()),
+                new JobQueueSettings(config.jobs().recordLock()),
                 config.jobs().drainTimeout(), new JobConsumers.RunnerEvents() {
                     @Override
                     public void loaded(String modelId, RunnerLoadReport report) {

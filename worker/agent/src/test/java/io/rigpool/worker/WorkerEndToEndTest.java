@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolQuarkusTest;
@@ -20,7 +19,6 @@ import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.LocalModel;
 import io.rigpool.proto.v1.TokenChunk;
 import io.rigpool.proto.v1.WorkerHello;
-import io.rigpool.worker.jobs.JobConsumer;
 import io.rigpool.worker.planner.TestPlanner;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import io.rigpool.worker.planner.TestPlannerResource;
@@ -139,7 +137,7 @@ class WorkerEndToEndTest {
         }
         assertEquals(TestPlannerResource.SLOTS, mostRunningAtOnce(kafka, jobs.keySet()),
                 "jobs run side by side, never more than the runner's slots");
-        kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
+        kafka.awaitAcknowledgedToEnd(WorkerKafka.MODEL);
     }
 
     @Test

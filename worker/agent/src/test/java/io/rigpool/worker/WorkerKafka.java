@@ -13,6 +13,7 @@ import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.TokenChunk;
+import io.rigpool.worker.jobs.JobQueueBacklog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,11 +28,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -152,21 +151,10 @@ final class WorkerKafka {
         return awaitTerminal(List.of(jobId)).get(jobId);
     }
 
-    /** Waits until the group has committed every record of the topic. */
-    void awaitCommittedToEnd(String topic, String group) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            await().atMost(DEADLINE).until(() -> {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                        .partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()),
-                                OffsetSpec.latest()));
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-                return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                        .allMatch(e -> e.getValue().offset() == 0 || (committed.get(e.getKey()) != null
-                                && committed.get(e.getKey()).offset() == e.getValue().offset()));
-            });
-        }
+    /** Waits until the model's share group has acknowledged every job of its topic. */
+    void awaitAcknowledgedToEnd(String modelId) {
+        await().atMost(DEADLINE).until(() -> JobQueueBacklog.unacknowledged(bootstrapServers, modelId,
+                Topics.jobs(modelId)) == 0);
     }
 
     private void record() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rigpool.common.topics.Topics;
 import io.rigpool.infra.ManagementInterface;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import io.rigpool.proto.v1.JobRequest;
@@ -15,7 +14,6 @@ import io.rigpool.proto.v1.JobState;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.RunnerCrash;
 import io.rigpool.proto.v1.RunnerEvent;
-import io.rigpool.worker.jobs.JobConsumer;
 import io.rigpool.worker.planner.TestPlanner;
 import io.rigpool.worker.planner.TestPlannerResource.InjectPlanner;
 import jakarta.inject.Inject;
@@ -59,7 +57,7 @@ class WorkerRunnerCrashTest {
         assertNotEquals(pid, worker.node().supervisor().runner(WorkerKafka.MODEL).orElseThrow().pid());
         assertTrue(kafka.updates(job.getJobId()).stream().filter(u -> u.getState() != JobState.JOB_STATE_RUNNING)
                 .count() == 1, "one result only");
-        kafka.awaitCommittedToEnd(Topics.jobs(WorkerKafka.MODEL), JobConsumer.groupId(WorkerKafka.MODEL));
+        kafka.awaitAcknowledgedToEnd(WorkerKafka.MODEL);
 
         String metrics = given().get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract()
                 .asString();

@@ -7,6 +7,7 @@ import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.Maintenance;
+import io.rigpool.gateway.availability.Availability;
 import io.rigpool.gateway.jobs.NewJob;
 import io.rigpool.gateway.database.JdbcTransaction;
 import io.rigpool.gateway.jobs.store.JobRow;
@@ -29,7 +30,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Gets committed jobs onto Kafka: publishes each new job, records Kafka's acknowledgements, and sweeps up the jobs
- * whose publish was lost.
+ * whose publish was lost, and the jobs still open long after their publish (a record the share group dropped).
  *
  * <p>Why a plain Kafka producer rather than a SmallRye {@code Emitter}: every model has its own topic, known only
  * per job, and the gateway needs each record's acknowledgement to set {@code published_at}; the producer's send
@@ -58,6 +59,9 @@ public class JobPublishing {
 
     @Inject
     Maintenance maintenance;
+
+    @Inject
+    Availability availability;
 
     private PublishedMarker marker;
     private JobPublisher publisher;
@@ -110,9 +114,51 @@ public class JobPublishing {
             if (queued > 0) {
                 LOG.infof("publishing %d jobs again whose publish was not acknowledged", queued);
             }
+            Instant now = Instant.now();
+            List<JobRow> stale = repository.claimStale(now.minus(config.sweeper().republishAfter()), now,
+                    config.sweeper().batchSize());
+            int again = 0;
+            for (JobRow job : stale) {
+                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
+                    again++;
+                }
+            }
+            if (!stale.isEmpty()) {
+                // Its record may have been dropped by the share group (see GatewayConfig.Sweeper#republishAfter).
+                LOG.warnf("publishing %d jobs again that are still open %s after their publish", again,
+                        config.sweeper().republishAfter());
+            }
+            availability.lastKafkaOutage().ifPresent(outage -> republishSkipped(outage, Instant.now()));
         } catch (RuntimeException e) {
             // A failed sweep (database away) is said here, where its cause is known; the next one tries again.
             LOG.warnf("sweep for unpublished jobs failed (%s)", e.toString());
+        }
+    }
+
+    /**
+     * After a Kafka outage, publishes again the jobs published around it that the queue seems to have skipped: still
+     * queued while a job of the same model submitted later has been running for a while (see
+     * GatewayConfig.Sweeper#outageMargin). Looks from one margin after the outage's end, so that a claimed job,
+     * whose published_at moves to now, falls outside the window and is published again once only.
+     */
+    private void republishSkipped(Availability.Outage outage, Instant now) {
+        GatewayConfig.Sweeper sweeper = config.sweeper();
+        Instant to = outage.upAgain().plus(sweeper.outageMargin());
+        if (now.isBefore(to) || now.isAfter(outage.upAgain().plus(sweeper.outageWatch()))) {
+            return;
+        }
+        List<JobRow> skipped = repository.claimOvertaken(outage.downSince().minus(sweeper.outageMargin()), to,
+                now.minus(sweeper.overtakenFor()), now, sweeper.batchSize());
+        int again = 0;
+        for (JobRow job : skipped) {
+            if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
+                again++;
+            }
+        }
+        if (!skipped.isEmpty()) {
+            LOG.warnf("publishing %d jobs again that were published around the Kafka outage of %s to %s and are still"
+                    + " queued while later jobs of their model run: %s", again, outage.downSince(), outage.upAgain(),
+                    skipped.stream().map(JobRow::id).toList());
         }
     }
 

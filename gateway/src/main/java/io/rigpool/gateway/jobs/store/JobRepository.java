@@ -37,6 +37,30 @@ public class JobRepository {
              FROM gateway.jobs
             WHERE published_at IS NULL AND status = 'queued' AND created_at < ?
             ORDER BY created_at LIMIT ?""";
+    /** Claims open jobs published before the cutoff by moving their published_at to now; returns them. */
+    private static final String REPUBLISH_STALE = """
+            UPDATE gateway.jobs SET published_at = ?
+            WHERE id IN (
+                SELECT id FROM gateway.jobs
+                WHERE status IN ('queued', 'running') AND published_at < ?
+                  AND (started_at IS NULL OR started_at < ?)
+                ORDER BY published_at LIMIT ?)
+            RETURNING\s""" + COLUMNS;
+    /**
+     * Claims queued jobs published within a window whose record a later job of the same model overtook (it started
+     * before a cutoff), by moving their published_at to now; returns them.
+     */
+    private static final String REPUBLISH_OVERTAKEN = """
+            UPDATE gateway.jobs SET published_at = ?
+            WHERE id IN (
+                SELECT j.id FROM gateway.jobs j
+                WHERE j.status = 'queued' AND j.started_at IS NULL
+                  AND j.published_at >= ? AND j.published_at <= ?
+                  AND EXISTS (
+                      SELECT 1 FROM gateway.jobs k
+                      WHERE k.model = j.model AND k.created_at > j.created_at AND k.started_at < ?)
+                ORDER BY j.published_at LIMIT ?)
+            RETURNING\s""" + COLUMNS;
     private static final String FINISHED_AMONG = "SELECT " + COLUMNS
             + " FROM gateway.jobs WHERE id = ANY (?) AND status NOT IN ('queued', 'running')";
     private static final String CANCEL_QUEUED = """
@@ -64,6 +88,40 @@ public class JobRepository {
             try (PreparedStatement query = connection.prepareStatement(UNPUBLISHED)) {
                 query.setObject(1, timestamp(cutoff));
                 query.setInt(2, limit);
+                return rows(query);
+            }
+        });
+    }
+
+    /**
+     * Open jobs (queued, or running) published before {@code cutoff} and not started since: their published_at is
+     * set to {@code now} in the same statement, so each is returned once per {@code cutoff} period, by one gateway.
+     */
+    public List<JobRow> claimStale(Instant cutoff, Instant now, int limit) {
+        return JdbcTransaction.call(dataSource, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(REPUBLISH_STALE)) {
+                query.setObject(1, timestamp(now));
+                query.setObject(2, timestamp(cutoff));
+                query.setObject(3, timestamp(cutoff));
+                query.setInt(4, limit);
+                return rows(query);
+            }
+        });
+    }
+
+    /**
+     * Queued jobs never started, published between {@code from} and {@code to}, of whose model a job submitted
+     * later started before {@code overtakenBefore}: their records look skipped by the queue. Their published_at is
+     * set to {@code now} in the same statement, so each is returned once while {@code now} is after {@code to}.
+     */
+    public List<JobRow> claimOvertaken(Instant from, Instant to, Instant overtakenBefore, Instant now, int limit) {
+        return JdbcTransaction.call(dataSource, connection -> {
+            try (PreparedStatement query = connection.prepareStatement(REPUBLISH_OVERTAKEN)) {
+                query.setObject(1, timestamp(now));
+                query.setObject(2, timestamp(from));
+                query.setObject(3, timestamp(to));
+                query.setObject(4, timestamp(overtakenBefore));
+                query.setInt(5, limit);
                 return rows(query);
             }
         });

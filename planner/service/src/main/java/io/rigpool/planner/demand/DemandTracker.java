@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * Turns offsets of the job topics into demand: the arrival rate (jobs per second, a moving average of how fast
- * the end offsets grow) and the backlog (jobs not yet committed by the model's workers), expressed as decode
+ * the end offsets grow) and the backlog (jobs not yet acknowledged by the model's workers), expressed as decode
  * tokens per second: {@code (arrivals + backlog / drainTime) × tokensPerJob}. Not thread-safe.
  */
 public final class DemandTracker {

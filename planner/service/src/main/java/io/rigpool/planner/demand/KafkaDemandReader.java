@@ -21,17 +21,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.jboss.logging.Logger;
 
 /**
- * Reads, every few seconds, how many jobs each model's topic holds and how far its workers' consumer group
- * ({@code rigpool.workers.<model id>}) has committed, with Kafka's admin client, and hands the readings to the
+ * Reads, every few seconds, how many jobs each model's topic holds and how many of them its workers' share group
+ * ({@code rigpool.workers.<model id>}) has not yet acknowledged (its lag), with Kafka's admin client, and hands the readings to the
  * fleet loop. Runs on its own thread: admin calls block, the fleet loop must not. Kafka being down only means no
  * new readings; the last demand stands.
  */
@@ -104,20 +106,19 @@ public class KafkaDemandReader {
         }));
         ListOffsetsResult ends = a.listOffsets(latest);
         ListOffsetsResult starts = a.listOffsets(earliest);
-        Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+        Map<String, ListShareGroupOffsetsSpec> groups = new HashMap<>();
         for (String topic : jobTopics) {
             groups.put(WORKER_GROUP_PREFIX + topic.substring(Topics.JOBS_PREFIX.length()),
-                    new ListConsumerGroupOffsetsSpec().topicPartitions(latest.keySet().stream()
+                    new ListShareGroupOffsetsSpec().topicPartitions(latest.keySet().stream()
                             .filter(tp -> tp.topic().equals(topic)).toList()));
         }
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = a.listConsumerGroupOffsets(groups).all()
-                .get(5, TimeUnit.SECONDS);
+        ListShareGroupOffsetsResult shares = a.listShareGroupOffsets(groups);
         Instant at = clock.instant();
         List<DemandTracker.Reading> readings = new ArrayList<>();
         for (String topic : jobTopics) {
             String modelId = topic.substring(Topics.JOBS_PREFIX.length());
-            Map<TopicPartition, OffsetAndMetadata> groupOffsets = committed.getOrDefault(WORKER_GROUP_PREFIX + modelId,
-                    Map.of());
+            Map<TopicPartition, SharePartitionOffsetInfo> groupOffsets = shareOffsets(shares,
+                    WORKER_GROUP_PREFIX + modelId);
             long produced = 0;
             long consumed = 0;
             for (TopicPartition tp : latest.keySet()) {
@@ -126,13 +127,40 @@ public class KafkaDemandReader {
                 }
                 long end = ends.partitionResult(tp).get(5, TimeUnit.SECONDS).offset();
                 long start = starts.partitionResult(tp).get(5, TimeUnit.SECONDS).offset();
-                OffsetAndMetadata done = groupOffsets.get(tp);
                 produced += end;
-                consumed += done == null ? start : Math.max(start, done.offset());
+                consumed += consumedUpTo(groupOffsets.get(tp), start, end);
             }
             readings.add(new DemandTracker.Reading(modelId, produced, consumed, at));
         }
         return readings;
+    }
+
+    /**
+     * How many of a partition's jobs the share group is done with: all but its lag (jobs not yet acknowledged,
+     * waiting or running), or, from a broker that does not tell the lag, all before its start offset (the first
+     * job not yet acknowledged). A group that has not started on the partition is done with none of it.
+     */
+    static long consumedUpTo(SharePartitionOffsetInfo share, long start, long end) {
+        if (share == null) {
+            return start;
+        }
+        return share.lag().map(lag -> Math.max(start, end - lag))
+                .orElse(Math.min(end, Math.max(start, share.startOffset())));
+    }
+
+    /** The share group's offsets per partition; none when the group does not exist yet (no worker joined it). */
+    private static Map<TopicPartition, SharePartitionOffsetInfo> shareOffsets(ListShareGroupOffsetsResult shares,
+            String group) throws InterruptedException, TimeoutException {
+        try {
+            Map<TopicPartition, SharePartitionOffsetInfo> offsets = shares.partitionsToOffsetInfo(group)
+                    .get(5, TimeUnit.SECONDS);
+            return offsets == null ? Map.of() : offsets;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw new IllegalStateException("could not read the share group " + group, e.getCause());
+        }
     }
 
     private Admin admin() {

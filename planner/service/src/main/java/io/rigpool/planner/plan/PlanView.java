@@ -40,7 +40,7 @@ public record PlanView(long planVersion, Instant plannedAt, String trigger, doub
 
     /**
      * @param arrivalsPerSecond jobs per second published to the model's topic (moving average)
-     * @param backlogJobs jobs published and not yet committed by the model's workers
+     * @param backlogJobs jobs published and not yet acknowledged by the model's workers
      */
     public record ModelPlan(String modelId, double demandTps, double arrivalsPerSecond, long backlogJobs,
             double servedTps, int replicas, int requiredReplicas, int minReplicas, List<String> pinnedTo,

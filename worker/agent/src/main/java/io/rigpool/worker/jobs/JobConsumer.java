@@ -7,110 +7,108 @@ import io.rigpool.proto.v1.JobRequest;
 import io.rigpool.worker.jobs.JobExecution.Outcome;
 import io.rigpool.worker.runner.RunnerProcess;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.header.Header;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
  * Takes one loaded model's jobs from its Kafka topic and runs them on the model's runner, as many at once as the
- * runner has slots. All workers holding the model share one consumer group, so each job goes to one of them.
+ * runner has slots. All workers holding the model are members of one share group (KIP-932), which hands each job
+ * record to one member and locks it to that member until it is acknowledged; members take jobs one by one from any
+ * partition, so no job waits behind another and the partition count does not limit the workers.
  *
- * <p>A job is taken only while a slot is free: one record per poll, and the consumer is paused (it keeps its group
- * membership but fetches nothing) while every slot is busy, so a busy worker never sits on jobs another could run.
- * Jobs end in any order; a partition's offset is committed up to, never past, its first job not yet reported
- * ({@link OffsetTracker}), after the job's terminal update was acknowledged. A job handed back while the runner
- * lives is read again from its offset; when the runner died, the consumer leaves the group so that its partitions,
- * with every unreported job on them, go to whoever joins next (the restarted runner's consumer, or another worker).
+ * <p>Each slot of the runner is a member ({@link JobSlot}): it polls for one record only while it is free, so a
+ * busy worker never holds a job another could run. A record is acknowledged ACCEPT once the job's terminal update
+ * is acknowledged by Kafka, RELEASE when the job is handed back (runner died, drain ran out, result not
+ * acknowledged: Kafka delivers it again, to this worker or another), REJECT when it is not a job, or when it is a
+ * poison job ({@link PoisonLimits}: reported failed instead of bringing runners down for ever). While a job runs its
+ * lock is renewed, so a job of minutes is not delivered elsewhere meanwhile.
  *
- * <p>The Kafka consumer is used by its own thread only, as Kafka requires; slot threads report back through a queue
- * and wake it.
+ * <p>Delivery is at least once, and a broker restart makes "more than once" likely: the broker forgets the locks it
+ * handed out, so a record whose job ends here just then (or whose acceptance had not reached the broker) is delivered
+ * again. A record of a job this worker has already reported is accepted without running it again
+ * ({@link RunningJobs#finishedHere}); one of a job that runs here in another slot waits for that run. Another
+ * worker that gets it runs the job a second time, and the gateway stores the job's first outcome only.
  */
 public final class JobConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobConsumer.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Weight of the newest job in the decode speed the planner is told (exponential average). */
     private static final double SPEED_WEIGHT = 0.3;
-
-    private record Completion(TopicPartition partition, long offset, Outcome outcome) {
-    }
+    /** Settings of classic consumers that a share consumer refuses; where the group starts is a group config. */
+    private static final List<String> NOT_FOR_SHARE_CONSUMERS = List.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+            ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
 
     private final String modelId;
     private final RunnerProcess runner;
     private final JobExecution execution;
+    private final Map<String, Object> kafka;
     private final Duration pollTimeout;
-    private final int slots;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final ExecutorService slotThreads;
-    private final OffsetTracker tracker = new OffsetTracker();
-    private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final PoisonLimits poison;
+    private final JobQueueSettings queue;
+    private final ExecutorService jobThreads;
+    private final List<JobSlot> slots = new ArrayList<>();
     private final Map<String, JobHandle> handles = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger handedBack = new AtomicInteger();
     private final Object idleSignal = new Object();
-    private final Thread thread;
+    private final Thread starter;
     private volatile boolean taking = true;
     private volatile boolean closing;
-    private volatile boolean idle = true;
     private volatile double decodeTps;
 
     public JobConsumer(RunnerProcess runner, Map<String, Object> kafka, String nodeId, JobExecution execution,
-            Duration pollTimeout) {
+            Duration pollTimeout, PoisonLimits poison, JobQueueSettings queue) {
         this.modelId = runner.spec().modelId();
         this.runner = runner;
         this.execution = execution;
+        this.kafka = kafka;
         this.pollTimeout = pollTimeout;
-        this.slots = runner.spec().slots();
-        Map<String, Object> config = new HashMap<>(kafka);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(modelId));
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "rigpool-worker-" + nodeId + "-" + modelId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        // Job topics are the gateway's to create. A worker that asked the broker to create one would be refused
-        // (its ACLs grant no CREATE), and a refused topic is looked up again only after metadata.max.age.ms
-        // (5 minutes); an unknown one is looked up again within a second, so the first job flows at once.
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        // Partitions a worker keeps through a rebalance are not taken away and given back, so jobs running on
-        // them are not delivered again meanwhile.
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
-        this.slotThreads = Executors.newFixedThreadPool(slots, r -> daemon(r, "job-" + modelId));
-        this.thread = daemon(this::consume, "jobs-" + modelId);
+        this.poison = poison;
+        this.queue = queue;
+        int slotCount = runner.spec().slots();
+        this.jobThreads = Executors.newFixedThreadPool(slotCount, r -> daemon(r, "job-" + modelId));
+        JobSlot.Jobs jobs = new SlotJobs();
+        for (int i = 0; i < slotCount; i++) {
+            Map<String, Object> config = new HashMap<>(kafka);
+            config.keySet().removeAll(NOT_FOR_SHARE_CONSUMERS);
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(modelId));
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, "rigpool-worker-" + nodeId + "-" + modelId + "-" + i);
+            config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+            // One record per poll, taken only by a free slot.
+            config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+            slots.add(new JobSlot(Topics.jobs(modelId), "jobs-" + modelId + "-" + i, config, jobs, jobThreads,
+                    pollTimeout));
+        }
+        this.starter = daemon(this::setUpAndStart, "jobs-" + modelId);
     }
 
-    /** The consumer group of all workers that serve a model. */
+    /** The share group of all workers that serve a model. */
     public static String groupId(String modelId) {
         return "rigpool.workers." + modelId;
     }
 
     public void start() {
-        thread.start();
+        starter.start();
     }
 
     public String modelId() {
@@ -135,14 +133,14 @@ public final class JobConsumer {
     /** Takes no new job from now on; running ones go on. */
     public void stopTaking() {
         taking = false;
-        consumer.wakeup();
+        slots.forEach(JobSlot::wake);
     }
 
-    /** Waits until no job runs and every reported one is committed; false when the time ran out first. */
+    /** Waits until no job runs and every ended one is acknowledged; false when the time ran out first. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (idleSignal) {
-            while (!(idle && inFlight.get() == 0) && thread.isAlive()) {
+            while (inFlight.get() > 0 || slots.stream().anyMatch(s -> s.busy() && s.alive())) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -158,166 +156,93 @@ public final class JobConsumer {
         handles.values().forEach(JobHandle::abandon);
     }
 
-    /** Leaves the group and ends the thread; jobs not reported by then are delivered again. */
+    /** Leaves the group and ends the slots; records not acknowledged by then are released by Kafka. */
     public void close(Duration timeout) throws InterruptedException {
         taking = false;
         closing = true;
-        consumer.wakeup();
-        thread.join(timeout.toMillis());
-        if (thread.isAlive()) {
-            LOG.warnf("the job consumer of %s did not end within %s", modelId, timeout);
+        slots.forEach(JobSlot::wake);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        starter.join(Math.max(1, timeout.toMillis()));
+        for (JobSlot slot : slots) {
+            slot.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (slot.alive()) {
+                LOG.warnf("a job slot of %s did not end within %s", modelId, timeout);
+            }
         }
+        jobThreads.shutdown();
+        LOG.infof("stopped taking jobs of %s", modelId);
     }
 
-    private void consume() {
+    /** Sets the share group up before the slots join it, then starts them. */
+    private void setUpAndStart() {
         try {
-            consumer.subscribe(List.of(Topics.jobs(modelId)), new Rebalance());
-            while (true) {
-                settle();
-                boolean runnerAlive = runner.isAlive();
-                if (closing || (!runnerAlive && inFlight.get() == 0)) {
-                    break;
-                }
-                boolean take = taking && runnerAlive && inFlight.get() < slots;
-                pauseUnless(take);
+            while (!closing) {
                 try {
-                    take(consumer.poll(pollTimeout), take);
-                } catch (WakeupException e) {
-                    // A job ended, or the worker wants this consumer to stop taking: look again.
-                } catch (KafkaException e) {
-                    // The model stays loaded, so its jobs must keep flowing: wait a little and poll again. A pause
-                    // of this loop, not a retry of one call: the next round must settle what the slots reported
-                    // and see a close or the runner's death first. (Nor could SmallRye's Guard serve here: it
-                    // needs the Quarkus runtime, and this consumer is also run without it, in JobConsumerTest.)
-                    LOG.warnf("taking jobs of %s failed (%s); trying again", modelId, e.toString());
-                    Thread.sleep(pollTimeout.toMillis());
+                    queue.apply(kafka, groupId(modelId));
+                    slots.forEach(JobSlot::start);
+                    return;
+                } catch (ExecutionException | TimeoutException | KafkaException e) {
+                    LOG.warnf("could not set up the job queue of %s (%s); trying again", modelId, e.toString());
+                    synchronized (idleSignal) {
+                        idleSignal.wait(pollTimeout.toMillis());
+                    }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "job consumer of %s failed", modelId);
-        } finally {
-            slotThreads.shutdown();
-            try {
-                consumer.close(CLOSE_TIMEOUT);
-            } catch (RuntimeException e) {
-                LOG.debugf("closing the consumer of %s: %s", modelId, e);
-            }
+        }
+    }
+
+    /** What the slots ask of this consumer. */
+    private final class SlotJobs implements JobSlot.Jobs {
+
+        @Override
+        public boolean taking() {
+            return taking && !closing && runner.isAlive();
+        }
+
+        @Override
+        public boolean leaving() {
+            return closing || (!runner.isAlive() && inFlight.get() == 0);
+        }
+
+        @Override
+        public AcknowledgeType run(ConsumerRecord<String, byte[]> record) {
+            return runOne(record);
+        }
+
+        @Override
+        public void changed() {
             synchronized (idleSignal) {
                 idleSignal.notifyAll();
             }
-            LOG.infof("stopped taking jobs of %s", modelId);
         }
     }
 
-    /** Applies what the slots reported, commits what may be committed, and tells waiters whether all is done. */
-    private void settle() {
-        applyCompletions();
-        boolean committedAll = commit(consumer.assignment());
-        synchronized (idleSignal) {
-            idle = committedAll && completions.isEmpty();
-            idleSignal.notifyAll();
-        }
-    }
-
-    private void applyCompletions() {
-        Completion done;
-        while ((done = completions.poll()) != null) {
-            tracker.finish(done.partition(), done.offset(), done.outcome() == Outcome.REPORTED);
-            if (done.outcome() == Outcome.HANDED_BACK && runner.isAlive() && !closing
-                    && consumer.assignment().contains(done.partition())) {
-                TopicPartition partition = done.partition();
-                tracker.redeliverFrom(partition).ifPresent(offset -> consumer.seek(partition, offset));
-            }
-        }
-    }
-
-    /** Commits the reported prefix of the given partitions; false when something is left to commit. */
-    private boolean commit(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-        Map<TopicPartition, Long> points = new HashMap<>();
-        tracker.commitPoints().forEach((partition, point) -> {
-            if (partitions.contains(partition)) {
-                points.put(partition, point);
-                commit.put(partition, new OffsetAndMetadata(point));
-            }
-        });
-        if (commit.isEmpty()) {
-            return true;
-        }
-        try {
-            consumer.commitSync(commit);
-            tracker.committed(points);
-            return true;
-        } catch (WakeupException e) {
-            return false;
-        } catch (CommitFailedException | RebalanceInProgressException e) {
-            // The group moved these partitions on: the jobs are delivered again elsewhere, and their results are
-            // stored once by job id.
-            LOG.warnf("could not commit jobs of %s (%s); they will be delivered again", modelId, e.getMessage());
-            return true;
-        } catch (KafkaException e) {
-            // The broker is away for now: the same offsets are committed at the next turn of the loop.
-            LOG.warnf("committing jobs of %s failed (%s); trying again", modelId, e.toString());
-            return false;
-        }
-    }
-
-    private void pauseUnless(boolean take) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (take) {
-            consumer.resume(consumer.paused());
-        } else if (!consumer.paused().containsAll(assigned)) {
-            consumer.pause(assigned);
-        }
-    }
-
-    private void take(Iterable<ConsumerRecord<String, byte[]>> records, boolean take) {
-        Set<TopicPartition> putBack = new HashSet<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            if (putBack.contains(partition)) {
-                continue;
-            }
-            if (!take || inFlight.get() >= slots) {
-                // A rebalance gave this poll a new, unpaused partition while every slot is busy: leave the job in
-                // the queue, to be read again from here.
-                consumer.seek(partition, record.offset());
-                putBack.add(partition);
-                continue;
-            }
-            if (tracker.begin(partition, record.offset())) {
-                inFlight.incrementAndGet();
-                idle = false;
-                slotThreads.execute(() -> runOne(record, partition));
-            }
-        }
-    }
-
-    private void runOne(ConsumerRecord<String, byte[]> record, TopicPartition partition) {
-        Outcome outcome = Outcome.HANDED_BACK;
+    private AcknowledgeType runOne(ConsumerRecord<String, byte[]> record) {
+        inFlight.incrementAndGet();
+        AcknowledgeType verdict = AcknowledgeType.RELEASE;
         String traceId = traceId(record);
         // The job's trace id is on every line logged about it on this thread (%X{traceId} in the log format).
         if (traceId != null) {
             MDC.put(TraceIds.MDC_KEY, traceId);
         }
         try {
-            outcome = execute(record, traceId);
+            verdict = execute(record, traceId);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "job at %s@%d failed unexpectedly; it is handed back", partition, record.offset());
+            LOG.errorf(e, "job at %s-%d@%d failed unexpectedly; it is handed back", record.topic(),
+                    record.partition(), record.offset());
         } finally {
             MDC.remove(TraceIds.MDC_KEY);
-            if (outcome == Outcome.HANDED_BACK) {
+            if (verdict == AcknowledgeType.RELEASE) {
                 handedBack.incrementAndGet();
                 execution.tally().jobHandedBack(modelId);
             }
-            completions.add(new Completion(partition, record.offset(), outcome));
             inFlight.decrementAndGet();
-            consumer.wakeup();
         }
+        return verdict;
     }
 
     /** The trace id the gateway put on the job record; null for a record without a valid one. */
@@ -326,22 +251,49 @@ public final class JobConsumer {
         return header == null ? null : TraceIds.fromHeader(header.value()).orElse(null);
     }
 
-    private Outcome execute(ConsumerRecord<String, byte[]> record, String traceId) throws InterruptedException {
+    /** Runs the job, or reports why it will not run; says how its record is to be acknowledged. */
+    private AcknowledgeType execute(ConsumerRecord<String, byte[]> record, String traceId)
+            throws InterruptedException {
+        String key = record.key() == null ? "" : record.key();
         JobRequest job;
         try {
             job = JobRequest.parseFrom(record.value() == null ? new byte[0] : record.value());
         } catch (InvalidProtocolBufferException e) {
-            String jobId = record.key() == null ? "" : record.key();
-            LOG.warnf("record %s@%d of %s is not a JobRequest: %s", record.partition(), record.offset(),
-                    record.topic(), e.getMessage());
-            return jobId.isEmpty() ? Outcome.REPORTED
-                    : execution.reject(jobId, modelId, "not a valid JobRequest: " + e.getMessage(), traceId);
+            LOG.warnf("record %s-%d@%d is not a JobRequest: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return key.isEmpty() ? AcknowledgeType.REJECT
+                    : rejected(execution.reject(key, modelId, "not a valid JobRequest: " + e.getMessage(), traceId));
+        }
+        String jobId = job.getJobId();
+        RunningJobs jobsHere = execution.running();
+        while (jobsHere.runningHere(jobId) && !closing) {
+            // Its record came back while it still runs here (its lock was lost): the run that is on decides.
+            Thread.sleep(pollTimeout.toMillis());
+        }
+        if (jobsHere.finishedHere(jobId)) {
+            LOG.infof("job %s delivered again after it was reported here (its lock was lost, e.g. at a broker"
+                    + " restart): accepted without running it again", jobId);
+            return AcknowledgeType.ACCEPT;
+        }
+        int deaths = jobsHere.runnerDeaths(jobId);
+        if (deaths >= poison.maxRunnerDeaths()) {
+            LOG.warnf("job %s was running each time a runner died here, %d times: reported failed", jobId, deaths);
+            return rejected(execution.reject(jobId, modelId, "the job was handed back " + deaths
+                    + " times without a result (each time its runner died while running it); it is not run again",
+                    traceId), jobId);
+        }
+        int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
+        if (deliveries > poison.maxDeliveries()) {
+            LOG.warnf("job %s was delivered %d times without a result: reported failed", jobId, deliveries);
+            return rejected(execution.reject(jobId, modelId, "the job was handed back " + (deliveries - 1)
+                    + " times without a result (each time its runner crashed or its worker gave it up);"
+                    + " it is not run again", traceId), jobId);
         }
         if (closing || !runner.isAlive()) {
-            return Outcome.HANDED_BACK;
+            return AcknowledgeType.RELEASE;
         }
-        JobHandle handle = execution.running().start(job.getJobId());
-        handles.put(job.getJobId(), handle);
+        JobHandle handle = jobsHere.start(jobId);
+        handles.put(jobId, handle);
         try {
             Outcome outcome = execution.run(job, runner, handle, traceId);
             if (handle.decodeTps() > 0) {
@@ -349,39 +301,32 @@ public final class JobConsumer {
                 decodeTps = before == 0 ? handle.decodeTps()
                         : before + SPEED_WEIGHT * (handle.decodeTps() - before);
             }
-            return outcome;
+            if (outcome == Outcome.REPORTED) {
+                jobsHere.finished(jobId);
+                return AcknowledgeType.ACCEPT;
+            }
+            if (!handle.abandoned() && !runner.isAlive()) {
+                // Handed back because the runner died under it: what tells a poison job (PoisonLimits).
+                jobsHere.runnerDiedWith(jobId);
+            }
+            return AcknowledgeType.RELEASE;
         } finally {
-            handles.remove(job.getJobId(), handle);
-            execution.running().end(handle);
+            handles.remove(jobId, handle);
+            jobsHere.end(handle);
         }
     }
 
-    /** Keeps the tracker to the partitions this consumer owns. Runs inside poll, on the consumer's thread. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
-                return;
-            }
-            try {
-                applyCompletions();
-                commit(partitions);
-            } catch (KafkaException e) {
-                LOG.debugf("last commit before giving up %s failed: %s", partitions, e);
-            }
-            partitions.forEach(tracker::forget);
+    /** A record that will never run: REJECT once its failure is reported; delivered again until then. */
+    private AcknowledgeType rejected(Outcome report, String jobId) {
+        if (report != Outcome.REPORTED) {
+            return AcknowledgeType.RELEASE;
         }
+        execution.running().finished(jobId);
+        return AcknowledgeType.REJECT;
+    }
 
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            partitions.forEach(tracker::forget);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // Nothing to do: the poll loop pauses new partitions too while every slot is busy.
-        }
+    private static AcknowledgeType rejected(Outcome report) {
+        return report == Outcome.REPORTED ? AcknowledgeType.REJECT : AcknowledgeType.RELEASE;
     }
 
     private static Thread daemon(Runnable task, String name) {

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 /**
  * One {@link JobConsumer} per loaded model: started when its runner is ready, drained and closed before its runner
  * ends. Draining stops taking jobs, lets the running ones finish within the drain timeout, and hands back those
- * that do not (no result, no commit: Kafka delivers them again).
+ * that do not (no result; their records are released and Kafka delivers them again).
  */
 public final class JobConsumers implements RunnerSupervisor.Listener {
 
@@ -33,16 +33,20 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
     private final String nodeId;
     private final JobExecution execution;
     private final Duration pollTimeout;
+    private final PoisonLimits poison;
+    private final JobQueueSettings queue;
     private final Duration drainTimeout;
     private final RunnerEvents events;
     private final Map<String, JobConsumer> byModel = new ConcurrentHashMap<>();
 
     public JobConsumers(Map<String, Object> kafka, String nodeId, JobExecution execution, Duration pollTimeout,
-            Duration drainTimeout, RunnerEvents events) {
+            PoisonLimits poison, JobQueueSettings queue, Duration drainTimeout, RunnerEvents events) {
         this.kafka = Map.copyOf(kafka);
         this.nodeId = nodeId;
         this.execution = execution;
         this.pollTimeout = pollTimeout;
+        this.poison = poison;
+        this.queue = queue;
         this.drainTimeout = drainTimeout;
         this.events = events;
     }
@@ -50,7 +54,7 @@ public final class JobConsumers implements RunnerSupervisor.Listener {
     @Override
     public void started(RunnerProcess runner) {
         execution.tally().runnerStarted(runner.spec().modelId());
-        JobConsumer consumer = new JobConsumer(runner, kafka, nodeId, execution, pollTimeout);
+        JobConsumer consumer = new JobConsumer(runner, kafka, nodeId, execution, pollTimeout, poison, queue);
         stopping(consumer.modelId());
         byModel.put(consumer.modelId(), consumer);
         consumer.start();

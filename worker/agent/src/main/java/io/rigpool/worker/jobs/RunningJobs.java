@@ -12,6 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The jobs running on this worker, by job id, so that a cancel message finds its job whichever model runs it. A
  * cancel for a job that is not running here is remembered for a while: the job may still be in the queue and
  * reach this worker later, and is then ended as CANCELLED without running.
+ *
+ * <p>Two more things are remembered for as long, per job id, for the share group's redeliveries: the jobs whose
+ * terminal update this worker has had acknowledged (a record of such a job that comes back, because its lock was
+ * lost at a broker restart before the acceptance reached the broker, is accepted without running the job again),
+ * and how often this worker's runner died while running a job (poison jobs are told by that, not by the broker's
+ * delivery count alone, which a broker restart inflates).
  */
 public final class RunningJobs {
 
@@ -20,6 +26,12 @@ public final class RunningJobs {
     private final Map<String, JobHandle> running = new ConcurrentHashMap<>();
     /** Job id to the time the cancel came, oldest first. */
     private final LinkedHashMap<String, Long> cancelled = new LinkedHashMap<>();
+    /** Job id to the time its terminal update was acknowledged here, oldest first. */
+    private final LinkedHashMap<String, Long> finished = new LinkedHashMap<>();
+    /** Job id to how many times a runner of this worker died while running it. */
+    private final LinkedHashMap<String, Integer> crashes = new LinkedHashMap<>();
+    /** Job id to the time of the last crash counted in {@link #crashes}, oldest first. */
+    private final LinkedHashMap<String, Long> crashTimes = new LinkedHashMap<>();
     private final Duration memory;
     private final Clock clock;
 
@@ -62,6 +74,47 @@ public final class RunningJobs {
         return wasCancelled(jobId);
     }
 
+    /** Whether the job runs here now (another record of it, or the same one delivered again). */
+    public boolean runningHere(String jobId) {
+        return running.containsKey(jobId);
+    }
+
+    /** The job's terminal update was acknowledged by Kafka here. */
+    public void finished(String jobId) {
+        synchronized (finished) {
+            finished.remove(jobId);
+            finished.put(jobId, clock.millis());
+            expire(finished);
+        }
+    }
+
+    /** Whether this worker reported the job's end (and still remembers it). */
+    public boolean finishedHere(String jobId) {
+        synchronized (finished) {
+            expire(finished);
+            return finished.containsKey(jobId);
+        }
+    }
+
+    /** A runner of this worker died while running the job; returns how often that happened so far. */
+    public int runnerDiedWith(String jobId) {
+        synchronized (crashTimes) {
+            crashTimes.remove(jobId);
+            crashTimes.put(jobId, clock.millis());
+            int count = crashes.merge(jobId, 1, Integer::sum);
+            expireCrashes();
+            return count;
+        }
+    }
+
+    /** How often a runner of this worker died while running the job (as far as it is remembered). */
+    public int runnerDeaths(String jobId) {
+        synchronized (crashTimes) {
+            expireCrashes();
+            return crashes.getOrDefault(jobId, 0);
+        }
+    }
+
     public List<JobHandle> all() {
         return List.copyOf(running.values());
     }
@@ -74,11 +127,24 @@ public final class RunningJobs {
     }
 
     private void expire() {
+        expire(cancelled);
+    }
+
+    private void expireCrashes() {
+        int before = crashTimes.size();
+        expire(crashTimes);
+        if (crashTimes.size() != before) {
+            crashes.keySet().retainAll(crashTimes.keySet());
+        }
+    }
+
+    /** Forgets what is older than the memory, or beyond {@link #MAX_REMEMBERED}; the caller holds its lock. */
+    private void expire(LinkedHashMap<String, Long> remembered) {
         long oldest = clock.millis() - memory.toMillis();
-        Iterator<Map.Entry<String, Long>> it = cancelled.entrySet().iterator();
+        Iterator<Map.Entry<String, Long>> it = remembered.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Long> e = it.next();
-            if (e.getValue() >= oldest && cancelled.size() <= MAX_REMEMBERED) {
+            if (e.getValue() >= oldest && remembered.size() <= MAX_REMEMBERED) {
                 break;
             }
             it.remove();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rigpool.common.topics.ProducerSettings;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.gguf.tiny.TinyChatModel;
 import io.rigpool.infra.SharedInfrastructure;
@@ -39,10 +40,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,14 +59,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job consumer's promises on the real Kafka and a real runner with two slots: a partition's offset never moves
- * past an unfinished job when jobs end out of order, and a job still running when a drain runs out of time is
- * handed back (no result, no commit) and done by the next consumer of the group.
+ * The job consumer's promises on the real Kafka (share groups) and a real runner with two slots: a job that runs
+ * longer than its record's lock keeps it (renewed) and runs once, a short job beside it is not held up; a job still
+ * running when a drain runs out of time is released (no result) and done by the next consumer of the group; a job
+ * delivered too often without a result is reported failed instead of run; a record that is no job is rejected.
  */
 class JobConsumerTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final int SLOT_CONTEXT = 4096;
+    /** The lock of the test's share group: short, so that a job of a few seconds outlives it. */
+    private static final Duration LOCK = Duration.ofSeconds(2);
+    private static final JobQueueSettings QUEUE = new JobQueueSettings(Optional.of(LOCK));
+    /**
+     * Above 2: a consumer that closes while its fetch waits on the broker can have a record acquired for it that
+     * it never sees, which counts as a delivery too.
+     */
+    private static final int MAX_DELIVERIES = 3;
 
     @TempDir
     static Path temp;
@@ -88,7 +99,10 @@ class JobConsumerTest {
         publisher = new ResultPublisher(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "consumer-test");
         timer = Executors.newSingleThreadScheduledExecutor();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic(), 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic(), 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // As the consumers do before they join, so that a test's own share consumer starts at the beginning too.
+            QUEUE.apply(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                    JobConsumer.groupId(runner.spec().modelId()));
             try {
                 admin.createTopics(List.of(new NewTopic(Topics.RESULTS, Optional.empty(), Optional.empty()))).all()
                         .get(30, TimeUnit.SECONDS);
@@ -125,23 +139,23 @@ class JobConsumerTest {
     }
 
     @Test
-    void aShortJobEndingBeforeALongerOneBeforeItIsNotCommittedPastTheLongerOne() throws Exception {
+    void aJobOutlivingItsLockKeepsItAndRunsOnceWhileAShortOneBesideItEnds() throws Exception {
         JobConsumers consumers = consumers(Duration.ofSeconds(30));
         consumers.started(runner);
         try {
-            JobRequest longJob = job("long", 3000);
+            JobRequest longJob = job("long", 3500);
             JobRequest shortJob = job("short", 8);
-            long longOffset = publish(longJob);
-            long shortOffset = publish(shortJob);
+            publish(longJob);
+            publish(shortJob);
 
             await().atMost(DEADLINE).until(() -> terminal(shortJob.getJobId()) != null);
-            assertEquals(null, terminal(longJob.getJobId()), "the long job still runs");
-            assertTrue(committed() <= longOffset, "committed " + committed() + " while the job at " + longOffset
-                    + " runs; the short one at " + shortOffset + " ended first");
-
             await().atMost(DEADLINE).until(() -> terminal(longJob.getJobId()) != null);
-            await().atMost(DEADLINE).until(() -> committed() == shortOffset + 1);
-            assertEquals(JobState.JOB_STATE_SUCCEEDED, terminal(longJob.getJobId()).getState());
+            JobUpdate done = terminal(longJob.getJobId());
+            assertEquals(JobState.JOB_STATE_SUCCEEDED, done.getState(), done::toString);
+            assertTrue(done.getTimings().getDecodeMs() > 2 * LOCK.toMillis(), "the job outlived its lock: "
+                    + done.getTimings());
+            assertEquals(1, runs(longJob.getJobId()), "ran once: its lock was renewed, never delivered again");
+            await().atMost(DEADLINE).until(() -> backlog() == 0);
         } finally {
             consumers.drainAll(Duration.ofSeconds(30));
         }
@@ -152,24 +166,78 @@ class JobConsumerTest {
         JobConsumers first = consumers(Duration.ofMillis(300));
         first.started(runner);
         JobRequest job = job("handed back", 3500);
-        long offset = publish(job);
+        publish(job);
         await().atMost(DEADLINE).until(() -> !updates.getOrDefault(job.getJobId(), List.of()).isEmpty());
 
         first.drainAll(Duration.ofMillis(300));
 
         assertEquals(null, terminal(job.getJobId()), "no result for a job handed back");
-        assertTrue(committed() <= offset, "not committed past it");
+        assertTrue(backlog() >= 1, "not acknowledged");
         JobConsumers next = consumers(Duration.ofSeconds(30));
         next.started(runner);
         try {
             await().atMost(DEADLINE).until(() -> terminal(job.getJobId()) != null);
             assertEquals(JobState.JOB_STATE_SUCCEEDED, terminal(job.getJobId()).getState());
             assertEquals(3500, terminal(job.getJobId()).getUsage().getCompletionTokens());
-            assertEquals(2, updates.get(job.getJobId()).stream()
-                    .filter(u -> u.getState() == JobState.JOB_STATE_RUNNING).count(), "ran twice");
-            await().atMost(DEADLINE).until(() -> committed() == offset + 1);
+            assertEquals(2, runs(job.getJobId()), "ran twice");
+            await().atMost(DEADLINE).until(() -> backlog() == 0);
         } finally {
             next.drainAll(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aJobDeliveredMoreOftenThanAllowedWithoutAResultIsReportedFailedNotRun() throws Exception {
+        JobRequest job = job("poison", 8);
+        publish(job);
+        // Each delivery that ends without a result (here: released at once) counts, as a runner crash would.
+        try (KafkaShareConsumer<String, byte[]> crashing = new KafkaShareConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, JobConsumer.groupId(runner.spec().modelId()),
+                ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            crashing.subscribe(List.of(topic()));
+            int deliveries = 0;
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (deliveries < MAX_DELIVERIES && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : crashing.poll(Duration.ofMillis(200))) {
+                    crashing.acknowledge(r, AcknowledgeType.RELEASE);
+                    if (r.key().equals(job.getJobId())) {
+                        deliveries = r.deliveryCount().orElseThrow();
+                    }
+                }
+                crashing.commitSync();
+            }
+            assertEquals(MAX_DELIVERIES, deliveries);
+        }
+        JobConsumers consumers = consumers(Duration.ofSeconds(30));
+        consumers.started(runner);
+        try {
+            await().atMost(DEADLINE).until(() -> terminal(job.getJobId()) != null);
+            JobUpdate failed = terminal(job.getJobId());
+            assertEquals(JobState.JOB_STATE_FAILED, failed.getState(), failed::toString);
+            assertTrue(failed.getError().matches("the job was handed back \\d+ times without a result.*"),
+                    failed.getError());
+            assertEquals(0, runs(job.getJobId()), "not run again");
+            await().atMost(DEADLINE).until(() -> backlog() == 0);
+        } finally {
+            consumers.drainAll(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aRecordThatIsNoJobIsReportedFailedAndRejected() throws Exception {
+        String jobId = UUID.randomUUID() + "-garbage";
+        publish(jobId, new byte[] {(byte) 0xff, 0x01, 0x02});
+        JobConsumers consumers = consumers(Duration.ofSeconds(30));
+        consumers.started(runner);
+        try {
+            await().atMost(DEADLINE).until(() -> terminal(jobId) != null);
+            assertEquals(JobState.JOB_STATE_FAILED, terminal(jobId).getState());
+            assertTrue(terminal(jobId).getError().startsWith("not a valid JobRequest"), terminal(jobId)::toString);
+            await().atMost(DEADLINE).until(() -> backlog() == 0);
+        } finally {
+            consumers.drainAll(Duration.ofSeconds(30));
         }
     }
 
@@ -212,7 +280,7 @@ class JobConsumerTest {
                         TimeUnit.MILLISECONDS)), Duration.ofMinutes(5), new RunningJobs(Duration.ofMinutes(1),
                 Clock.systemUTC()), Clock.systemUTC());
         return new JobConsumers(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "test-node", execution,
-                Duration.ofMillis(200), drainTimeout, new JobConsumers.RunnerEvents() {
+                Duration.ofMillis(200), new PoisonLimits(3, MAX_DELIVERIES), QUEUE, drainTimeout, new JobConsumers.RunnerEvents() {
                     @Override
                     public void loaded(String modelId, RunnerLoadReport report) {
                     }
@@ -234,23 +302,28 @@ class JobConsumerTest {
                 .setMaxTokens(maxTokens).setTemperature(0.7f).setHasSeed(true).setSeed(7).build();
     }
 
-    /** Publishes to the topic's only partition; returns the job's offset. */
-    private static long publish(JobRequest job) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
+    /** Publishes to one of the topic's partitions, as the gateway does (keyed by job id). */
+    private static void publish(JobRequest job) throws Exception {
+        publish(job.getJobId(), job.toByteArray());
+    }
+
+    private static void publish(String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProducerSettings.noLoss(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap)), new StringSerializer(),
                 new ByteArraySerializer())) {
-            return producer.send(new ProducerRecord<>(topic(), 0, job.getJobId(), job.toByteArray()))
-                    .get(30, TimeUnit.SECONDS).offset();
+            producer.send(new ProducerRecord<>(topic(), key, value)).get(30, TimeUnit.SECONDS);
         }
     }
 
-    /** The group's committed offset of the partition; 0 when nothing is committed. */
-    private static long committed() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            OffsetAndMetadata offset = admin.listConsumerGroupOffsets(JobConsumer.groupId(runner.spec().modelId()))
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(new TopicPartition(topic(), 0));
-            return offset == null ? 0 : offset.offset();
-        }
+    /** Jobs of the topic the share group has not acknowledged yet. */
+    private static long backlog() throws Exception {
+        return JobQueueBacklog.unacknowledged(bootstrap, runner.spec().modelId(), topic());
+    }
+
+    /** How many times the job started on a runner. */
+    private static long runs(String jobId) {
+        return updates.getOrDefault(jobId, List.of()).stream().filter(u -> u.getState() == JobState.JOB_STATE_RUNNING)
+                .count();
     }
 
     private static JobUpdate terminal(String jobId) {

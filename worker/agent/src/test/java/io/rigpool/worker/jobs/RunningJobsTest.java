@@ -82,4 +82,33 @@ class RunningJobsTest {
         assertFalse(jobs.cancel("c"));
         assertEquals(0, jobs.all().size());
     }
+
+    @Test
+    void aJobReportedHereIsRememberedForAWhileSoThatItsRecordComingBackIsNotRunAgain() {
+        JobHandle handle = jobs.start("d");
+        assertTrue(jobs.runningHere("d"));
+        jobs.end(handle);
+        jobs.finished("d");
+
+        assertFalse(jobs.runningHere("d"));
+        clock.millis += Duration.ofMinutes(9).toMillis();
+        assertTrue(jobs.finishedHere("d"));
+        assertFalse(jobs.finishedHere("e"));
+        clock.millis += Duration.ofMinutes(2).toMillis();
+        assertFalse(jobs.finishedHere("d"), "forgotten after the memory");
+    }
+
+    @Test
+    void runnerDeathsAreCountedPerJobAndForgottenAfterTheMemory() {
+        assertEquals(0, jobs.runnerDeaths("poison"));
+        assertEquals(1, jobs.runnerDiedWith("poison"));
+        assertEquals(1, jobs.runnerDiedWith("neighbour"));
+        clock.millis += Duration.ofMinutes(9).toMillis();
+        assertEquals(2, jobs.runnerDiedWith("poison"));
+
+        assertEquals(2, jobs.runnerDeaths("poison"));
+        clock.millis += Duration.ofMinutes(2).toMillis();
+        assertEquals(0, jobs.runnerDeaths("neighbour"), "forgotten 10 minutes after its last death");
+        assertEquals(2, jobs.runnerDeaths("poison"), "its last death is recent");
+    }
 }
