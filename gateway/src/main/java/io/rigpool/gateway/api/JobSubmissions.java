@@ -84,13 +84,9 @@ public class JobSubmissions {
                         Submitted submitted = accepted(job, outcome);
                         if (!submitted.repeated()) {
                             metrics.submitted(spec.model(), api);
-                            // DEBUG: this runs on the job writer's thread, before the next batch's submitters
-                            // hear, and the row already records the submission; the stored outcome is logged.
-                            if (LOG.isDebugEnabled()) {
-                                MDC.put(TraceIds.MDC_KEY, traceId);
-                                LOG.debugf("job %s queued for %s", submitted.id(), spec.model());
-                                MDC.remove(TraceIds.MDC_KEY);
-                            }
+                            MDC.put(TraceIds.MDC_KEY, traceId);
+                            LOG.infof("job %s queued for %s", submitted.id(), spec.model());
+                            MDC.remove(TraceIds.MDC_KEY);
                         }
                         return submitted;
                     } catch (ApiException refused) {
