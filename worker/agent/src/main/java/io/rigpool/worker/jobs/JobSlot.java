@@ -239,7 +239,8 @@ final class JobSlot {
      *
      * <p>A poll that brings another record instead means the same: the consumer fetches nothing new while a renewal
      * is under way, so the renewal did not take. That record is kept, and run by this slot once the current job
-     * ends ({@link #next}), instead of being released. Releasing it and polling on was how jobs were lost: each
+     * ends ({@link #next}), instead of being released; a slot that takes no jobs (draining) releases it once and
+     * ends the wait all the same. Releasing it and polling on was how jobs were lost: each
      * poll acquired the first available record of the partition again, every acquisition counts as a delivery, and
      * within one lock (10 s in the fault suite, a poll every ~120 ms) a record reached the broker's
      * {@code group.share.delivery.count.limit} and was archived, its job never run (fault-suite run 3 on
@@ -254,22 +255,28 @@ final class JobSlot {
             }
             try {
                 boolean back = false;
+                boolean another = false;
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
                     if (record.partition() == job.partition() && record.offset() == job.offset()) {
                         back = true;
                     } else if (next == null && jobs.taking()) {
+                        another = true;
                         next = record;
                     } else {
+                        // Not taking (a drain): handed back once, and no further poll acquires it again.
+                        another = true;
                         consumer.acknowledge(record, AcknowledgeType.RELEASE);
                     }
                 }
                 if (back) {
                     return Renewal.BACK;
                 }
-                if (next != null) {
-                    LOG.infof("renewing the lock of the job at %s-%d@%d brought the record at %s-%d@%d instead: the"
-                            + " renewal did not take; that job runs here next", job.topic(), job.partition(),
-                            job.offset(), next.topic(), next.partition(), next.offset());
+                if (another) {
+                    if (next != null) {
+                        LOG.infof("renewing the lock of the job at %s-%d@%d brought the record at %s-%d@%d instead:"
+                                + " the renewal did not take; that job runs here next", job.topic(), job.partition(),
+                                job.offset(), next.topic(), next.partition(), next.offset());
+                    }
                     return Renewal.LOST;
                 }
             } catch (WakeupException e) {
