@@ -103,32 +103,21 @@ public class JobPublishing {
             return;
         }
         try {
-            Instant cutoff = Instant.now().minus(config.sweeper().minAge());
-            List<JobRow> unpublished = repository.unpublishedBefore(cutoff, config.sweeper().batchSize());
-            int queued = 0;
-            for (JobRow job : unpublished) {
-                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
-                    queued++;
-                }
-            }
+            Instant now = Instant.now();
+            int queued = publishAgain(repository.unpublishedBefore(now.minus(config.sweeper().minAge()),
+                    config.sweeper().batchSize()));
             if (queued > 0) {
                 LOG.infof("publishing %d jobs again whose publish was not acknowledged", queued);
             }
-            Instant now = Instant.now();
             List<JobRow> stale = repository.claimStale(now.minus(config.sweeper().republishAfter()), now,
                     config.sweeper().batchSize());
-            int again = 0;
-            for (JobRow job : stale) {
-                if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
-                    again++;
-                }
-            }
+            int again = publishAgain(stale);
             if (!stale.isEmpty()) {
                 // Its record may have been dropped by the share group (see GatewayConfig.Sweeper#republishAfter).
                 LOG.warnf("publishing %d jobs again that are still open %s after their publish", again,
                         config.sweeper().republishAfter());
             }
-            availability.lastKafkaOutage().ifPresent(outage -> republishSkipped(outage, Instant.now()));
+            availability.lastKafkaOutage().ifPresent(outage -> republishSkipped(outage, now));
         } catch (RuntimeException e) {
             // A failed sweep (database away) is said here, where its cause is known; the next one tries again.
             LOG.warnf("sweep for unpublished jobs failed (%s)", e.toString());
@@ -149,17 +138,23 @@ public class JobPublishing {
         }
         List<JobRow> skipped = repository.claimOvertaken(outage.downSince().minus(sweeper.outageMargin()), to,
                 now.minus(sweeper.overtakenFor()), now, sweeper.batchSize());
-        int again = 0;
-        for (JobRow job : skipped) {
-            if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
-                again++;
-            }
-        }
+        int again = publishAgain(skipped);
         if (!skipped.isEmpty()) {
             LOG.warnf("publishing %d jobs again that were published around the Kafka outage of %s to %s and are still"
                     + " queued while later jobs of their model run: %s", again, outage.downSince(), outage.upAgain(),
                     skipped.stream().map(JobRow::id).toList());
         }
+    }
+
+    /** Queues the jobs' records for sending again; returns how many were queued (not already on their way). */
+    private int publishAgain(List<JobRow> jobs) {
+        int queued = 0;
+        for (JobRow job : jobs) {
+            if (publisher.publish(JobRequests.of(job), TraceIds.ofJob(job.id()))) {
+                queued++;
+            }
+        }
+        return queued;
     }
 
     private Map<String, Object> producerConfig() {
