@@ -59,23 +59,15 @@ public class JobRows {
 
     /** A queued job whose publish never happened, as if the gateway had died right after the commit. */
     public void insertUnpublished(UUID id, String model, String userMessage, Instant createdAt) {
-        String sql = """
-                INSERT INTO gateway.jobs (id, model, messages, max_tokens, temperature, top_p, seed, stop, status,
-                                          created_at)
-                VALUES (?, ?, ?::jsonb, 32, 0.5, 1.0, 7, '["END"]'::jsonb, 'queued', ?)""";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            s.setObject(1, id);
-            s.setString(2, model);
-            s.setString(3, "[{\"role\":\"user\",\"content\":\"" + userMessage + "\"}]");
-            s.setTimestamp(4, Timestamp.from(createdAt));
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        insertQueued(id, model, userMessage, createdAt, null);
     }
 
     /** A queued job published at {@code publishedAt} and never taken since (its record lost in the queue). */
     public void insertPublished(UUID id, String model, String userMessage, Instant createdAt, Instant publishedAt) {
+        insertQueued(id, model, userMessage, createdAt, publishedAt);
+    }
+
+    private void insertQueued(UUID id, String model, String userMessage, Instant createdAt, Instant publishedAt) {
         String sql = """
                 INSERT INTO gateway.jobs (id, model, messages, max_tokens, temperature, top_p, seed, stop, status,
                                           created_at, published_at)
@@ -85,7 +77,7 @@ public class JobRows {
             s.setString(2, model);
             s.setString(3, "[{\"role\":\"user\",\"content\":\"" + userMessage + "\"}]");
             s.setTimestamp(4, Timestamp.from(createdAt));
-            s.setTimestamp(5, Timestamp.from(publishedAt));
+            s.setTimestamp(5, publishedAt == null ? null : Timestamp.from(publishedAt));
             s.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
