@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 /**
  * The jobs running on this worker, by job id, so that a cancel message finds its job whichever model runs it. A
@@ -28,10 +29,8 @@ public final class RunningJobs {
     private final LinkedHashMap<String, Long> cancelled = new LinkedHashMap<>();
     /** Job id to the time its terminal update was acknowledged here, oldest first. */
     private final LinkedHashMap<String, Long> finished = new LinkedHashMap<>();
-    /** Job id to how many times a runner of this worker died while running it. */
-    private final LinkedHashMap<String, Integer> crashes = new LinkedHashMap<>();
-    /** Job id to the time of the last crash counted in {@link #crashes}, oldest first. */
-    private final LinkedHashMap<String, Long> crashTimes = new LinkedHashMap<>();
+    /** Job id to how many times a runner of this worker died while running it, by the last death, oldest first. */
+    private final LinkedHashMap<String, Deaths> deaths = new LinkedHashMap<>();
     private final Duration memory;
     private final Clock clock;
 
@@ -59,7 +58,7 @@ public final class RunningJobs {
         synchronized (cancelled) {
             cancelled.remove(jobId);
             cancelled.put(jobId, clock.millis());
-            expire();
+            expire(cancelled, Long::longValue);
         }
         JobHandle handle = running.get(jobId);
         if (handle == null) {
@@ -84,34 +83,35 @@ public final class RunningJobs {
         synchronized (finished) {
             finished.remove(jobId);
             finished.put(jobId, clock.millis());
-            expire(finished);
+            expire(finished, Long::longValue);
         }
     }
 
     /** Whether this worker reported the job's end (and still remembers it). */
     public boolean finishedHere(String jobId) {
         synchronized (finished) {
-            expire(finished);
+            expire(finished, Long::longValue);
             return finished.containsKey(jobId);
         }
     }
 
     /** A runner of this worker died while running the job; returns how often that happened so far. */
     public int runnerDiedWith(String jobId) {
-        synchronized (crashTimes) {
-            crashTimes.remove(jobId);
-            crashTimes.put(jobId, clock.millis());
-            int count = crashes.merge(jobId, 1, Integer::sum);
-            expireCrashes();
-            return count;
+        synchronized (deaths) {
+            Deaths before = deaths.remove(jobId);
+            Deaths now = new Deaths(before == null ? 1 : before.count() + 1, clock.millis());
+            deaths.put(jobId, now);
+            expire(deaths, Deaths::lastAt);
+            return now.count();
         }
     }
 
     /** How often a runner of this worker died while running the job (as far as it is remembered). */
     public int runnerDeaths(String jobId) {
-        synchronized (crashTimes) {
-            expireCrashes();
-            return crashes.getOrDefault(jobId, 0);
+        synchronized (deaths) {
+            expire(deaths, Deaths::lastAt);
+            Deaths known = deaths.get(jobId);
+            return known == null ? 0 : known.count();
         }
     }
 
@@ -121,33 +121,28 @@ public final class RunningJobs {
 
     private boolean wasCancelled(String jobId) {
         synchronized (cancelled) {
-            expire();
+            expire(cancelled, Long::longValue);
             return cancelled.containsKey(jobId);
         }
     }
 
-    private void expire() {
-        expire(cancelled);
-    }
-
-    private void expireCrashes() {
-        int before = crashTimes.size();
-        expire(crashTimes);
-        if (crashTimes.size() != before) {
-            crashes.keySet().retainAll(crashTimes.keySet());
-        }
-    }
-
-    /** Forgets what is older than the memory, or beyond {@link #MAX_REMEMBERED}; the caller holds its lock. */
-    private void expire(LinkedHashMap<String, Long> remembered) {
+    /**
+     * Forgets what is older than the memory, or beyond {@link #MAX_REMEMBERED}; the caller holds its lock. The map
+     * is in the order of {@code at}, oldest first.
+     */
+    private <T> void expire(LinkedHashMap<String, T> remembered, ToLongFunction<T> at) {
         long oldest = clock.millis() - memory.toMillis();
-        Iterator<Map.Entry<String, Long>> it = remembered.entrySet().iterator();
+        Iterator<Map.Entry<String, T>> it = remembered.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() >= oldest && remembered.size() <= MAX_REMEMBERED) {
+            Map.Entry<String, T> e = it.next();
+            if (at.applyAsLong(e.getValue()) >= oldest && remembered.size() <= MAX_REMEMBERED) {
                 break;
             }
             it.remove();
         }
+    }
+
+    /** How often a runner died with a job, and when it last did. */
+    private record Deaths(int count, long lastAt) {
     }
 }
