@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -208,14 +207,7 @@ public final class ControlListener implements AutoCloseable {
 
     /** Readers must not wait for a first writer: the topic is made (with the broker's defaults) if nobody has. */
     private void createTopicIfMissing() throws InterruptedException {
-        Map<String, Object> admin = new HashMap<>();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
-        kafka.forEach((k, v) -> {
-            if (k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-                admin.put(k, v);
-            }
-        });
-        try (Admin a = Admin.create(admin)) {
+        try (Admin a = Admin.create(AdminSettings.from(kafka))) {
             a.createTopics(List.of(new NewTopic(Topics.CONTROL, Optional.empty(), Optional.empty()))).all()
                     .get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

@@ -2,7 +2,6 @@ package io.rigpool.worker.jobs;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +38,7 @@ public record JobQueueSettings(Optional<Duration> recordLock) {
     /** Sets the group's start to the earliest queued job, and its lock if given; throws when Kafka did not. */
     public void apply(Map<String, Object> kafka, String group)
             throws ExecutionException, InterruptedException, TimeoutException {
-        Map<String, Object> client = new HashMap<>();
-        kafka.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                client.put(key, value);
-            }
-        });
+        Map<String, Object> client = AdminSettings.from(kafka);
         client.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         client.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         try (Admin admin = Admin.create(client)) {
