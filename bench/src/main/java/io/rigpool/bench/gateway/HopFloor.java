@@ -74,24 +74,26 @@ final class HopFloor {
             consumer.seekToEnd(List.of(partition));
             consumer.position(partition);
             // The first send fetches metadata: not a hop.
-            producer.send(new ProducerRecord<>(TOPIC, new byte[64])).get(30, TimeUnit.SECONDS);
-            while (consumer.poll(POLL).isEmpty()) {
-                // until the warm-up record is read
-            }
+            hop(producer, consumer);
             for (int i = 0; i < samples; i++) {
                 Thread.sleep(PAUSE_MS);
-                long start = System.nanoTime();
-                producer.send(new ProducerRecord<>(TOPIC, new byte[64]));
-                long deadline = start + TimeUnit.SECONDS.toNanos(30);
-                while (consumer.poll(POLL).isEmpty()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("a record sent to " + TOPIC + " never arrived");
-                    }
-                }
-                hops[i] = (System.nanoTime() - start) / 1e6;
+                hops[i] = hop(producer, consumer);
             }
         }
         return hops;
+    }
+
+    /** Sends one record and polls until it is read; returns the milliseconds that took. */
+    private static double hop(KafkaProducer<byte[], byte[]> producer, KafkaConsumer<byte[], byte[]> consumer) {
+        long start = System.nanoTime();
+        producer.send(new ProducerRecord<>(TOPIC, new byte[64]));
+        long deadline = start + TimeUnit.SECONDS.toNanos(30);
+        while (consumer.poll(POLL).isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("a record sent to " + TOPIC + " never arrived");
+            }
+        }
+        return (System.nanoTime() - start) / 1e6;
     }
 
     private static double[] commits(Infrastructure infrastructure, int samples) throws SQLException,
