@@ -203,6 +203,7 @@ public final class PipelineOverheadBenchmark {
             throughputFigures.put("direct_llama_cpp_jobs_per_second", round(directJobsPerSecond));
             throughputFigures.put("cpu_ms_per_job", throughput.cpuMsPerJob());
             throughputFigures.put("of_which_jit_compiler_ms_per_job", throughput.jitMsPerJob());
+            throughputFigures.put("broker_requests_per_job", throughput.brokerRequestsPerJob());
             throughputFigures.put("cpu_cores_busy", round(throughput.cpuCoresBusy()));
             // What the machine's cores allow at this much CPU per job, were they all the pipeline's.
             throughputFigures.put("cpu_bound_jobs_per_second", round(Runtime.getRuntime().availableProcessors()
@@ -237,7 +238,8 @@ public final class PipelineOverheadBenchmark {
                     + " and max_tokens " + STREAM_MAX_TOKENS + ", each paired with the same job run directly;"
                     + " ttft_overhead = time until the first SSE chunk with text - the direct generation's time until"
                     + " its first token (template, prompt, first sample: what the runner itself takes before its"
-                    + " first token). ratio_to_direct = stored_per_second / direct_llama_cpp_jobs_per_second."
+                    + " first token). broker_requests_per_job: the requests the embedded broker served over the"
+                    + " window by API (its request meters), per stored job. ratio_to_direct = stored_per_second / direct_llama_cpp_jobs_per_second."
                     + " floor_ms: the parts alone, " + FLOOR_SAMPLES + " samples each, one at a time, 5 ms apart, on"
                     + " the stack's broker, database and gateway: a 64-byte record from a producer with the"
                     + " services' settings (linger 0) until a polling consumer has it, an insert and commit, GET"
@@ -273,7 +275,7 @@ public final class PipelineOverheadBenchmark {
     }
 
     private record Throughput(long stored, double windowSeconds, long answered, Map<String, Double> cpuMsPerJob,
-            Map<String, Double> jitMsPerJob, double cpuMs) {
+            Map<String, Double> jitMsPerJob, double cpuMs, Map<String, Double> brokerRequestsPerJob) {
 
         double storedPerSecond() {
             return stored / windowSeconds;
@@ -445,11 +447,13 @@ public final class PipelineOverheadBenchmark {
         sleepUntil(rampEnd);
         Map<String, Double> cpuBefore = cpu.read();
         Map<String, Double> jitBefore = cpu.readJitCompilers();
+        Map<String, Long> requestsBefore = BrokerRequests.read();
         long windowStart = System.nanoTime();
         long storedBefore = stack.countJobs("succeeded");
         sleepUntil(end);
         Map<String, Double> cpuAfter = cpu.read();
         Map<String, Double> jitAfter = cpu.readJitCompilers();
+        Map<String, Long> requestsAfter = BrokerRequests.read();
         long storedAfter = stack.countJobs("succeeded");
         double window = (System.nanoTime() - windowStart) / 1e9;
         stop.set(true);
@@ -468,11 +472,13 @@ public final class PipelineOverheadBenchmark {
         Map<String, Double> jitPerJob = new LinkedHashMap<>();
         CpuAccounts.since(jitBefore, jitAfter)
                 .forEach((part, ms) -> jitPerJob.put(part, round(ms / Math.max(1, stored))));
-        Throughput result = new Throughput(stored, window, answered.get(), perJob, jitPerJob, totalCpu);
+        Map<String, Double> requestsPerJob = BrokerRequests.perJob(requestsBefore, requestsAfter, stored);
+        Throughput result = new Throughput(stored, window, answered.get(), perJob, jitPerJob, totalCpu,
+                requestsPerJob);
         System.out.printf(Locale.ROOT, "throughput, %d clients: %.1f jobs/s stored as succeeded (%d in %.1f s),"
-                + " %.1f answered/s; CPU %.2f cores busy; CPU ms per job %s, of which JIT compilers %s%n", clients,
-                result.storedPerSecond(), stored, window, result.answeredPerSecond(), result.cpuCoresBusy(), perJob,
-                jitPerJob);
+                + " %.1f answered/s; CPU %.2f cores busy; CPU ms per job %s, of which JIT compilers %s; broker"
+                + " requests per job %s%n", clients, result.storedPerSecond(), stored, window,
+                result.answeredPerSecond(), result.cpuCoresBusy(), perJob, jitPerJob, requestsPerJob);
         return result;
     }
 

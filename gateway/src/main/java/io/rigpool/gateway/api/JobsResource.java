@@ -77,7 +77,8 @@ public class JobsResource {
             + " Idempotency-Key answers with the job it made before.")
     public Uni<Response> submit(JsonNode body, @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey) {
         Caller caller = currentCaller.get();
-        JobSpec spec = check.check(body);
+        // Anyone may follow a job of this API at /events, at any time: its tokens are always published.
+        JobSpec spec = check.check(body).streamed();
         String key = IdempotencyKeys.check(idempotencyKey);
         return Uni.createFrom().completionStage(() -> submissions.submit(caller, UUID.randomUUID(), spec, key, API))
                 .emitOn(RequestExecutor.current())

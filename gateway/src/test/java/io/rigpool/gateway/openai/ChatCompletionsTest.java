@@ -27,6 +27,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,21 @@ class ChatCompletionsTest {
         JobRequest request = lastRequest("greet");
         assertEquals(8, request.getMaxTokens());
         assertFalse(request.getStream());
+    }
+
+    @Test
+    void aJobOfTheJobsApiAsksForItsTokensWhateverItsStreamFieldSays() {
+        // Anyone may follow such a job at /v1/jobs/{id}/events, while a whole chat completion's tokens go unread:
+        // the worker publishes chunks only for a request that says stream.
+        TestApi.user().contentType(ContentType.JSON)
+                .body(body("followed later", "\"stream\": false"))
+                .post("/v1/jobs")
+                .then()
+                .statusCode(202);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.received().stream()
+                .anyMatch(r -> r.getMessages(r.getMessagesCount() - 1).getContent().equals("followed later")));
+        assertTrue(lastRequest("followed later").getStream());
     }
 
     @Test

@@ -145,7 +145,7 @@ class WorkerEndToEndTest {
         WorkerTests.awaitReady(planner, worker);
         WorkerKafka kafka = WorkerKafka.shared();
         String traceId = TraceIds.generate();
-        JobRequest job = WorkerKafka.job("traced", 24, "Where does this trace go?").toBuilder().setStream(true).build();
+        JobRequest job = WorkerKafka.job("traced", 24, "Where does this trace go?");
 
         kafka.publish(job, traceId);
         JobUpdate last = kafka.awaitTerminal(job.getJobId());
@@ -173,6 +173,26 @@ class WorkerEndToEndTest {
         await().atMost(WorkerKafka.DEADLINE).until(() -> Files.readAllLines(log).stream()
                 .anyMatch(line -> line.contains(traceId) && line.contains("job " + job.getJobId() + " succeeded")));
         assertFalse(Files.readString(log).contains(clusterToken), "the cluster token is in the worker's log");
+    }
+
+    @Test
+    void aJobNobodyStreamsGetsItsAnswerInTheResultAndNoChunks() throws Exception {
+        WorkerTests.awaitReady(planner, worker);
+        WorkerKafka kafka = WorkerKafka.shared();
+        JobRequest whole = WorkerKafka.job("whole answer", 24, "Answer in one piece").toBuilder().setStream(false)
+                .build();
+        kafka.publish(List.of(whole));
+        JobUpdate end = kafka.awaitTerminal(whole.getJobId());
+        assertEquals(JobState.JOB_STATE_SUCCEEDED, end.getState(), () -> "job failed: " + end.getError());
+        assertEquals(24, end.getUsage().getCompletionTokens());
+        assertFalse(end.getText().isBlank());
+
+        // A streamed job after it: once its chunks are all read, any chunk of the first would have been too.
+        JobRequest streamed = WorkerKafka.job("streamed after", 8, "Now in pieces");
+        kafka.publish(List.of(streamed));
+        JobUpdate streamedEnd = kafka.awaitTerminal(streamed.getJobId());
+        assertTokensSpell(kafka, streamed.getJobId(), streamedEnd.getText(), 8);
+        assertEquals(List.of(), kafka.tokens(whole.getJobId()), "no chunk for a job whose request did not stream");
     }
 
     /** The value of the first sample of a meter with all the given labels; fails when there is none. */

@@ -80,8 +80,10 @@ final class WorkerKafka {
         return shared;
     }
 
+    /** A job whose tokens are streamed, as they are for a streaming client. */
     static JobRequest job(String name, int maxTokens, String userMessage) {
         return JobRequest.newBuilder()
+                .setStream(true)
                 .setJobId(UUID.randomUUID() + "-" + name.replace(' ', '-'))
                 .setModel(MODEL)
                 .addMessages(message("system", "You are the rigpool test model."))

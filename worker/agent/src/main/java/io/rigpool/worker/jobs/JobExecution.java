@@ -88,8 +88,12 @@ public final class JobExecution {
         RunningReport running = new RunningReport(
                 () -> reporting.publisher().publish(JobUpdates.running(job, nodeId, startedAt), traceId));
         reporting.timer().after(reporting.runningReportDelay(), running::send);
-        TokenStream tokens = new TokenStream(job.getJobId(), reporting.tokenFlushDelay(), reporting.timer(),
-                chunk -> reporting.publisher().publish(chunk.toBuilder().setNodeId(nodeId).build(), traceId));
+        // A job nobody streams (a whole chat completion) needs no chunks: its answer travels in the terminal
+        // update, and a record less per job is a produce request and a fetch less for the broker.
+        TokenStream tokens = job.getStream()
+                ? new TokenStream(job.getJobId(), reporting.tokenFlushDelay(), reporting.timer(),
+                        chunk -> reporting.publisher().publish(chunk.toBuilder().setNodeId(nodeId).build(), traceId))
+                : TokenStream.unfollowed(job.getJobId());
         JobUpdate terminal;
         try {
             Answer answer = new Answer();

@@ -34,10 +34,22 @@ public final class TokenStream {
 
     /** @param sink sends a chunk; called in chunk order, under this stream's lock, so sends keep that order */
     TokenStream(String jobId, Duration flushDelay, Timer timer, Consumer<TokenChunk> sink) {
+        this(jobId, flushDelay, timer, sink, false);
+    }
+
+    private TokenStream(String jobId, Duration flushDelay, Timer timer, Consumer<TokenChunk> sink, boolean ended) {
         this.jobId = jobId;
         this.flushDelay = flushDelay;
         this.timer = timer;
         this.sink = sink;
+        this.ended = ended;
+    }
+
+    /** The stream of a job whose request did not ask for streaming: it sends nothing, not even a last chunk. */
+    static TokenStream unfollowed(String jobId) {
+        return new TokenStream(jobId, Duration.ZERO, (delay, task) -> {
+        }, chunk -> {
+        }, true);
     }
 
     synchronized void add(String text) {

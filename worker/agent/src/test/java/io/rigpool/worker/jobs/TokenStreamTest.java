@@ -136,6 +136,16 @@ class TokenStreamTest {
                 "a handed-back job is streamed again from the start where it runs next");
     }
 
+    @Test
+    void aJobNobodyStreamsSendsNoChunkAtAll() {
+        TokenStream unfollowed = TokenStream.unfollowed("job-1");
+        unfollowed.add("Hello");
+        unfollowed.add(" there");
+        unfollowed.finish();
+
+        assertEquals(0, unfollowed.chunks(), "its text travels in the terminal update only");
+    }
+
     private static TokenChunk chunk(int seq, String text, boolean last) {
         return TokenChunk.newBuilder().setJobId("job-1").setSeq(seq).setText(text).setLast(last).build();
     }
