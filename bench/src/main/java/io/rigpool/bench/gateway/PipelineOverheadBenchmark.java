@@ -40,13 +40,16 @@ import picocli.CommandLine.Option;
  * </ol>
  *
  * <p>Run with {@code bench/run gateway [--latency-jobs N] [--stream-jobs N] [--warm-up-seconds N] [--slots N] [--clients N] [--seconds N] [--threads N]
- * [--model tiny|micro] [--gateway-prop key=value ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and runner. Writes
+ * [--model tiny|micro] [--gateway-prop key=value ...] [--service-jvm-option OPTION ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and runner. Writes
  * {@code bench/results/gateway.json} unless {@code --out} names another file.
  */
 public final class PipelineOverheadBenchmark {
 
     private static final int SLOT_CONTEXT = 512;
     private static final int WARM_UP_JOBS = 30;
+    private static final Duration WARM_UP_SLICE = Duration.ofSeconds(15);
+    private static final Duration MIN_WARM_UP = Duration.ofSeconds(30);
+    private static final double SETTLED_JIT_SHARE = 0.10;
     /** Samples of each part alone for the floor. */
     private static final int FLOOR_SAMPLES = 300;
     private static final Duration RAMP_UP = Duration.ofSeconds(3);
@@ -63,8 +66,9 @@ public final class PipelineOverheadBenchmark {
         int latencyJobs;
         @Option(names = "--stream-jobs", paramLabel = "N", defaultValue = "100", description = "streamed jobs")
         int streamJobs;
-        @Option(names = "--warm-up-seconds", paramLabel = "N", defaultValue = "30",
-                description = "closed-loop load before measuring")
+        @Option(names = "--warm-up-seconds", paramLabel = "N", defaultValue = "300",
+                description = "the longest closed-loop load before measuring; it ends sooner once the JIT compilers"
+                        + " have settled")
         int warmUpSeconds;
         @Option(names = "--slots", paramLabel = "N", defaultValue = "8", description = "the runner's slots")
         int slots;
@@ -79,6 +83,9 @@ public final class PipelineOverheadBenchmark {
         @Option(names = "--gateway-prop", paramLabel = "KEY=VALUE", mapFallbackValue = "",
                 description = "an extra gateway setting to try (repeatable)")
         Map<String, String> gatewayProps = new LinkedHashMap<>();
+        @Option(names = "--service-jvm-option", paramLabel = "OPTION",
+                description = "an extra JVM option of the planner, gateway and worker (repeatable)")
+        List<String> serviceJvmOptions = new ArrayList<>();
         // arity 0..1: both `--profile` and the documented `--profile true` switch it on.
         @Option(names = "--profile", arity = "0..1", paramLabel = "true|false",
                 description = "the services record Java Flight Recordings")
@@ -142,14 +149,14 @@ public final class PipelineOverheadBenchmark {
         Map<String, Object> results = new LinkedHashMap<>();
         boolean profile = options.profile;
         try (PipelineStack stack = new PipelineStack(home, work, modelDir, spec.name(), slots, SLOT_CONTEXT, threads,
-                gatewayProps, profile)) {
+                gatewayProps, profile, options.serviceJvmOptions)) {
             System.out.printf(Locale.ROOT, "stack up after %.1f s%n", (System.nanoTime() - began) / 1e9);
             GatewayClient client = new GatewayClient(stack.gatewayUrl(), spec.name());
             CpuAccounts cpu = new CpuAccounts(stack, work.resolve("infra"));
-            // Services a minute old are still compiling their hot paths (the JIT's threads took half the
-            // gateway's CPU in such a window): load them first, so that what is measured is a running service.
-            System.out.printf(Locale.ROOT, "warm-up: %d s of closed-loop load%n", warmUpSeconds);
-            throughput(stack, client, cpu, clients, warmUpSeconds);
+            WarmUp warmUp = warmUp(stack, client, cpu, clients, warmUpSeconds);
+            // Right after the warm-up, under the same load: the phases below run other code, which the JIT
+            // compilers would then be busy with in this window.
+            Throughput throughput = throughput(stack, client, cpu, clients, seconds);
             Latency latency = latency(stack, client, direct, latencyJobs);
             Streaming streaming = streaming(client, direct, streamJobs);
             HopFloor.Figures floor = HopFloor.measure(stack.infrastructure(), stack.gatewayUrl(), FLOOR_SAMPLES);
@@ -160,7 +167,6 @@ public final class PipelineOverheadBenchmark {
                     summary(floor.kafkaHopMs()), summary(floor.databaseCommitMs()), summary(floor.httpRoundTripMs()),
                     floorP50);
             double directJobsPerSecond = directThroughput(direct, slots);
-            Throughput throughput = throughput(stack, client, cpu, clients, seconds);
             Map<String, Double> perJob = throughput.cpuMsPerJob();
             double outsideRunner = OUTSIDE_RUNNER.stream().mapToDouble(part -> perJob.getOrDefault(part, 0.0)).sum();
 
@@ -196,6 +202,8 @@ public final class PipelineOverheadBenchmark {
                     "ttft_overhead_ms", summary(streaming.overheadMs())));
             Map<String, Object> throughputFigures = new LinkedHashMap<>();
             throughputFigures.put("clients", clients);
+            throughputFigures.put("warm_up_s", round(warmUp.seconds()));
+            throughputFigures.put("warm_up_last_slice_jit_share", round(warmUp.lastJitShare()));
             throughputFigures.put("window_s", round(throughput.windowSeconds()));
             throughputFigures.put("stored_in_window", throughput.stored());
             throughputFigures.put("answered_per_second", round(throughput.answeredPerSecond()));
@@ -218,6 +226,9 @@ public final class PipelineOverheadBenchmark {
             if (!gatewayProps.isEmpty()) {
                 results.put("gateway_properties", gatewayProps);
             }
+            if (!options.serviceJvmOptions.isEmpty()) {
+                results.put("service_jvm_options", options.serviceJvmOptions);
+            }
             results.put("method", "Real stack: embedded PostgreSQL 17 and Kafka 4.2 in the benchmark JVM; packaged"
                     + " planner, gateway and worker (with its runner process) as child JVMs; the planner may choose"
                     + " only " + slots + " slots. Latency: " + latencyJobs + " sequential jobs after "
@@ -233,13 +244,19 @@ public final class PipelineOverheadBenchmark {
                     + " cpu_ms_per_job: CPU time of each process (and of the client threads) over the window per"
                     + " stored job (of_which_jit_compiler_ms_per_job: the part spent by the JIT compiler threads);"
                     + " cpu_ms_per_job_outside_runner is gateway + worker + PostgreSQL + the benchmark JVM with the"
-                    + " Kafka broker. Before all of this, " + warmUpSeconds + " s of the same closed-loop load warm"
-                    + " the services up. Streaming: " + streamJobs + " sequential chat completions with stream: true"
+                    + " Kafka broker. Before all of this, the same closed-loop load warms the services up in "
+                    + WARM_UP_SLICE.toSeconds() + " s slices until the JIT compiler threads take under "
+                    + Math.round(SETTLED_JIT_SHARE * 100) + " % of the services' and broker's CPU in a slice (at"
+                    + " least " + MIN_WARM_UP.toSeconds() + " s, at most " + warmUpSeconds + " s: warm_up_s,"
+                    + " warm_up_last_slice_jit_share); the throughput window follows it at once, then the latency,"
+                    + " streaming, floor and direct phases. Streaming: " + streamJobs
+                    + " sequential chat completions with stream: true"
                     + " and max_tokens " + STREAM_MAX_TOKENS + ", each paired with the same job run directly;"
                     + " ttft_overhead = time until the first SSE chunk with text - the direct generation's time until"
                     + " its first token (template, prompt, first sample: what the runner itself takes before its"
                     + " first token). broker_requests_per_job: the requests the embedded broker served over the"
-                    + " window by API (its request meters), per stored job. ratio_to_direct = stored_per_second / direct_llama_cpp_jobs_per_second."
+                    + " window by API (its request meters), per stored job. ratio_to_direct = stored_per_second /"
+                    + " direct_llama_cpp_jobs_per_second."
                     + " floor_ms: the parts alone, " + FLOOR_SAMPLES + " samples each, one at a time, 5 ms apart, on"
                     + " the stack's broker, database and gateway: a 64-byte record from a producer with the"
                     + " services' settings (linger 0) until a polling consumer has it, an insert and commit, GET"
@@ -271,6 +288,35 @@ public final class PipelineOverheadBenchmark {
     private static final List<String> OUTSIDE_RUNNER = List.of("gateway", "worker", "postgres",
             "kafka_broker_and_bench_jvm");
 
+    /** The warm-up's length and the JIT compilers' share of the services' CPU in its last slice. */
+    private record WarmUp(double seconds, double lastJitShare) {
+    }
+
+    /**
+     * Closed-loop load in slices until the JIT compilers have settled: at least {@link #MIN_WARM_UP}, then until
+     * the compiler threads take under {@link #SETTLED_JIT_SHARE} of the services' CPU in a slice, at most
+     * {@code longestSeconds}. On two cores five JVMs' C2 compilers need minutes of load to settle (after 30 s they
+     * still took 40 % of the services' CPU); a fixed short warm-up measured the compilers, not a running service.
+     */
+    private static WarmUp warmUp(PipelineStack stack, GatewayClient client, CpuAccounts cpu, int clients,
+            int longestSeconds) throws Exception {
+        long start = System.nanoTime();
+        long longest = Duration.ofSeconds(longestSeconds).toNanos();
+        System.out.printf(Locale.ROOT, "warm-up: closed-loop load in %d s slices until the JIT compilers take under"
+                + " %.0f %% of the services' CPU (at least %d s, at most %d s)%n", WARM_UP_SLICE.toSeconds(),
+                SETTLED_JIT_SHARE * 100, MIN_WARM_UP.toSeconds(), longestSeconds);
+        double share;
+        long elapsed;
+        do {
+            Throughput slice = throughput(stack, client, cpu, clients, (int) WARM_UP_SLICE.toSeconds());
+            share = slice.servicesJitShare();
+            elapsed = System.nanoTime() - start;
+            System.out.printf(Locale.ROOT, "  after %.0f s: JIT compilers %.0f %% of the services' CPU%n",
+                    elapsed / 1e9, share * 100);
+        } while (elapsed < longest && (elapsed < MIN_WARM_UP.toNanos() || share >= SETTLED_JIT_SHARE));
+        return new WarmUp(elapsed / 1e9, share);
+    }
+
     private record Streaming(double[] sseFirstTokenMs, double[] directFirstTokenMs, double[] overheadMs) {
     }
 
@@ -287,6 +333,14 @@ public final class PipelineOverheadBenchmark {
 
         double cpuCoresBusy() {
             return cpuMs / 1000 / windowSeconds;
+        }
+
+        /** The JIT compiler threads' part of the CPU of the processes they run in (services and broker). */
+        double servicesJitShare() {
+            double jit = jitMsPerJob.values().stream().mapToDouble(Double::doubleValue).sum();
+            double all = jitMsPerJob.keySet().stream().mapToDouble(part -> cpuMsPerJob.getOrDefault(part, 0.0))
+                    .sum();
+            return all == 0 ? 0 : jit / all;
         }
     }
 

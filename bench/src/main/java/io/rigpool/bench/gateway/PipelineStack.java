@@ -47,6 +47,7 @@ final class PipelineStack implements AutoCloseable {
     }
 
     private final boolean record;
+    private final List<String> extraJvm;
     private final Path apps;
     private final Infrastructure infrastructure;
     private final List<Service> services = new ArrayList<>();
@@ -57,10 +58,12 @@ final class PipelineStack implements AutoCloseable {
      * @param modelDir a directory holding only the benchmark model
      * @param extraGateway further system properties for the gateway (tuning under test)
      * @param record whether the services record a Java Flight Recording into the logs directory
+     * @param extraJvm further options of every service's JVM (tuning under test)
      */
     PipelineStack(Path checkout, Path workDir, Path modelDir, String modelId, int slots, int slotContext, int threads,
-            Map<String, String> extraGateway, boolean record) throws Exception {
+            Map<String, String> extraGateway, boolean record, List<String> extraJvm) throws Exception {
         this.record = record;
+        this.extraJvm = List.copyOf(extraJvm);
         this.apps = workDir.resolve("apps");
         Path home = snapshot(checkout, apps);
         infrastructure = InfrastructureFactory.start(new InfrastructureFactory.Options(workDir.resolve("infra"),
@@ -203,6 +206,7 @@ final class PipelineStack implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Processes.java());
         command.addAll(SERVICE_JVM);
+        command.addAll(extraJvm);
         if (record) {
             // A Java Flight Recording of the whole run (dumped at close): where its CPU went.
             command.add("-XX:StartFlightRecording=settings=profile");
