@@ -266,9 +266,10 @@ public final class JobConsumer {
         }
         String jobId = job.getJobId();
         RunningJobs jobsHere = execution.running();
-        while (jobsHere.runningHere(jobId) && !closing) {
-            // Its record came back while it still runs here (its lock was lost): the run that is on decides.
-            Thread.sleep(pollTimeout.toMillis());
+        // Its record came back while it still runs here (its lock was lost): the run that is on decides. Waited
+        // for a poll timeout at a time, so that closing is seen.
+        while (!closing && !jobsHere.awaitNotRunningHere(jobId, pollTimeout)) {
+            LOG.debugf("job %s delivered again while it runs here: waiting for that run to end", jobId);
         }
         if (jobsHere.finishedHere(jobId)) {
             LOG.infof("job %s delivered again after it was reported here (its lock was lost, e.g. at a broker"

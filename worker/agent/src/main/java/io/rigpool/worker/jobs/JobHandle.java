@@ -1,5 +1,8 @@
 package io.rigpool.worker.jobs;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -11,6 +14,7 @@ public final class JobHandle {
     private final String jobId;
     private final AtomicBoolean cancelRequested = new AtomicBoolean();
     private final AtomicBoolean abandoned = new AtomicBoolean();
+    private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Runnable stopGeneration = () -> { };
     private volatile double decodeTps;
 
@@ -56,6 +60,16 @@ public final class JobHandle {
 
     void decodeTps(double tps) {
         decodeTps = tps;
+    }
+
+    /** The run is over here, whatever its outcome. */
+    void ended() {
+        ended.countDown();
+    }
+
+    /** Waits at most {@code atMost} for the run to be over; returns whether it is. */
+    boolean awaitEnded(Duration atMost) throws InterruptedException {
+        return ended.await(atMost.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** What stops the generation on the runner; run at once if a stop was already asked for. */

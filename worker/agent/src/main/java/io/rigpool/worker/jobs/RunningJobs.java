@@ -51,6 +51,7 @@ public final class RunningJobs {
 
     public void end(JobHandle handle) {
         running.remove(handle.jobId(), handle);
+        handle.ended();
     }
 
     /** Asks a job to stop; returns whether it runs here. Remembered either way. */
@@ -76,6 +77,15 @@ public final class RunningJobs {
     /** Whether the job runs here now (another record of it, or the same one delivered again). */
     public boolean runningHere(String jobId) {
         return running.containsKey(jobId);
+    }
+
+    /**
+     * Waits at most {@code atMost} for the job's run here to end; returns whether no run of it is on here any more
+     * (at once when none was).
+     */
+    public boolean awaitNotRunningHere(String jobId, Duration atMost) throws InterruptedException {
+        JobHandle handle = running.get(jobId);
+        return handle == null || handle.awaitEnded(atMost);
     }
 
     /** The job's terminal update was acknowledged by Kafka here. */

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +83,25 @@ class RunningJobsTest {
 
         assertFalse(jobs.cancel("c"));
         assertEquals(0, jobs.all().size());
+    }
+
+    @Test
+    void aRecordOfAJobStillRunningHereWaitsForThatRunAndGoesOnAsSoonAsItEnds() throws Exception {
+        JobHandle handle = jobs.start("f");
+        assertFalse(jobs.awaitNotRunningHere("f", Duration.ofMillis(20)), "still running after the wait");
+
+        CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {
+            try {
+                return jobs.awaitNotRunningHere("f", Duration.ofMinutes(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        jobs.end(handle);
+
+        // Well before the minute the wait may take: the end wakes it.
+        assertTrue(waited.get(10, TimeUnit.SECONDS));
+        assertTrue(jobs.awaitNotRunningHere("never ran here", Duration.ZERO));
     }
 
     @Test
