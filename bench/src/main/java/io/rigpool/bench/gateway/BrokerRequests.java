@@ -3,7 +3,6 @@ package io.rigpool.bench.gateway;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
-
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;

@@ -45,7 +45,10 @@ public final class TokenStream {
         this.ended = ended;
     }
 
-    /** The stream of a job whose request did not ask for streaming: it sends nothing, not even a last chunk. */
+    /**
+     * The stream of a job whose request did not ask for streaming: it sends nothing, not even a last chunk (it is
+     * made ended, so its pieces and its end are dropped).
+     */
     static TokenStream unfollowed(String jobId) {
         return new TokenStream(jobId, Duration.ZERO, (delay, task) -> {
         }, chunk -> {
