@@ -3,6 +3,7 @@ package io.rigpool.bench.gateway;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
 import java.nio.file.Path;
@@ -35,12 +36,16 @@ final class DirectInference {
     }
 
     /**
-     * Runs one job to its end and returns two spans in nanoseconds: until its first token came out of the
-     * generation (the runner's own time to first token: template, prompt, first sample), and until the end.
+     * Runs one job to its end and returns, in nanoseconds, the time until its first output with text came out of
+     * the generation (the runner's own time to first text: template, prompt, the samples up to it) and until the
+     * end, then how many outputs came before that first text. The SSE side counts the first chunk with text, and
+     * the runner sends no piece for an output without text (a token that ends inside a UTF-8 character, which the
+     * random-weight models often sample first), so the direct side must wait for text as well.
      */
     long[] timed(BenchJob job) {
         long start = System.nanoTime();
-        long firstToken = -1;
+        long firstText = -1;
+        int before = 0;
         String prompt = model.applyTemplate(new InferenceParameters("").setMessages(null,
                 List.of(new Pair<>("user", job.content()))));
         LlamaIterator tokens = model.generate(new InferenceParameters(prompt)
@@ -49,14 +54,20 @@ final class DirectInference {
                 .setSeed(job.seed())).iterator();
         int outputs = 0;
         while (tokens.hasNext()) {
-            tokens.next();
-            if (outputs++ == 0) {
-                firstToken = System.nanoTime() - start;
+            LlamaOutput output = tokens.next();
+            outputs++;
+            if (firstText < 0) {
+                if (output.text.isEmpty()) {
+                    before++;
+                } else {
+                    firstText = System.nanoTime() - start;
+                }
             }
         }
         if (outputs == 0) {
             throw new IllegalStateException("llama.cpp produced nothing for job " + job.seed());
         }
-        return new long[] {firstToken, System.nanoTime() - start};
+        long end = System.nanoTime() - start;
+        return new long[] {firstText < 0 ? end : firstText, end, before};
     }
 }

@@ -199,7 +199,8 @@ public final class PipelineOverheadBenchmark {
                     "max_tokens", STREAM_MAX_TOKENS,
                     "sse_first_token_ms", summary(streaming.sseFirstTokenMs()),
                     "direct_first_token_ms", summary(streaming.directFirstTokenMs()),
-                    "ttft_overhead_ms", summary(streaming.overheadMs())));
+                    "ttft_overhead_ms", summary(streaming.overheadMs()),
+                    "direct_outputs_before_first_text", round(streaming.outputsWithoutTextFirst())));
             Map<String, Object> throughputFigures = new LinkedHashMap<>();
             throughputFigures.put("clients", clients);
             throughputFigures.put("warm_up_s", round(warmUp.seconds()));
@@ -244,7 +245,8 @@ public final class PipelineOverheadBenchmark {
                     + " cpu_ms_per_job: CPU time of each process (and of the client threads) over the window per"
                     + " stored job (of_which_jit_compiler_ms_per_job: the part spent by the JIT compiler threads);"
                     + " cpu_ms_per_job_outside_runner is gateway + worker + PostgreSQL + the benchmark JVM with the"
-                    + " Kafka broker. Before all of this, the same closed-loop load warms the services up in "
+                    + " Kafka broker. Before all of this, the same closed-loop load (with a quarter of the clients"
+                    + " streaming " + STREAM_MAX_TOKENS + "-token jobs instead) warms the services up in "
                     + WARM_UP_SLICE.toSeconds() + " s slices until the JIT compiler threads take under "
                     + Math.round(SETTLED_JIT_SHARE * 100) + " % of the services' and broker's CPU in a slice (at"
                     + " least " + MIN_WARM_UP.toSeconds() + " s, at most " + warmUpSeconds + " s: warm_up_s,"
@@ -253,8 +255,9 @@ public final class PipelineOverheadBenchmark {
                     + " sequential chat completions with stream: true"
                     + " and max_tokens " + STREAM_MAX_TOKENS + ", each paired with the same job run directly;"
                     + " ttft_overhead = time until the first SSE chunk with text - the direct generation's time until"
-                    + " its first token (template, prompt, first sample: what the runner itself takes before its"
-                    + " first token). broker_requests_per_job: the requests the embedded broker served over the"
+                    + " its first output with text (template, prompt, the samples up to it: what the runner itself"
+                    + " takes before it sends a first piece; direct_outputs_before_first_text: the outputs without"
+                    + " text before it, per job, for which the runner sends nothing). broker_requests_per_job: the requests the embedded broker served over the"
                     + " window by API (its request meters), per stored job. ratio_to_direct = stored_per_second /"
                     + " direct_llama_cpp_jobs_per_second."
                     + " floor_ms: the parts alone, " + FLOOR_SAMPLES + " samples each, one at a time, 5 ms apart, on"
@@ -302,13 +305,15 @@ public final class PipelineOverheadBenchmark {
             int longestSeconds) throws Exception {
         long start = System.nanoTime();
         long longest = Duration.ofSeconds(longestSeconds).toNanos();
-        System.out.printf(Locale.ROOT, "warm-up: closed-loop load in %d s slices until the JIT compilers take under"
-                + " %.0f %% of the services' CPU (at least %d s, at most %d s)%n", WARM_UP_SLICE.toSeconds(),
+        System.out.printf(Locale.ROOT, "warm-up: closed-loop load (a quarter of it streamed) in %d s slices until"
+                + " the JIT compilers take under %.0f %% of the services' CPU (at least %d s, at most %d s)%n", WARM_UP_SLICE.toSeconds(),
                 SETTLED_JIT_SHARE * 100, MIN_WARM_UP.toSeconds(), longestSeconds);
         double share;
         long elapsed;
         do {
-            Throughput slice = throughput(stack, client, cpu, clients, (int) WARM_UP_SLICE.toSeconds());
+            // A quarter of the clients stream, so that the streaming phase runs on compiled code as well.
+            Throughput slice = throughput(stack, client, cpu, clients, clients / 4,
+                    (int) WARM_UP_SLICE.toSeconds());
             share = slice.servicesJitShare();
             elapsed = System.nanoTime() - start;
             System.out.printf(Locale.ROOT, "  after %.0f s: JIT compilers %.0f %% of the services' CPU%n",
@@ -317,7 +322,8 @@ public final class PipelineOverheadBenchmark {
         return new WarmUp(elapsed / 1e9, share);
     }
 
-    private record Streaming(double[] sseFirstTokenMs, double[] directFirstTokenMs, double[] overheadMs) {
+    private record Streaming(double[] sseFirstTokenMs, double[] directFirstTokenMs, double[] overheadMs,
+            double outputsWithoutTextFirst) {
     }
 
     private record Throughput(long stored, double windowSeconds, long answered, Map<String, Double> cpuMsPerJob,
@@ -393,20 +399,26 @@ public final class PipelineOverheadBenchmark {
         double[] sse = new double[jobs];
         double[] alone = new double[jobs];
         double[] overhead = new double[jobs];
+        long outputsBeforeText = 0;
         for (int i = 0; i < jobs; i++) {
             BenchJob job = BenchJob.of(100_000 + i, STREAM_MAX_TOKENS);
+            long[] timed = null;
             if (i % 2 == 0) {
-                alone[i] = direct.timed(job)[0] / 1e6;
+                timed = direct.timed(job);
             }
             sse[i] = client.streamFirstToken(job) / 1e6;
             if (i % 2 == 1) {
-                alone[i] = direct.timed(job)[0] / 1e6;
+                timed = direct.timed(job);
             }
+            alone[i] = timed[0] / 1e6;
+            outputsBeforeText += timed[2];
             overhead[i] = sse[i] - alone[i];
         }
+        double textlessFirst = outputsBeforeText / (double) Math.max(1, jobs);
         System.out.printf(Locale.ROOT, "streaming over %d jobs: first token over SSE %s ms, direct %s ms,"
-                + " overhead %s ms%n", jobs, summary(sse), summary(alone), summary(overhead));
-        return new Streaming(sse, alone, overhead);
+                + " overhead %s ms; outputs without text before the first text: %.2f per job%n", jobs, summary(sse),
+                summary(alone), summary(overhead), textlessFirst);
+        return new Streaming(sse, alone, overhead, textlessFirst);
     }
 
     /**
@@ -471,8 +483,13 @@ public final class PipelineOverheadBenchmark {
     }
 
     private static Throughput throughput(PipelineStack stack, GatewayClient client, CpuAccounts cpu, int clients,
-            int seconds)
-            throws Exception {
+            int seconds) throws Exception {
+        return throughput(stack, client, cpu, clients, 0, seconds);
+    }
+
+    /** @param streamingClients how many of the clients stream their jobs (max_tokens {@value #STREAM_MAX_TOKENS}) */
+    private static Throughput throughput(PipelineStack stack, GatewayClient client, CpuAccounts cpu, int clients,
+            int streamingClients, int seconds) throws Exception {
         AtomicInteger answered = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -481,11 +498,16 @@ public final class PipelineOverheadBenchmark {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int first = 10_000_000 * (c + 1);
+            boolean streams = c < streamingClients;
             Thread thread = new Thread(() -> {
                 try {
                     // Clients go on until the CPU readings are taken, so that their threads are still there.
                     for (int i = first; !stop.get() && failure.get() == null; i++) {
-                        client.complete(BenchJob.of(i, 1));
+                        if (streams) {
+                            client.streamFirstToken(BenchJob.of(i, STREAM_MAX_TOKENS));
+                        } else {
+                            client.complete(BenchJob.of(i, 1));
+                        }
                         long now = System.nanoTime();
                         if (now >= rampEnd && now < end) {
                             answered.incrementAndGet();
