@@ -7,7 +7,8 @@ import java.util.List;
  * described here.
  *
  * @param seed null when the client left sampling unseeded
- * @param stream whether the client wants the tokens as they are made (the worker then publishes them)
+ * @param stream whether someone may follow the tokens as they are made: a streaming chat completion, any job of the
+ *     jobs API (its events can be followed at any time); the worker publishes them only then
  * @param options penalties, logit bias and response format; {@link GenerationOptions#NONE} when none was asked for
  */
 public record JobSpec(String model, List<ChatMessage> messages, int maxTokens, double temperature, double topP,
