@@ -74,11 +74,6 @@ public final class RunningJobs {
         return wasCancelled(jobId);
     }
 
-    /** Whether the job runs here now (another record of it, or the same one delivered again). */
-    public boolean runningHere(String jobId) {
-        return running.containsKey(jobId);
-    }
-
     /**
      * Waits at most {@code atMost} for the job's run here to end; returns whether no run of it is on here any more
      * (at once when none was).

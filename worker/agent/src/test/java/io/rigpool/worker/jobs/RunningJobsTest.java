@@ -105,13 +105,13 @@ class RunningJobsTest {
     }
 
     @Test
-    void aJobReportedHereIsRememberedForAWhileSoThatItsRecordComingBackIsNotRunAgain() {
+    void aJobReportedHereIsRememberedForAWhileSoThatItsRecordComingBackIsNotRunAgain() throws Exception {
         JobHandle handle = jobs.start("d");
-        assertTrue(jobs.runningHere("d"));
+        assertFalse(jobs.awaitNotRunningHere("d", Duration.ZERO), "running here");
         jobs.end(handle);
         jobs.finished("d");
 
-        assertFalse(jobs.runningHere("d"));
+        assertTrue(jobs.awaitNotRunningHere("d", Duration.ZERO), "not running here any more");
         clock.millis += Duration.ofMinutes(9).toMillis();
         assertTrue(jobs.finishedHere("d"));
         assertFalse(jobs.finishedHere("e"));
