@@ -41,8 +41,9 @@ public final class JobExecution {
         HANDED_BACK
     }
 
-    /** How results and text leave this worker. */
     /**
+     * How results and text leave this worker.
+     *
      * @param runningReportDelay how long a job runs before its RUNNING update is sent (a shorter one sends it just
      *     before its end, see {@link RunningReport})
      */

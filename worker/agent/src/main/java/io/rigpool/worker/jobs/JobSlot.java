@@ -259,12 +259,13 @@ final class JobSlot {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(pollTimeout)) {
                     if (record.partition() == job.partition() && record.offset() == job.offset()) {
                         back = true;
-                    } else if (next == null && jobs.taking()) {
-                        another = true;
+                        continue;
+                    }
+                    another = true;
+                    if (next == null && jobs.taking()) {
                         next = record;
                     } else {
                         // Not taking (a drain): handed back once, and no further poll acquires it again.
-                        another = true;
                         consumer.acknowledge(record, AcknowledgeType.RELEASE);
                     }
                 }

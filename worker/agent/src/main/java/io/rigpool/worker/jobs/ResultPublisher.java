@@ -64,7 +64,8 @@ public final class ResultPublisher implements AutoCloseable {
      */
     public void publish(TokenChunk chunk, String traceId) {
         try {
-            tokenProducer.send(traced(new ProducerRecord<>(Topics.TOKENS, chunk.getJobId(), chunk.toByteArray()), traceId));
+            tokenProducer.send(traced(new ProducerRecord<>(Topics.TOKENS, chunk.getJobId(), chunk.toByteArray()),
+                    traceId));
         } catch (KafkaException e) {
             LOG.debugf("chunk %d of job %s not sent: %s", chunk.getSeq(), chunk.getJobId(), e);
         }

@@ -276,9 +276,9 @@ class JobConsumerTest {
 
     private static JobConsumers consumers(Duration drainTimeout) {
         JobExecution execution = new JobExecution(new JobExecution.Reporting("test-node", publisher,
-                Duration.ofSeconds(30), Duration.ofMillis(40), Duration.ofMillis(50), (d, t) -> timer.schedule(t, d.toMillis(),
-                        TimeUnit.MILLISECONDS)), Duration.ofMinutes(5), new RunningJobs(Duration.ofMinutes(1),
-                Clock.systemUTC()), Clock.systemUTC());
+                Duration.ofSeconds(30), Duration.ofMillis(40), Duration.ofMillis(50),
+                (d, t) -> timer.schedule(t, d.toMillis(), TimeUnit.MILLISECONDS)), Duration.ofMinutes(5),
+                new RunningJobs(Duration.ofMinutes(1), Clock.systemUTC()), Clock.systemUTC());
         return new JobConsumers(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), "test-node", execution,
                 Duration.ofMillis(200), new PoisonLimits(3, MAX_DELIVERIES), QUEUE, drainTimeout, new JobConsumers.RunnerEvents() {
                     @Override
