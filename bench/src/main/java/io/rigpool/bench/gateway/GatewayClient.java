@@ -70,8 +70,11 @@ final class GatewayClient {
                 }
                 String data = line.substring("data: ".length());
                 if (data.equals("[DONE]")) {
+                    // Read on to the body's end rather than break: a stream closed before its last chunk closes
+                    // the connection under the client, whose next request on it then fails ("header parser
+                    // received no bytes", seen once in a warm-up's streaming client).
                     done = true;
-                    break;
+                    continue;
                 }
                 String content = JSON.readTree(data).path("choices").path(0).path("delta").path("content").asText("");
                 if (firstToken < 0 && !content.isEmpty()) {

@@ -70,6 +70,9 @@ public final class PipelineOverheadBenchmark {
                 description = "the longest closed-loop load before measuring; it ends sooner once the JIT compilers"
                         + " have settled")
         int warmUpSeconds;
+        @Option(names = "--partitions", paramLabel = "N", defaultValue = "8",
+                description = "the partitions of the topics the services create (the broker's num.partitions)")
+        int partitions;
         @Option(names = "--slots", paramLabel = "N", defaultValue = "8", description = "the runner's slots")
         int slots;
         @Option(names = "--clients", paramLabel = "N", description = "concurrent clients (default: 4 x slots)")
@@ -149,7 +152,7 @@ public final class PipelineOverheadBenchmark {
         Map<String, Object> results = new LinkedHashMap<>();
         boolean profile = options.profile;
         try (PipelineStack stack = new PipelineStack(home, work, modelDir, spec.name(), slots, SLOT_CONTEXT, threads,
-                gatewayProps, profile, options.serviceJvmOptions)) {
+                options.partitions, gatewayProps, profile, options.serviceJvmOptions)) {
             System.out.printf(Locale.ROOT, "stack up after %.1f s%n", (System.nanoTime() - began) / 1e9);
             GatewayClient client = new GatewayClient(stack.gatewayUrl(), spec.name());
             CpuAccounts cpu = new CpuAccounts(stack, work.resolve("infra"));

@@ -56,18 +56,19 @@ final class PipelineStack implements AutoCloseable {
 
     /**
      * @param modelDir a directory holding only the benchmark model
+     * @param partitions the broker's default partitions of a new topic: those of every topic the services create
      * @param extraGateway further system properties for the gateway (tuning under test)
      * @param record whether the services record a Java Flight Recording into the logs directory
      * @param extraJvm further options of every service's JVM (tuning under test)
      */
     PipelineStack(Path checkout, Path workDir, Path modelDir, String modelId, int slots, int slotContext, int threads,
-            Map<String, String> extraGateway, boolean record, List<String> extraJvm) throws Exception {
+            int partitions, Map<String, String> extraGateway, boolean record, List<String> extraJvm) throws Exception {
         this.record = record;
         this.extraJvm = List.copyOf(extraJvm);
         this.apps = workDir.resolve("apps");
         Path home = snapshot(checkout, apps);
         infrastructure = InfrastructureFactory.start(new InfrastructureFactory.Options(workDir.resolve("infra"),
-                FreePorts.find(), FreePorts.find(), 8));
+                FreePorts.find(), FreePorts.find(), partitions));
         try {
             String token = "bench-cluster-token";
             Map<String, String> database = new LinkedHashMap<>();
