@@ -22,7 +22,7 @@ final class CpuAccounts {
     static final String CLIENT_THREAD_PREFIX = "bench-client-";
     /**
      * The JDK HTTP client's own threads (its selector and the workers that read responses) do the clients' I/O:
-     * counted with the clients, not with the broker (0.25-0.4 ms per job on the 2-vCPU machine, mostly system calls,
+     * counted with the clients, not with the broker (0.15-0.3 ms per job on the 2-vCPU machine, mostly system calls,
      * which is why a flight recording, sampling Java code only, put them at a few per cent).
      */
     private static final String HTTP_CLIENT_THREAD_PREFIX = "HttpClient-";
