@@ -30,19 +30,25 @@ final class DirectInference {
                 .disableLog());
     }
 
+    /**
+     * One generation's times, in nanoseconds from the call: until its first output with text, and until its end;
+     * and how many outputs without text came before that first text.
+     */
+    record Timing(long firstTextNanos, long endNanos, int outputsBeforeText) {
+    }
+
     /** Runs one job and returns its wall time in nanoseconds. */
     long run(BenchJob job) {
-        return timed(job)[1];
+        return timed(job).endNanos();
     }
 
     /**
-     * Runs one job to its end and returns, in nanoseconds, the time until its first output with text came out of
-     * the generation (the runner's own time to first text: template, prompt, the samples up to it) and until the
-     * end, then how many outputs came before that first text. The SSE side counts the first chunk with text, and
+     * Runs one job to its end and returns its {@link Timing}: the time until its first output with text is the
+     * runner's own time to first text (template, prompt, the samples up to it). The SSE side counts the first chunk with text, and
      * the runner sends no piece for an output without text (a token that ends inside a UTF-8 character, which the
      * random-weight models often sample first), so the direct side must wait for text as well.
      */
-    long[] timed(BenchJob job) {
+    Timing timed(BenchJob job) {
         long start = System.nanoTime();
         long firstText = -1;
         int before = 0;
@@ -68,6 +74,6 @@ final class DirectInference {
             throw new IllegalStateException("llama.cpp produced nothing for job " + job.seed());
         }
         long end = System.nanoTime() - start;
-        return new long[] {firstText < 0 ? end : firstText, end, before};
+        return new Timing(firstText < 0 ? end : firstText, end, before);
     }
 }

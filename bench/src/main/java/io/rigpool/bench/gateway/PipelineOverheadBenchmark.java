@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
  * measured window after a ramp-up, and the CPU each part of the pipeline used per job.</li>
  * </ol>
  *
- * <p>Run with {@code bench/run gateway [--latency-jobs N] [--stream-jobs N] [--warm-up-seconds N] [--slots N] [--clients N] [--seconds N] [--threads N]
- * [--model tiny|micro] [--gateway-prop key=value ...] [--service-jvm-option OPTION ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and runner. Writes
- * {@code bench/results/gateway.json} unless {@code --out} names another file.
+ * <p>Run with {@code bench/run gateway [--latency-jobs N] [--stream-jobs N] [--warm-up-seconds N] [--partitions N]
+ * [--slots N] [--clients N] [--seconds N] [--threads N] [--model tiny|micro] [--gateway-prop key=value ...]
+ * [--service-jvm-option OPTION ...] [--profile true] [--out FILE]}; needs the packaged planner, gateway, worker and
+ * runner. Writes {@code bench/results/gateway.json} unless {@code --out} names another file.
  */
 public final class PipelineOverheadBenchmark {
 
@@ -159,7 +160,7 @@ public final class PipelineOverheadBenchmark {
             WarmUp warmUp = warmUp(stack, client, cpu, clients, warmUpSeconds);
             // Right after the warm-up, under the same load: the phases below run other code, which the JIT
             // compilers would then be busy with in this window.
-            Throughput throughput = throughput(stack, client, cpu, clients, seconds);
+            Throughput throughput = throughput(stack, client, cpu, clients, 0, seconds);
             Latency latency = latency(stack, client, direct, latencyJobs);
             Streaming streaming = streaming(client, direct, streamJobs);
             HopFloor.Figures floor = HopFloor.measure(stack.infrastructure(), stack.gatewayUrl(), FLOOR_SAMPLES);
@@ -261,9 +262,9 @@ public final class PipelineOverheadBenchmark {
                     + " ttft_overhead = time until the first SSE chunk with text - the direct generation's time until"
                     + " its first output with text (template, prompt, the samples up to it: what the runner itself"
                     + " takes before it sends a first piece; direct_outputs_before_first_text: the outputs without"
-                    + " text before it, per job, for which the runner sends nothing). broker_requests_per_job: the requests the embedded broker served over the"
-                    + " window by API (its request meters), per stored job. ratio_to_direct = stored_per_second /"
-                    + " direct_llama_cpp_jobs_per_second."
+                    + " text before it, per job, for which the runner sends nothing). broker_requests_per_job: the"
+                    + " requests the embedded broker served over the window by API (its request meters), per stored"
+                    + " job. ratio_to_direct = stored_per_second / direct_llama_cpp_jobs_per_second."
                     + " floor_ms: the parts alone, " + FLOOR_SAMPLES + " samples each, one at a time, 5 ms apart, on"
                     + " the stack's broker, database and gateway: a 64-byte record from a producer with the"
                     + " services' settings (linger 0) until a polling consumer has it, an insert and commit, GET"
@@ -310,8 +311,8 @@ public final class PipelineOverheadBenchmark {
         long start = System.nanoTime();
         long longest = Duration.ofSeconds(longestSeconds).toNanos();
         System.out.printf(Locale.ROOT, "warm-up: closed-loop load (a quarter of it streamed) in %d s slices until"
-                + " the JIT compilers take under %.0f %% of the services' CPU (at least %d s, at most %d s)%n", WARM_UP_SLICE.toSeconds(),
-                SETTLED_JIT_SHARE * 100, MIN_WARM_UP.toSeconds(), longestSeconds);
+                + " the JIT compilers take under %.0f %% of the services' CPU (at least %d s, at most %d s)%n",
+                WARM_UP_SLICE.toSeconds(), SETTLED_JIT_SHARE * 100, MIN_WARM_UP.toSeconds(), longestSeconds);
         double share;
         long elapsed;
         do {
@@ -406,7 +407,7 @@ public final class PipelineOverheadBenchmark {
         long outputsBeforeText = 0;
         for (int i = 0; i < jobs; i++) {
             BenchJob job = BenchJob.of(100_000 + i, STREAM_MAX_TOKENS);
-            long[] timed = null;
+            DirectInference.Timing timed = null;
             if (i % 2 == 0) {
                 timed = direct.timed(job);
             }
@@ -414,8 +415,8 @@ public final class PipelineOverheadBenchmark {
             if (i % 2 == 1) {
                 timed = direct.timed(job);
             }
-            alone[i] = timed[0] / 1e6;
-            outputsBeforeText += timed[2];
+            alone[i] = timed.firstTextNanos() / 1e6;
+            outputsBeforeText += timed.outputsBeforeText();
             overhead[i] = sse[i] - alone[i];
         }
         double textlessFirst = outputsBeforeText / (double) Math.max(1, jobs);
@@ -484,11 +485,6 @@ public final class PipelineOverheadBenchmark {
         double perSecond = done.get() / ((System.nanoTime() - start) / 1e9);
         System.out.printf(Locale.ROOT, "direct llama.cpp, %d callers at once: %.1f jobs/s%n", slots, perSecond);
         return perSecond;
-    }
-
-    private static Throughput throughput(PipelineStack stack, GatewayClient client, CpuAccounts cpu, int clients,
-            int seconds) throws Exception {
-        return throughput(stack, client, cpu, clients, 0, seconds);
     }
 
     /** @param streamingClients how many of the clients stream their jobs (max_tokens {@value #STREAM_MAX_TOKENS}) */
