@@ -1,6 +1,6 @@
 package io.rigpool.gateway.catalogue;
 
-import io.rigpool.gateway.kafka.GrouplessFollower;
+import io.rigpool.gateway.kafka.KafkaReaderThread;
 import io.rigpool.gateway.kafka.TopicCreation;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
  * when it has caught up: when its position reaches the end offsets it saw at the start, the catalogue is complete.
  * When Kafka fails, the map keeps what it has: a stale model is better than none while Kafka is away.
  */
-public final class CatalogueFollower extends GrouplessFollower {
+public final class CatalogueFollower extends KafkaReaderThread {
 
     private static final Logger LOG = Logger.getLogger(CatalogueFollower.class);
     private static final Duration POLL = Duration.ofMillis(500);
@@ -29,7 +29,7 @@ public final class CatalogueFollower extends GrouplessFollower {
     private final ModelCatalogue catalogue;
 
     public CatalogueFollower(Map<String, Object> kafkaConfig, String topic, ModelCatalogue catalogue) {
-        super(kafkaConfig, "model-catalogue-follower");
+        super(kafkaConfig, "model-catalogue-follower", null);
         this.topic = topic;
         this.catalogue = catalogue;
     }

@@ -2,7 +2,8 @@ package io.rigpool.gateway.events;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.rigpool.common.topics.Topics;
-import io.rigpool.gateway.kafka.GrouplessFollower;
+import io.rigpool.gateway.jobs.intake.FollowerCopy;
+import io.rigpool.gateway.kafka.KafkaReaderThread;
 import io.rigpool.gateway.kafka.TopicCreation;
 import io.rigpool.proto.v1.JobUpdate;
 import io.rigpool.proto.v1.TokenChunk;
@@ -24,13 +25,14 @@ import org.jboss.logging.Logger;
 /**
  * Feeds a {@link JobEventHub} with every job's tokens ({@code rigpool.tokens}) and final updates
  * ({@code rigpool.results}). It joins no group, so every gateway instance reads every record: that is what lets a
- * client's stream land on any instance. (Storing results is the job of the results consumer, which does share a
- * group, so each result is stored once.)
+ * client's stream land on any instance. Storing results is the job of the results' group member, which shares a
+ * group so that each result is stored once; it takes its results from here rather than fetch them a second time.
  *
  * <p>Tokens are read from {@code replayWindow} ago, so an instance that starts while jobs run can replay them;
  * results from the end, since a job that ended before is answered from the database.
  */
-public final class JobEventFollower extends GrouplessFollower {
+public final class JobEventFollower extends KafkaReaderThread {
+
 
     private static final Logger LOG = Logger.getLogger(JobEventFollower.class);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -39,12 +41,15 @@ public final class JobEventFollower extends GrouplessFollower {
 
     private final JobEventHub hub;
     private final Duration replayWindow;
+    private final FollowerCopy results;
 
+    /** @param results also given every record of {@code rigpool.results}: the results' group member stores them */
     public JobEventFollower(Map<String, Object> kafkaConfig, String clientId, JobEventHub hub,
-            Duration replayWindow) {
-        super(kafkaConfig, clientId);
+            Duration replayWindow, FollowerCopy results) {
+        super(kafkaConfig, clientId, null);
         this.hub = hub;
         this.replayWindow = replayWindow;
+        this.results = results;
     }
 
     @Override
@@ -81,14 +86,15 @@ public final class JobEventFollower extends GrouplessFollower {
     }
 
     private void startAt(Consumer<String, byte[]> consumer, List<TopicPartition> added, boolean firstTime) {
+        results.lostPlace();
         if (!firstTime) {
             // Partitions added while running: everything on them is new.
             consumer.seekToBeginning(added);
             return;
         }
         List<TopicPartition> tokens = added.stream().filter(p -> p.topic().equals(Topics.TOKENS)).toList();
-        List<TopicPartition> results = added.stream().filter(p -> p.topic().equals(Topics.RESULTS)).toList();
-        consumer.seekToEnd(results);
+        List<TopicPartition> resultPartitions = added.stream().filter(p -> p.topic().equals(Topics.RESULTS)).toList();
+        consumer.seekToEnd(resultPartitions);
         long since = System.currentTimeMillis() - replayWindow.toMillis();
         Map<TopicPartition, Long> times = new HashMap<>();
         tokens.forEach(p -> times.put(p, since));
@@ -104,17 +110,21 @@ public final class JobEventFollower extends GrouplessFollower {
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            return;
-        }
-        try {
-            if (record.topic().equals(Topics.TOKENS)) {
-                hub.onToken(TokenChunk.parseFrom(record.value()));
-            } else {
-                hub.onUpdate(JobUpdate.parseFrom(record.value()));
+        boolean result = record.topic().equals(Topics.RESULTS);
+        if (record.value() != null) {
+            try {
+                if (result) {
+                    hub.onUpdate(JobUpdate.parseFrom(record.value()));
+                } else {
+                    hub.onToken(TokenChunk.parseFrom(record.value()));
+                }
+            } catch (InvalidProtocolBufferException e) {
+                LOG.debugf("skipping a record on %s that is not protobuf (%s)", record.topic(), e.getMessage());
             }
-        } catch (InvalidProtocolBufferException e) {
-            LOG.debugf("skipping a record on %s that is not protobuf (%s)", record.topic(), e.getMessage());
+        }
+        if (result) {
+            // Every offset, unreadable ones too: the store takes a partition's records only in order.
+            results.offer(record);
         }
     }
 }

@@ -4,8 +4,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.rigpool.gateway.GatewayConfig;
 import io.rigpool.gateway.Maintenance;
-import io.rigpool.gateway.jobs.store.JobRow;
+import io.rigpool.gateway.jobs.JobUpdateConsumer;
 import io.rigpool.gateway.jobs.store.JobRepository;
+import io.rigpool.gateway.jobs.store.JobRow;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,6 +39,9 @@ public class JobEvents {
     @Inject
     Maintenance maintenance;
 
+    @Inject
+    JobUpdateConsumer results;
+
     private JobEventHub hub;
     private final Heartbeats heartbeats = new Heartbeats();
     private JobEventFollower follower;
@@ -50,7 +54,8 @@ public class JobEvents {
 
     void start(@Observes StartupEvent event) {
         GatewayConfig.Streams streams = config.streams();
-        follower = new JobEventFollower(kafkaConfig, "rigpool-gateway-job-events", hub, streams.replayWindow());
+        follower = new JobEventFollower(kafkaConfig, "rigpool-gateway-job-events", hub, streams.replayWindow(),
+                results.member());
         follower.start();
         maintenance.every(streams.statusCheckPeriod(), "job event clean-up", hub::expire);
         maintenance.every(streams.statusCheckPeriod(), "missed job end check", this::checkMissedEnds);

@@ -2,13 +2,18 @@ package io.rigpool.gateway.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.agroal.api.AgroalDataSource;
+import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
 import io.rigpool.gateway.jobs.store.JobResultStore;
 import io.rigpool.gateway.jobs.store.ResultDeadLetters;
 import io.rigpool.gateway.metrics.GatewayMetrics;
 import io.rigpool.proto.v1.JobUpdate;
-import io.smallrye.common.annotation.Blocking;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.rigpool.gateway.jobs.intake.ResultsGroupMember;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,42 +23,57 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Stores what workers report on {@code rigpool.results}, a poll's batch per transaction. The connector commits the
- * batch's offsets only after this method returns, so a result is never skipped; and because every store is
- * conditional, the same record read twice changes nothing the second time. All gateway instances share one
- * consumer group, so each result is stored (and counted in the metrics) by one of them. Only an unavailable
- * database is waited for ({@link OutageRetry}); an update PostgreSQL refuses is dead-lettered
+ * Stores what workers report on {@code rigpool.results}, a batch per transaction. All gateway instances share one
+ * consumer group ({@link ResultsGroupMember}, fed by the event follower's copy of the records), so each result is
+ * stored (and counted in the metrics) by one of them; its offsets are committed only once stored, so a result is
+ * never skipped, and because every store is conditional, the same record read twice changes nothing the second time.
+ * Only an unavailable database is waited for ({@link OutageRetry}); an update PostgreSQL refuses is dead-lettered
  * ({@link ResultDeadLetters}), so no record can stall the results.
  */
 @ApplicationScoped
 public class JobUpdateConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobUpdateConsumer.class);
+    /** The group all gateway instances share; its committed offsets are what make a result consumed once stored. */
+    static final String GROUP_ID = "rigpool-gateway";
 
     private final JobResultStore store = new JobResultStore();
     private final ResultDeadLetters deadLetters = new ResultDeadLetters();
 
     private final OutageRetry outageRetry;
     private final GatewayMetrics metrics;
+    private final ResultsGroupMember member;
 
     @Inject
-    JobUpdateConsumer(AgroalDataSource dataSource, GatewayMetrics metrics) {
+    JobUpdateConsumer(AgroalDataSource dataSource, GatewayMetrics metrics,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.outageRetry = new OutageRetry(dataSource, OutageRetry.FIRST_WAIT, OutageRetry.MAX_WAIT);
         this.metrics = metrics;
+        this.member = new ResultsGroupMember(kafkaConfig, "rigpool-gateway-results", Topics.RESULTS, GROUP_ID,
+                this::onUpdates);
     }
 
-    @Incoming("job-updates")
-    @Blocking
-    public void onUpdates(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+    void start(@Observes StartupEvent event) {
+        member.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        member.close();
+    }
+
+    /** This instance's member of the results group: the event follower hands it its copy of the results. */
+    public ResultsGroupMember member() {
+        return member;
+    }
+
+    void onUpdates(List<ConsumerRecord<String, byte[]>> records) throws InterruptedException {
         Instant receivedAt = Instant.now();
-        List<Received> updates = new ArrayList<>(records.count());
+        List<Received> updates = new ArrayList<>(records.size());
         Map<UUID, String> traces = new HashMap<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             read(record.value(), receivedAt).ifPresent(progress -> {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.http.ContentType;
+import io.rigpool.gateway.jobs.intake.FollowerCopy;
 import io.rigpool.gateway.testing.TestApi;
 import io.rigpool.gateway.testing.TestKafka;
 import io.rigpool.gateway.testing.TestModels;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,17 @@ class JobEventsStreamTest {
 
     static final String MODEL = "gateway-events-model";
     static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A second instance whose results nobody stores: the test's own gateway does. */
+    private static final FollowerCopy NO_STORE = new FollowerCopy() {
+        @Override
+        public void offer(ConsumerRecord<String, byte[]> record) {
+        }
+
+        @Override
+        public void lostPlace() {
+        }
+    };
 
     @TestHTTPResource("/v1/jobs")
     URI jobsUri;
@@ -126,7 +139,7 @@ class JobEventsStreamTest {
         });
         try (JobEventFollower second = new JobEventFollower(
                 Map.of("bootstrap.servers", TestKafka.bootstrapServers()), "second-gateway-instance", hub,
-                Duration.ofMinutes(10))) {
+                Duration.ofMinutes(10), NO_STORE)) {
             second.start();
             // Replayed from before it started; results it reads only from its start on, so wait for it to be there.
             await("the second instance replayed the early token").atMost(TestKafka.DEADLINE)

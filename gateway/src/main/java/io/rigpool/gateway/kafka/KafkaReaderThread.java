@@ -18,33 +18,39 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Reads topics on a thread of its own, as every gateway instance must: no consumer group, no committed offsets,
- * all partitions assigned by hand. When Kafka fails it starts over with a new consumer; {@link #close} stops it.
- * Subclasses say where to start and what to do with the records.
+ * Reads topics on a thread of its own. The followers every gateway instance runs join no consumer group and assign
+ * all partitions by hand; the results' group member (a group id given) subscribes instead. Offsets are committed by
+ * the subclass, if at all. When Kafka fails it starts over with a new consumer; {@link #close} stops it. Subclasses
+ * say where to start and what to do with the records.
  * <p>
  * The waits (before starting over, and for a topic that does not exist yet) are SmallRye Fault Tolerance's retry in
  * {@link RetryForever}'s shape, a constant {@link #RETRY}, retried only while running: after {@link #close} the
  * wait in progress ends the loop instead of a new try.
  */
-public abstract class GrouplessFollower implements AutoCloseable {
+public abstract class KafkaReaderThread implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(GrouplessFollower.class);
+    private static final Logger LOG = Logger.getLogger(KafkaReaderThread.class);
     protected static final Duration RETRY = Duration.ofSeconds(1);
     private static final TypeLiteral<List<TopicPartition>> PARTITIONS = new TypeLiteral<>() {
     };
 
     private final Map<String, Object> kafkaConfig;
     private final String clientId;
+    private final String groupId;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Consumer<String, byte[]> consumer;
     private final Guard startOver;
     private final Guard untilTopicExists;
 
-    /** @param kafkaConfig the client settings every Kafka client of this process shares (bootstrap servers, ...) */
-    protected GrouplessFollower(Map<String, Object> kafkaConfig, String clientId) {
+    /**
+     * @param kafkaConfig the client settings every Kafka client of this process shares (bootstrap servers, ...)
+     * @param groupId the consumer group to join, or null for none
+     */
+    protected KafkaReaderThread(Map<String, Object> kafkaConfig, String clientId, String groupId) {
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.clientId = clientId;
+        this.groupId = groupId;
         this.thread = new Thread(this::followUntilClosed, clientId);
         this.thread.setDaemon(true);
         this.startOver = Guard.create()
@@ -131,7 +137,12 @@ public abstract class GrouplessFollower implements AutoCloseable {
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>(kafkaConfig);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        if (groupId == null) {
+            config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        } else {
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        }
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Readers never decide what a topic looks like; the gateway creates its topics on purpose.
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
