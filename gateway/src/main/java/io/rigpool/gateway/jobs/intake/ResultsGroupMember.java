@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,8 +39,11 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
     private static final Logger LOG = Logger.getLogger(ResultsGroupMember.class);
     /** How long a poll waits while the member fetches some partition itself, or has not joined the group yet. */
     private static final Duration FETCH_WAIT = Duration.ofMillis(50);
-    /** How long the member waits for the follower's records before it polls for the group's sake. */
-    private static final Duration FOLLOWER_WAIT = Duration.ofMillis(50);
+    /**
+     * How long the member waits for the follower's records before it polls for the group's sake: how late an idle
+     * member hears of a rebalance or of a follower that lost its place.
+     */
+    private static final Duration FOLLOWER_WAIT = Duration.ofMillis(200);
     /** While the follower's records are stored, the member still polls this often: rebalances happen in a poll. */
     private static final Duration GROUP_POLL_PERIOD = Duration.ofMillis(10);
     /** Offsets are committed this often (and when partitions go): a result read again is stored once all the same. */
@@ -243,6 +247,9 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
         }
         try {
             consumer.commitSync(toCommit(offsets));
+        } catch (WakeupException e) {
+            // Closing woke the consumer outside a poll: this commit took the wakeup, the next one goes through.
+            commitSync(consumer, offsets);
         } catch (KafkaException e) {
             LOG.debugf("committing results offsets failed (%s); their results will be read and stored again",
                     e.toString());
