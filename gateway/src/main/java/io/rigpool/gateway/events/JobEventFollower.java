@@ -33,7 +33,6 @@ import org.jboss.logging.Logger;
  */
 public final class JobEventFollower extends KafkaReaderThread {
 
-
     private static final Logger LOG = Logger.getLogger(JobEventFollower.class);
     private static final Duration POLL = Duration.ofMillis(200);
     /** How often new partitions are looked for, should someone add some. */
@@ -41,15 +40,15 @@ public final class JobEventFollower extends KafkaReaderThread {
 
     private final JobEventHub hub;
     private final Duration replayWindow;
-    private final FollowerCopy results;
+    private final FollowerCopy resultStore;
 
-    /** @param results also given every record of {@code rigpool.results}: the results' group member stores them */
+    /** @param resultStore also given every record of {@code rigpool.results}: the results' group member stores them */
     public JobEventFollower(Map<String, Object> kafkaConfig, String clientId, JobEventHub hub,
-            Duration replayWindow, FollowerCopy results) {
+            Duration replayWindow, FollowerCopy resultStore) {
         super(kafkaConfig, clientId, null);
         this.hub = hub;
         this.replayWindow = replayWindow;
-        this.results = results;
+        this.resultStore = resultStore;
     }
 
     @Override
@@ -86,15 +85,15 @@ public final class JobEventFollower extends KafkaReaderThread {
     }
 
     private void startAt(Consumer<String, byte[]> consumer, List<TopicPartition> added, boolean firstTime) {
-        results.lostPlace();
+        resultStore.lostPlace();
         if (!firstTime) {
             // Partitions added while running: everything on them is new.
             consumer.seekToBeginning(added);
             return;
         }
         List<TopicPartition> tokens = added.stream().filter(p -> p.topic().equals(Topics.TOKENS)).toList();
-        List<TopicPartition> resultPartitions = added.stream().filter(p -> p.topic().equals(Topics.RESULTS)).toList();
-        consumer.seekToEnd(resultPartitions);
+        List<TopicPartition> results = added.stream().filter(p -> p.topic().equals(Topics.RESULTS)).toList();
+        consumer.seekToEnd(results);
         long since = System.currentTimeMillis() - replayWindow.toMillis();
         Map<TopicPartition, Long> times = new HashMap<>();
         tokens.forEach(p -> times.put(p, since));
@@ -124,7 +123,7 @@ public final class JobEventFollower extends KafkaReaderThread {
         }
         if (result) {
             // Every offset, unreadable ones too: the store takes a partition's records only in order.
-            results.offer(record);
+            resultStore.offer(record);
         }
     }
 }

@@ -2,15 +2,15 @@ package io.rigpool.gateway.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.rigpool.common.topics.Topics;
 import io.rigpool.common.trace.TraceIds;
+import io.rigpool.gateway.jobs.intake.ResultsGroupMember;
 import io.rigpool.gateway.jobs.store.JobResultStore;
 import io.rigpool.gateway.jobs.store.ResultDeadLetters;
 import io.rigpool.gateway.metrics.GatewayMetrics;
 import io.rigpool.proto.v1.JobUpdate;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.rigpool.gateway.jobs.intake.ResultsGroupMember;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
