@@ -44,9 +44,9 @@ final class DirectInference {
 
     /**
      * Runs one job to its end and returns its {@link Timing}: the time until its first output with text is the
-     * runner's own time to first text (template, prompt, the samples up to it). The SSE side counts the first chunk with text, and
-     * the runner sends no piece for an output without text (a token that ends inside a UTF-8 character, which the
-     * random-weight models often sample first), so the direct side must wait for text as well.
+     * runner's own time to first text (template, prompt, the samples up to it). The SSE side counts the first chunk
+     * with text, and the runner sends no piece for an output without text (a token that ends inside a UTF-8
+     * character, which the random-weight models often sample first), so the direct side must wait for text as well.
      */
     Timing timed(BenchJob job) {
         long start = System.nanoTime();

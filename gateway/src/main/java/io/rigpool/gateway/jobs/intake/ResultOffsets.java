@@ -75,13 +75,7 @@ public final class ResultOffsets {
      * until the follower is seen level with it again.
      */
     public void followerLostItsPlace() {
-        assigned.forEach((partition, position) -> {
-            if (position.source == Source.FOLLOWER) {
-                position.source = Source.OWN_FETCH;
-                toPause.remove(partition);
-                toFetchFrom.put(partition, position.next);
-            }
-        });
+        assigned.forEach(this::fetchAgain);
     }
 
     /** Whether the group member is to fetch some partition itself. */
@@ -123,10 +117,8 @@ public final class ResultOffsets {
         if (offset == position.next - 1) {
             // Stored from the own fetch a moment ago: the follower's next record is the next one to store.
             followerLevel(partition, position);
-        } else if (offset > position.next && position.source == Source.FOLLOWER) {
-            position.source = Source.OWN_FETCH;
-            toPause.remove(partition);
-            toFetchFrom.put(partition, position.next);
+        } else if (offset > position.next) {
+            fetchAgain(partition, position);
         }
         return false;
     }
@@ -188,6 +180,15 @@ public final class ResultOffsets {
     private static void take(Position position, long offset) {
         position.next = offset + 1;
         position.uncommitted = true;
+    }
+
+    /** The follower's copy of the partition may have a gap: the member fetches it again from the next offset. */
+    private void fetchAgain(TopicPartition partition, Position position) {
+        if (position.source == Source.FOLLOWER) {
+            position.source = Source.OWN_FETCH;
+            toPause.remove(partition);
+            toFetchFrom.put(partition, position.next);
+        }
     }
 
     private void followerLevel(TopicPartition partition, Position position) {

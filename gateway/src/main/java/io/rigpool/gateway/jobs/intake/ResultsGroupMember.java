@@ -66,8 +66,9 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
     /** Written by the member's thread only; read for readiness and tests. */
     private volatile int assignedPartitions;
     private volatile int fetchedPartitions;
-    private volatile long takenFromFollower;
     private volatile long takenFromOwnFetch;
+    /** The member's thread only: records were taken and not stored, so the offsets taken must not be committed. */
+    private boolean takenNotStored;
 
     /**
      * @param topic {@code rigpool.results}
@@ -106,11 +107,7 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
         return fetchedPartitions;
     }
 
-    /** Records taken to be stored, from the follower's copy and from the member's own fetch. */
-    public long takenFromFollower() {
-        return takenFromFollower;
-    }
-
+    /** Records taken to be stored from the member's own fetch, not from the follower's copy. */
     public long takenFromOwnFetch() {
         return takenFromOwnFetch;
     }
@@ -123,7 +120,7 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
         consumer.subscribe(List.of(topic), new Rebalance(consumer, offsets));
         long nextCommit = System.nanoTime() + COMMIT_PERIOD.toNanos();
         long nextGroupPoll = System.nanoTime();
-        boolean storeFailed = false;
+        takenNotStored = false;
         try {
             while (running()) {
                 List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
@@ -134,18 +131,14 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
                 }
                 drainFollower(offsets, batch);
                 noticeLostPlace(offsets, followerLostPlace);
-                storeFailed = true;
                 storeAndSteer(consumer, offsets, batch);
-                storeFailed = false;
                 if (joined && !offsets.fetchingAny() && System.nanoTime() - nextGroupPoll > 0) {
                     // Rebalances and their callbacks happen in a poll, which also returns a paused partition's
                     // last fetched records: stored at once, so no poll finds a record taken and not stored.
                     nextGroupPoll = System.nanoTime() + GROUP_POLL_PERIOD.toNanos();
                     List<ConsumerRecord<String, byte[]>> own = new ArrayList<>();
                     takeOwn(consumer.poll(Duration.ZERO), offsets, own);
-                    storeFailed = true;
                     storeAndSteer(consumer, offsets, own);
-                    storeFailed = false;
                 }
                 if (System.nanoTime() - nextCommit > 0) {
                     commitAsync(consumer, offsets.drainUncommitted());
@@ -157,7 +150,7 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
         } finally {
             // After a failed store the offsets taken include records not stored: nothing is committed, and the
             // next consumer reads from the last commit.
-            if (!storeFailed) {
+            if (!takenNotStored) {
                 commitSync(consumer, offsets.drainUncommitted());
             }
         }
@@ -196,7 +189,6 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
         ConsumerRecord<String, byte[]> record = offered.record();
         if (offsets.fromFollower(new TopicPartition(record.topic(), record.partition()), record.offset())) {
             batch.add(record);
-            takenFromFollower++;
         }
     }
 
@@ -210,7 +202,9 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
     private void storeAndSteer(Consumer<String, byte[]> consumer, ResultOffsets offsets,
             List<ConsumerRecord<String, byte[]>> batch) throws InterruptedException {
         if (!batch.isEmpty()) {
+            takenNotStored = true;
             store.store(batch);
+            takenNotStored = false;
         }
         Collection<TopicPartition> pause = offsets.drainToPause();
         if (!pause.isEmpty()) {
@@ -220,6 +214,10 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
             consumer.seek(partition, offset);
             consumer.resume(List.of(partition));
         });
+        showCounts(offsets);
+    }
+
+    private void showCounts(ResultOffsets offsets) {
         assignedPartitions = offsets.assignedCount();
         fetchedPartitions = offsets.fetchedCount();
     }
@@ -283,8 +281,7 @@ public final class ResultsGroupMember extends KafkaReaderThread implements Follo
             for (TopicPartition partition : partitions) {
                 offsets.assigned(partition, consumer.position(partition));
             }
-            assignedPartitions = offsets.assignedCount();
-            fetchedPartitions = offsets.fetchedCount();
+            showCounts(offsets);
             joined = true;
         }
     }
