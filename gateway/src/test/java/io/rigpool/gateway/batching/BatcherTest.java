@@ -59,6 +59,21 @@ class BatcherTest {
     }
 
     @Test
+    void aGatheringBatcherWaitsForCompanyAndClosingEndsTheWait() {
+        // Longer than any test runs: the batch is handled because closing cuts the gathering short.
+        Batcher<Integer> batcher = new Batcher<Integer>("test-batcher", 100, 1000, Duration.ofHours(1), batches::add)
+                .start();
+        for (int i = 0; i < 5; i++) {
+            assertTrue(batcher.offer(i));
+        }
+
+        List<Integer> left = batcher.close(DEADLINE);
+
+        assertEquals(List.of(), left);
+        assertEquals(List.of(List.of(0, 1, 2, 3, 4)), batches);
+    }
+
+    @Test
     void aFullQueueRefusesAtOnceAndTakesItemsAgainOnceDrained() {
         Batcher<Integer> batcher = new Batcher<>("test-batcher", 10, 2, batches::add);
         // Not started: nothing drains the queue.

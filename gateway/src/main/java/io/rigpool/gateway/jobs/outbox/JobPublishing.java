@@ -71,8 +71,8 @@ public class JobPublishing {
     @PostConstruct
     void createPublisher() {
         JobTable table = new JobTable();
-        marker = new PublishedMarker(jobIds ->
-                JdbcTransaction.call(dataSource, connection -> table.markPublished(connection, jobIds, Instant.now())));
+        marker = new PublishedMarker(publishedAt ->
+                JdbcTransaction.call(dataSource, connection -> table.markPublished(connection, publishedAt)));
         publisher = new JobPublisher(new KafkaProducer<>(producerConfig()), marker::acknowledged, MAX_QUEUED_SENDS);
     }
 

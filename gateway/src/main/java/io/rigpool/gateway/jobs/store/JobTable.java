@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +48,9 @@ public final class JobTable {
                    generation_options
             FROM gateway.jobs WHERE %s = ? AND idempotency_key = ?""".formatted(OWNER);
     private static final String MARK_PUBLISHED = """
-            UPDATE gateway.jobs SET published_at = ? WHERE id = ANY (?) AND published_at IS NULL""";
+            UPDATE gateway.jobs AS j SET published_at = m.at
+            FROM unnest(?::uuid[], ?::timestamptz[]) AS m (id, at)
+            WHERE j.id = m.id AND j.published_at IS NULL""";
 
     /** One outcome per job, in order. The caller commits. */
     public List<WriteOutcome> insert(Connection connection, List<NewJob> jobs) throws SQLException {
@@ -82,11 +83,12 @@ public final class JobTable {
         return outcomes;
     }
 
-    /** Records that Kafka holds these jobs, in one statement; returns how many rows changed. */
-    public int markPublished(Connection connection, Collection<UUID> jobIds, Instant at) throws SQLException {
+    /** Records since when Kafka holds each of these jobs, in one statement; returns how many rows changed. */
+    public int markPublished(Connection connection, Map<UUID, Instant> publishedAt) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(MARK_PUBLISHED)) {
-            update.setObject(1, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            update.setArray(2, connection.createArrayOf("uuid", jobIds.toArray()));
+            update.setArray(1, connection.createArrayOf("uuid", publishedAt.keySet().toArray()));
+            update.setArray(2, connection.createArrayOf("text",
+                    publishedAt.values().stream().map(Instant::toString).toArray()));
             return update.executeUpdate();
         }
     }

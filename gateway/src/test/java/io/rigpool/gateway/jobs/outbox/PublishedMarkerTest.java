@@ -3,14 +3,21 @@ package io.rigpool.gateway.jobs.outbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PublishedMarkerTest {
@@ -18,7 +25,7 @@ class PublishedMarkerTest {
     @Test
     void everyAcknowledgedJobIsMarkedByTheTimeItCloses() {
         Set<UUID> marked = ConcurrentHashMap.newKeySet();
-        PublishedMarker marker = new PublishedMarker(marked::addAll);
+        PublishedMarker marker = new PublishedMarker(batch -> marked.addAll(batch.keySet()));
         List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
 
         ids.forEach(marker::acknowledged);
@@ -35,7 +42,7 @@ class PublishedMarkerTest {
             if (failNext.getAndSet(false)) {
                 throw new IllegalStateException("database away");
             }
-            marked.addAll(batch);
+            marked.addAll(batch.keySet());
         });
         UUID lost = UUID.randomUUID();
         UUID later = UUID.randomUUID();
@@ -60,8 +67,8 @@ class PublishedMarkerTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            marked.addAll(batch);
-        }, 1);
+            marked.addAll(batch.keySet());
+        }, 1, Duration.ZERO, Clock.systemUTC());
         UUID first = UUID.randomUUID();
         UUID queued = UUID.randomUUID();
         UUID refused = UUID.randomUUID();
@@ -74,5 +81,39 @@ class PublishedMarkerTest {
         marker.close(Duration.ofSeconds(30));
 
         assertEquals(Set.of(first, queued), marked);
+    }
+
+    /** Marks wait for company; each keeps the moment its job was acknowledged, and closing writes them at once. */
+    @Test
+    void marksAreGatheredIntoOneWriteEachWithItsOwnMoment() {
+        List<Map<UUID, Instant>> writes = new CopyOnWriteArrayList<>();
+        Instant start = Instant.parse("2026-12-07T10:00:00Z");
+        AtomicInteger tick = new AtomicInteger();
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return start.plusMillis(tick.getAndIncrement());
+            }
+        };
+        // Longer than any test runs: only closing ends this gathering.
+        PublishedMarker marker = new PublishedMarker(writes::add, 1000, Duration.ofHours(1), clock);
+        List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+
+        ids.forEach(marker::acknowledged);
+        marker.close(Duration.ofSeconds(30));
+
+        assertEquals(1, writes.size(), "one write for the three");
+        assertEquals(List.copyOf(ids), List.copyOf(writes.get(0).keySet()));
+        assertEquals(List.of(start, start.plusMillis(1), start.plusMillis(2)), List.copyOf(writes.get(0).values()));
     }
 }

@@ -6,8 +6,14 @@ import io.agroal.api.AgroalDataSource;
 import io.rigpool.gateway.testing.JobRows;
 import io.rigpool.infra.RigpoolQuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -43,5 +49,36 @@ class JobRepositoryTest {
                 .map(JobRow::id).collect(Collectors.toSet());
 
         assertEquals(Set.of(succeeded), found);
+    }
+
+    /** Gathered marks: each row gets the moment its own job was acknowledged, and a marked row keeps its mark. */
+    @Test
+    void markingPublishedStoresEachJobsOwnMomentOnce() throws SQLException {
+        JobRows rows = new JobRows(dataSource);
+        Instant created = Instant.now().truncatedTo(ChronoUnit.MICROS).minusSeconds(60);
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID marked = UUID.randomUUID();
+        rows.insertUnpublished(first, MODEL, "hello", created);
+        rows.insertUnpublished(second, MODEL, "hello", created);
+        rows.insertPublished(marked, MODEL, "hello", created, created.plusSeconds(1));
+        Map<UUID, Instant> publishedAt = new LinkedHashMap<>();
+        publishedAt.put(first, created.plusMillis(5).plusNanos(123_000));
+        publishedAt.put(second, created.plusMillis(7));
+        publishedAt.put(marked, created.plusSeconds(30));
+
+        int changed;
+        try (Connection connection = dataSource.getConnection()) {
+            changed = new JobTable().markPublished(connection, publishedAt);
+        }
+
+        assertEquals(2, changed, "the row already marked is left alone");
+        assertEquals(publishedAt.get(first), publishedAt(rows, first));
+        assertEquals(publishedAt.get(second), publishedAt(rows, second));
+        assertEquals(created.plusSeconds(1), publishedAt(rows, marked));
+    }
+
+    private static Instant publishedAt(JobRows rows, UUID id) {
+        return ((Timestamp) rows.find(id).get("published_at")).toInstant();
     }
 }
