@@ -29,7 +29,7 @@ public final class PublishedMarker implements AutoCloseable {
     /** Far more than a healthy database ever lets wait; beyond it the sweeper is the cheaper way to catch up. */
     private static final int MAX_QUEUED = 100_000;
     /** Far below the sweeper's minimum age: a gathered mark never makes a job look lost. */
-    static final Duration GATHER = Duration.ofMillis(200);
+    private static final Duration GATHER = Duration.ofMillis(200);
 
     /** A job Kafka holds, and since when. */
     private record Acknowledgement(UUID jobId, Instant at) {
