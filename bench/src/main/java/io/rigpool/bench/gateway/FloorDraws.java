@@ -1,6 +1,5 @@
 package io.rigpool.bench.gateway;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -30,7 +29,7 @@ final class FloorDraws {
         for (int i = 0; i < DRAWS; i++) {
             sums[i] = chain(floor, random);
         }
-        return quantile(sums, q);
+        return PipelineOverheadBenchmark.percentile(sums, q);
     }
 
     /** The chain plus the difference of two direct inferences: the added latency of the floor alone, paired. */
@@ -40,7 +39,7 @@ final class FloorDraws {
         for (int i = 0; i < DRAWS; i++) {
             sums[i] = chain(floor, random) + pick(directMs, random) - pick(directMs, random);
         }
-        return quantile(sums, q);
+        return PipelineOverheadBenchmark.percentile(sums, q);
     }
 
     private static double chain(HopFloor.Figures floor, SplittableRandom random) {
@@ -50,11 +49,5 @@ final class FloorDraws {
 
     private static double pick(double[] samples, SplittableRandom random) {
         return samples[random.nextInt(samples.length)];
-    }
-
-    private static double quantile(double[] values, double q) {
-        Arrays.sort(values);
-        int rank = (int) Math.ceil(q * values.length);
-        return values[Math.max(0, Math.min(values.length - 1, rank - 1))];
     }
 }

@@ -609,7 +609,7 @@ public final class PipelineOverheadBenchmark {
     }
 
     /** The nearest-rank percentile. */
-    private static double percentile(double[] values, double p) {
+    static double percentile(double[] values, double p) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(p * sorted.length);
