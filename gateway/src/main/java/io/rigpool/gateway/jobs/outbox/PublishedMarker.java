@@ -1,7 +1,6 @@
 package io.rigpool.gateway.jobs.outbox;
 
 import io.rigpool.gateway.batching.Batcher;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,24 +36,25 @@ public final class PublishedMarker implements AutoCloseable {
     }
 
     private final Consumer<Map<UUID, Instant>> markPublished;
-    private final Clock clock;
+    private final Supplier<Instant> now;
     private final Batcher<Acknowledgement> batcher;
     /** Whether the full queue was reported, so a backlog is said once, not once per acknowledgement. */
     private final AtomicBoolean fullReported = new AtomicBoolean();
 
     /** @param markPublished records when Kafka acknowledged each job */
     public PublishedMarker(Consumer<Map<UUID, Instant>> markPublished) {
-        this(markPublished, MAX_QUEUED, GATHER, Clock.systemUTC());
+        this(markPublished, MAX_QUEUED, GATHER, Instant::now);
     }
 
-    PublishedMarker(Consumer<Map<UUID, Instant>> markPublished, int maxQueued, Duration gather, Clock clock) {
+    PublishedMarker(Consumer<Map<UUID, Instant>> markPublished, int maxQueued, Duration gather,
+            Supplier<Instant> now) {
         this.markPublished = markPublished;
-        this.clock = clock;
+        this.now = now;
         this.batcher = new Batcher<>("job-published-marker", MAX_BATCH, maxQueued, gather, this::write).start();
     }
 
     public void acknowledged(UUID jobId) {
-        if (!batcher.offer(new Acknowledgement(jobId, clock.instant())) && fullReported.compareAndSet(false, true)) {
+        if (!batcher.offer(new Acknowledgement(jobId, now.get())) && fullReported.compareAndSet(false, true)) {
             LOG.warn("too many acknowledgements wait for the database; those left out stay unpublished and the"
                     + " sweeper sends their jobs again");
         }

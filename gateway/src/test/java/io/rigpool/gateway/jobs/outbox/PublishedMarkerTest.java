@@ -3,11 +3,8 @@ package io.rigpool.gateway.jobs.outbox;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PublishedMarkerTest {
@@ -68,7 +64,7 @@ class PublishedMarkerTest {
                 Thread.currentThread().interrupt();
             }
             marked.addAll(batch.keySet());
-        }, 1, Duration.ZERO, Clock.systemUTC());
+        }, 1, Duration.ZERO, Instant::now);
         UUID first = UUID.randomUUID();
         UUID queued = UUID.randomUUID();
         UUID refused = UUID.randomUUID();
@@ -88,25 +84,10 @@ class PublishedMarkerTest {
     void marksAreGatheredIntoOneWriteEachWithItsOwnMoment() {
         List<Map<UUID, Instant>> writes = new CopyOnWriteArrayList<>();
         Instant start = Instant.parse("2026-12-07T10:00:00Z");
-        AtomicInteger tick = new AtomicInteger();
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return start.plusMillis(tick.getAndIncrement());
-            }
-        };
+        List<Instant> moments = List.of(start, start.plusMillis(1), start.plusMillis(2));
         // Longer than any test runs: only closing ends this gathering.
-        PublishedMarker marker = new PublishedMarker(writes::add, 1000, Duration.ofHours(1), clock);
+        PublishedMarker marker = new PublishedMarker(writes::add, 1000, Duration.ofHours(1),
+                moments.iterator()::next);
         List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
 
         ids.forEach(marker::acknowledged);
@@ -114,6 +95,6 @@ class PublishedMarkerTest {
 
         assertEquals(1, writes.size(), "one write for the three");
         assertEquals(List.copyOf(ids), List.copyOf(writes.get(0).keySet()));
-        assertEquals(List.of(start, start.plusMillis(1), start.plusMillis(2)), List.copyOf(writes.get(0).values()));
+        assertEquals(moments, List.copyOf(writes.get(0).values()));
     }
 }
