@@ -1,6 +1,7 @@
 package io.rigpool.bench.gateway;
 
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The floor at a quantile, not only at the median. The parts' own p99s do not add up to the p99 of their sum (they
@@ -24,20 +25,20 @@ final class FloorDraws {
 
     /** Two hops, a commit and a round trip, drawn together: their sum at quantile {@code q}. */
     static double chainQuantile(HopFloor.Figures floor, double q) {
-        SplittableRandom random = new SplittableRandom(SEED);
-        double[] sums = new double[DRAWS];
-        for (int i = 0; i < DRAWS; i++) {
-            sums[i] = chain(floor, random);
-        }
-        return PipelineOverheadBenchmark.percentile(sums, q);
+        return drawnQuantile(floor, q, random -> 0);
     }
 
     /** The chain plus the difference of two direct inferences: the added latency of the floor alone, paired. */
     static double pairedQuantile(HopFloor.Figures floor, double[] directMs, double q) {
+        return drawnQuantile(floor, q, random -> pick(directMs, random) - pick(directMs, random));
+    }
+
+    /** The chain, plus what {@code besides} draws after it each time, at quantile {@code q}. */
+    private static double drawnQuantile(HopFloor.Figures floor, double q, ToDoubleFunction<SplittableRandom> besides) {
         SplittableRandom random = new SplittableRandom(SEED);
         double[] sums = new double[DRAWS];
         for (int i = 0; i < DRAWS; i++) {
-            sums[i] = chain(floor, random) + pick(directMs, random) - pick(directMs, random);
+            sums[i] = chain(floor, random) + besides.applyAsDouble(random);
         }
         return PipelineOverheadBenchmark.percentile(sums, q);
     }
