@@ -80,7 +80,8 @@ public final class PipelineOverheadBenchmark {
         Integer clients;
         @Option(names = "--seconds", paramLabel = "N", defaultValue = "20", description = "the throughput window")
         int seconds;
-        @Option(names = "--threads", paramLabel = "N", description = "llama.cpp threads (default: every CPU)")
+        @Option(names = "--threads", paramLabel = "N",
+                description = "llama.cpp threads of runner and direct path (default: every CPU but one)")
         Integer threads;
         @Option(names = "--model", paramLabel = "tiny|micro", defaultValue = "tiny")
         String model;
@@ -123,7 +124,11 @@ public final class PipelineOverheadBenchmark {
         int slots = options.slots;
         int clients = options.clients != null ? options.clients : 4 * slots;
         int seconds = options.seconds;
-        int threads = options.threads != null ? options.threads : Runtime.getRuntime().availableProcessors();
+        // The whole stack shares this machine: llama.cpp gets every core but one, which stays for the pipeline (as
+        // bench/README's engines section measured, the worker path keeps up with direct only then). The worker's own
+        // default, every core, is for a PC where nothing else of the stack runs.
+        int threads = options.threads != null ? options.threads
+                : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         Path resultsFile = options.out != null ? options.out : home.resolve("bench/results/gateway.json");
         Map<String, String> gatewayProps = options.gatewayProps;
         for (String module : List.of("planner/service", "gateway", "worker/agent")) {
@@ -197,6 +202,7 @@ public final class PipelineOverheadBenchmark {
                     "overhead_ms", summary(latency.overheadMs()),
                     "stored_after_answer_ms", summary(latency.storedAfterMs()),
                     "stages_ms", latency.stagesMs(),
+                    "broker_requests_per_job", latency.brokerRequestsPerJob(),
                     "floor_ms", ordered(
                             "kafka_hop", summary(floor.kafkaHopMs()),
                             "database_commit", summary(floor.databaseCommitMs()),
@@ -299,7 +305,7 @@ public final class PipelineOverheadBenchmark {
     }
 
     private record Latency(double[] pipelineMs, double[] directMs, double[] overheadMs, double[] storedAfterMs,
-            Map<String, Map<String, Object>> stagesMs) {
+            Map<String, Map<String, Object>> stagesMs, Map<String, Double> brokerRequestsPerJob) {
     }
 
     /** The parts of {@link CpuAccounts#read} that are the pipeline outside the runner, as issue 16 counts it. */
@@ -379,6 +385,7 @@ public final class PipelineOverheadBenchmark {
         String[] ids = new String[jobs];
         long[] sentAt = new long[jobs];
         long[] answeredAt = new long[jobs];
+        Map<String, Long> requestsBefore = BrokerRequests.read();
         for (int i = 0; i < jobs; i++) {
             BenchJob job = BenchJob.of(i, 1);
             // Alternate which goes first, so that neither always runs right after the other's work.
@@ -398,12 +405,14 @@ public final class PipelineOverheadBenchmark {
             }
             overhead[i] = pipeline[i] - alone[i];
         }
+        // A lone job's requests, beside the throughput window's: what the broker serves when nothing is batched.
+        Map<String, Double> requestsPerJob = BrokerRequests.perJob(requestsBefore, BrokerRequests.read(), jobs);
         System.out.printf(Locale.ROOT, "latency over %d jobs: pipeline %s ms, direct %s ms, overhead %s ms;"
-                + " stored %s ms after the answer%n", jobs, summary(pipeline), summary(alone), summary(overhead),
-                summary(stored));
+                + " stored %s ms after the answer; broker requests per job %s%n", jobs, summary(pipeline),
+                summary(alone), summary(overhead), summary(stored), requestsPerJob);
         Map<String, Map<String, Object>> stages = stages(stack.moments(List.of(ids)), ids, sentAt, answeredAt);
         System.out.printf(Locale.ROOT, "where a job's time goes (ms): %s%n", stages);
-        return new Latency(pipeline, alone, overhead, stored, stages);
+        return new Latency(pipeline, alone, overhead, stored, stages, requestsPerJob);
     }
 
     /**
