@@ -124,9 +124,10 @@ public final class PipelineOverheadBenchmark {
         int slots = options.slots;
         int clients = options.clients != null ? options.clients : 4 * slots;
         int seconds = options.seconds;
-        // The whole stack shares this machine: llama.cpp gets every core but one, which stays for the pipeline (as
-        // bench/README's engines section measured, the worker path keeps up with direct only then). The worker's own
-        // default, every core, is for a PC where nothing else of the stack runs.
+        // The whole stack shares this machine, so llama.cpp gets every core but one; the worker's own default, every
+        // core, is for a PC where nothing else of the stack runs. On the 2-vCPU machine that is one thread, which is
+        // also where the tiny model runs fastest, so the direct side, the yardstick, is the fastest it can be here
+        // (bench/README, stop 21).
         int threads = options.threads != null ? options.threads
                 : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         Path resultsFile = options.out != null ? options.out : home.resolve("bench/results/gateway.json");
